@@ -1,0 +1,52 @@
+# Confide developer tasks. `make help` lists them. The same commands run locally and in CI.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+PY ?= python3
+UV := $(PY) -m uv
+VENV := .venv
+BIN := $(VENV)/bin
+export UV_PYTHON_DOWNLOADS := never
+
+.PHONY: help setup run test check lint types migrations-check pytest browser-deps bench clean
+
+help: ## Show this help
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-12s %s\n", $$1, $$2}'
+
+$(BIN)/confide: pyproject.toml uv.lock
+	@$(PY) -c 'import sys; sys.exit(sys.version_info < (3, 12))' || { echo "Confide needs Python >= 3.12 (python3 here is $$($(PY) --version)). With pyenv, the .python-version file selects 3.12."; exit 1; }
+	@$(UV) --version >/dev/null 2>&1 || $(PY) -m pip install --quiet uv
+	$(UV) sync --frozen --all-extras
+	@touch $@
+
+setup: $(BIN)/confide ## Install Confide and its tools into .venv (uv included)
+
+run: setup ## Migrate SQLite, seed the demo practice if empty, serve http://localhost:8000
+	$(BIN)/confide migrate --no-input -v 0
+	$(BIN)/confide demo
+	$(BIN)/confide serve --host 127.0.0.1 --port 8000
+
+check: lint types migrations-check ## ruff, format check, mypy --strict, missing migrations
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+types: setup
+	$(BIN)/mypy confide tests bench
+
+migrations-check: setup
+	CONFIDE_ENV=test CONFIDE_DATA_DIR=$$(mktemp -d) $(BIN)/confide makemigrations --check --dry-run -v 1
+
+browser-deps: ## Install Debian's chromium for the browser tests (when root and missing)
+	@bash scripts/ensure-chromium
+
+pytest: setup browser-deps
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+test: check pytest ## Set up, then lint, types, migrations check and the whole suite
+
+bench: setup ## Run the benchmarks in bench/ (results: docs/benchmarks.md)
+	$(BIN)/python -m bench
+
+clean: ## Remove the virtualenv and caches (keeps var/, your data)
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,91 @@
+"""RFC 9457 problem documents for every API error."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.core.exceptions import SuspiciousOperation, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as SchemaError
+
+from confide.clients.services import PermissionDeniedError
+
+logger = logging.getLogger(__name__)
+
+TITLES = {
+    400: "Bad request",
+    401: "Authentication required",
+    403: "Forbidden",
+    404: "Not found",
+    405: "Method not allowed",
+    422: "Invalid input",
+    500: "Internal error",
+}
+
+
+def problem(status: int, detail: str, *, errors: list[dict[str, Any]] | None = None) -> HttpResponse:
+    body: dict[str, Any] = {
+        "type": "about:blank",
+        "title": TITLES.get(status, "Error"),
+        "status": status,
+        "detail": detail,
+    }
+    if errors:
+        body["errors"] = errors
+    response = JsonResponse(body, status=status, content_type="application/problem+json")
+    if status == 401:
+        response["WWW-Authenticate"] = 'Bearer realm="confide"'
+    return response
+
+
+def _schema_errors(exc: SchemaError) -> list[dict[str, Any]]:
+    # Pydantic errors echo the input; keep only where and what, never the value (it may be PHI).
+    return [
+        {
+            "pointer": "/" + "/".join(str(p) for p in err.get("loc", ()) if p not in ("body", "payload")),
+            "detail": err.get("msg", ""),
+        }
+        for err in exc.errors
+    ]
+
+
+def install(api: NinjaAPI) -> None:
+    @api.exception_handler(SchemaError)
+    def on_schema(request: HttpRequest, exc: SchemaError) -> HttpResponse:
+        return problem(422, "The request does not match the schema.", errors=_schema_errors(exc))
+
+    @api.exception_handler(ValidationError)
+    def on_validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+        errors = [
+            {"pointer": f"/{field}", "detail": " ".join(str(m) for m in messages)}
+            for field, messages in exc.message_dict.items()
+        ]
+        return problem(422, "Some fields are not valid.", errors=errors)
+
+    @api.exception_handler(AuthenticationError)
+    def on_auth(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+        return problem(401, "Send a valid personal access token as 'Authorization: Bearer <token>'.")
+
+    @api.exception_handler(PermissionDeniedError)
+    def on_denied(request: HttpRequest, exc: PermissionDeniedError) -> HttpResponse:
+        return problem(403, "Your role does not allow this.")
+
+    @api.exception_handler(HttpError)
+    def on_http(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        return problem(exc.status_code, str(exc))
+
+    @api.exception_handler(Http404)
+    def on_404(request: HttpRequest, exc: Http404) -> HttpResponse:
+        return problem(404, "No such resource, or you may not see it.")
+
+    @api.exception_handler(SuspiciousOperation)
+    def on_suspicious(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
+        return problem(400, "The request was refused (too large or malformed).")
+
+    @api.exception_handler(Exception)
+    def on_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+        logger.error("API error %s on %s %s", type(exc).__name__, request.method, request.path)
+        return problem(500, "Something went wrong on our side; nothing was changed.")

@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+from ninja import NinjaAPI
+
+from confide.api import clients, problems
+from confide.api.auth import TokenAuth
+
+api = NinjaAPI(
+    title="Confide API",
+    version="1",
+    description="Personal access tokens: create one under Account → API tokens.",
+    auth=TokenAuth(),
+    urls_namespace="api",
+    docs_url=None,  # the interactive docs load scripts from a CDN; the OpenAPI document is enough
+    openapi_url="/openapi.json",
+)
+problems.install(api)
+api.add_router("/", clients.router)
+
+urlpatterns = api.urls

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CareteamsConfig(AppConfig):
+    name = "confide.careteams"
+    label = "careteams"

@@ -1,0 +1,58 @@
+"""The client record. Every PHI column is ciphertext under the client's own data key.
+
+The wrapped data key lives beside the row; the master key that unwraps it never
+enters the database. Associated data binds each ciphertext to practice, table,
+column, row and client (see ``confide.vault.sealing.field_ad``).
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+from django.utils import timezone
+
+from confide.vault.keyring import DataKey
+from confide.vault.sealing import field_ad, unwrap_key
+
+TABLE = "clients_client"
+
+
+class Client(models.Model):
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        DISCHARGED = "discharged", "Discharged"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    practice = models.ForeignKey("practices.Practice", on_delete=models.PROTECT, related_name="clients")
+    wrapped_key = models.BinaryField()
+    name_ct = models.BinaryField()
+    email_ct = models.BinaryField(null=True)
+    email_bidx = models.BinaryField(max_length=16, null=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.ACTIVE)
+    portal_member = models.OneToOneField(
+        "practices.Member", null=True, blank=True, on_delete=models.SET_NULL, related_name="client_record"
+    )
+    created_by = models.ForeignKey("practices.Member", null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["practice", "email_bidx"], name="client_email_bidx")]
+
+    def __str__(self) -> str:
+        return f"client {self.pk}"  # never the name: str() reaches logs and error pages
+
+    def data_key(self) -> DataKey:
+        return unwrap_key(wrapped=bytes(self.wrapped_key), practice_id=self.practice_id, client_id=self.id)
+
+    def _ad(self, column: str) -> bytes:
+        return field_ad(practice_id=self.practice_id, table=TABLE, column=column, row_id=self.id, client_id=self.id)
+
+    def seal(self, column: str, value: str, *, key: DataKey | None = None) -> bytes:
+        return (key or self.data_key()).encrypt(value.encode(), associated_data=self._ad(column))
+
+    def open(self, column: str, *, key: DataKey | None = None) -> str:
+        ciphertext = getattr(self, f"{column}_ct")
+        if ciphertext is None:
+            return ""
+        return (key or self.data_key()).decrypt(bytes(ciphertext), associated_data=self._ad(column)).decode()

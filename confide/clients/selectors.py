@@ -1,0 +1,146 @@
+"""The access funnel for clients: the only way any entry point obtains a client.
+
+Each function checks the role permission, the practice and the care team, raises
+``Http404`` when any fails (so an id reveals nothing), and records the read in the
+same transaction.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.http import Http404
+
+from confide.audit.actions import AuditAction, Channel
+from confide.audit.services import event_record, events_record_for_clients
+from confide.careteams.models import CareTeamMember
+from confide.clients.models import Client
+from confide.practices.models import Member
+from confide.practices.permissions import CARE_TEAM_ROLE_PERMISSIONS, Permission
+
+
+@dataclass(frozen=True)
+class ClientSummary:
+    id: uuid.UUID
+    name: str
+    status: str
+    team_role: str
+
+
+@dataclass(frozen=True)
+class ClientDetail:
+    id: uuid.UUID
+    name: str
+    email: str
+    status: str
+    has_portal: bool
+    team_role: str
+    team: list[tuple[str, str]]  # (member display name, team role label)
+
+
+def _parse_id(client_id: object) -> uuid.UUID:
+    try:
+        return client_id if isinstance(client_id, uuid.UUID) else uuid.UUID(str(client_id))
+    except ValueError:
+        raise Http404 from None
+
+
+def client_get_for_member(
+    *, member: Member, client_id: object, permission: Permission = Permission.CLIENTS_CLIENT_READ, channel: Channel
+) -> tuple[Client, str]:
+    """Return the client and the member's care-team role, or raise 404; audit the read."""
+    pk = _parse_id(client_id)
+    if not member.has(permission):
+        raise Http404
+    seat = (
+        CareTeamMember.objects.select_related("client")
+        .filter(practice_id=member.practice_id, client_id=pk, member=member)
+        .first()
+    )
+    if seat is None or permission not in CARE_TEAM_ROLE_PERMISSIONS[seat.team_role]:
+        raise Http404
+    with transaction.atomic():
+        event_record(actor=member, action=AuditAction.CLIENT_READ, channel=channel, client_id=pk, object_type="client")
+    return seat.client, seat.team_role
+
+
+def client_detail_for_member(*, member: Member, client_id: object, channel: Channel) -> ClientDetail:
+    client, team_role = client_get_for_member(member=member, client_id=client_id, channel=channel)
+    key = client.data_key()
+    seats = CareTeamMember.objects.filter(client=client).select_related("member__user").order_by("added_at")
+    return ClientDetail(
+        id=client.id,
+        name=client.open("name", key=key),
+        email=client.open("email", key=key),
+        status=client.status,
+        has_portal=client.portal_member_id is not None,
+        team_role=team_role,
+        team=[(str(s.member.user), s.get_team_role_display()) for s in seats],
+    )
+
+
+def _summaries(*, actor: Member, seats: list[tuple[Client, str]], search: str, channel: Channel) -> list[ClientSummary]:
+    """Decrypt names in memory (no index on names by design), filter, audit what is shown."""
+    needle = search.strip().casefold()
+    result = []
+    for client, team_role in seats:
+        name = client.open("name")
+        if needle and needle not in name.casefold():
+            continue
+        result.append(ClientSummary(id=client.id, name=name, status=client.status, team_role=team_role))
+    result.sort(key=lambda s: s.name.casefold())
+    with transaction.atomic():
+        events_record_for_clients(
+            actor=actor, action=AuditAction.CLIENT_LIST, channel=channel, client_ids=[s.id for s in result]
+        )
+    return result
+
+
+def client_list_for_member(*, member: Member, search: str = "", channel: Channel) -> list[ClientSummary]:
+    """The clients on the member's care teams."""
+    if not member.has(Permission.CLIENTS_CLIENT_READ):
+        return []
+    seats = CareTeamMember.objects.filter(practice_id=member.practice_id, member=member).select_related("client")
+    return _summaries(actor=member, seats=[(s.client, s.team_role) for s in seats], search=search, channel=channel)
+
+
+def client_directory(*, manager: Member, search: str = "", channel: Channel) -> list[ClientSummary]:
+    """Every client of the practice, by name only, for owners assigning care teams."""
+    if not manager.has(Permission.PRACTICE_CLIENT_DIRECTORY):
+        raise Http404
+    clients = Client.objects.filter(practice_id=manager.practice_id)
+    return _summaries(actor=manager, seats=[(c, "") for c in clients], search=search, channel=channel)
+
+
+def client_for_manager(*, manager: Member, client_id: object, channel: Channel) -> tuple[Client, str]:
+    """A client of the manager's practice and its name, for care-team management; audited."""
+    if not manager.has(Permission.PRACTICE_CARETEAM_MANAGE):
+        raise Http404
+    pk = _parse_id(client_id)
+    client = Client.objects.filter(practice_id=manager.practice_id, pk=pk).first()
+    if client is None:
+        raise Http404
+    with transaction.atomic():
+        events_record_for_clients(actor=manager, action=AuditAction.CLIENT_LIST, channel=channel, client_ids=[pk])
+    return client, client.open("name")
+
+
+def client_for_portal(*, member: Member) -> Client:
+    """The client record of a signed-in client; audited as the client reading their own record."""
+    if not member.has(Permission.PORTAL_SELF_READ):
+        raise Http404
+    try:
+        client = Client.objects.get(practice_id=member.practice_id, portal_member=member)
+    except Client.DoesNotExist:
+        raise Http404 from None
+    with transaction.atomic():
+        event_record(
+            actor=member,
+            action=AuditAction.CLIENT_PORTAL_READ,
+            channel=Channel.WEB,
+            client_id=client.id,
+            object_type="client",
+        )
+    return client

@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from confide.audit.actions import Channel
+from confide.clients.forms import ClientForm, SearchForm
+from confide.clients.selectors import client_detail_for_member, client_get_for_member, client_list_for_member
+from confide.clients.services import client_create
+from confide.invitations.services import invitation_for_client_create
+from confide.practices.decorators import member_required
+from confide.practices.models import Member
+from confide.practices.permissions import Permission
+from confide.web.forms import apply_errors
+
+
+@member_required(Permission.CLIENTS_CLIENT_READ)
+def client_list(request: HttpRequest, member: Member) -> HttpResponse:
+    form = SearchForm(request.GET)
+    search = form.cleaned_data["q"] if form.is_valid() else ""
+    clients = client_list_for_member(member=member, search=search, channel=Channel.WEB)
+    template = "clients/_rows.html" if request.headers.get("HX-Request") else "clients/list.html"
+    return render(request, template, {"clients": clients, "form": form})
+
+
+@member_required(Permission.CLIENTS_CLIENT_CREATE)
+def client_new(request: HttpRequest, member: Member) -> HttpResponse:
+    form = ClientForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            client = client_create(
+                actor=member, name=form.cleaned_data["name"], email=form.cleaned_data["email"], channel=Channel.WEB
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, "Client added.")
+            if client.care_team.filter(member=member).exists():
+                return redirect("client_detail", client_id=client.id)
+            return redirect("dashboard")
+    return render(request, "clients/new.html", {"form": form}, status=422 if form.errors else 200)
+
+
+@member_required(Permission.CLIENTS_CLIENT_READ)
+def client_detail(request: HttpRequest, member: Member, client_id: str) -> HttpResponse:
+    detail = client_detail_for_member(member=member, client_id=client_id, channel=Channel.WEB)
+    return render(request, "clients/detail.html", {"client": detail})
+
+
+@require_POST
+@member_required(Permission.CLIENTS_CLIENT_INVITE)
+def client_invite(request: HttpRequest, member: Member, client_id: str) -> HttpResponse:
+    client, _ = client_get_for_member(
+        member=member, client_id=client_id, permission=Permission.CLIENTS_CLIENT_INVITE, channel=Channel.WEB
+    )
+    try:
+        invitation_for_client_create(
+            actor=member, client=client, link_base=request.build_absolute_uri("/invitations/"), channel=Channel.WEB
+        )
+    except ValidationError as exc:
+        for text in exc.messages:
+            messages.error(request, text)
+    else:
+        messages.success(request, "Invitation sent. The link works once and expires.")
+    return redirect("client_detail", client_id=client.id)

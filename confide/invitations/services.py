@@ -1,0 +1,182 @@
+"""Create, open and accept invitations.
+
+The e-mail carries no PHI: no client name, no practice name, only a link whose
+secret is stored hashed and works once, until it expires.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import uuid
+from datetime import timedelta
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.http import Http404
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from confide.accounts.models import User
+from confide.audit.actions import AuditAction, Channel
+from confide.audit.services import event_record
+from confide.clients.models import Client
+from confide.invitations.models import Invitation
+from confide.practices.models import Member
+from confide.practices.permissions import Permission, Role
+
+
+class InvitationInvalidError(Exception):
+    """The link is unknown, expired, revoked or already used (deliberately one error)."""
+
+
+def _hash(secret: str) -> bytes:
+    return hashlib.sha256(secret.encode()).digest()
+
+
+def _issue(*, actor: Member, kind: str, client: Client | None, member: Member | None) -> tuple[Invitation, str]:
+    open_filter = {"client": client} if client is not None else {"member": member}
+    Invitation.objects.filter(accepted_at=None, revoked_at=None, **open_filter).update(revoked_at=timezone.now())
+    secret = secrets.token_urlsafe(32)
+    invitation = Invitation.objects.create(
+        practice_id=actor.practice_id,
+        kind=kind,
+        client=client,
+        member=member,
+        secret_hash=_hash(secret),
+        created_by=actor,
+        expires_at=timezone.now() + timedelta(hours=settings.CONFIDE_INVITATION_HOURS),
+    )
+    return invitation, f"{invitation.id.hex}.{secret}"
+
+
+def _send(*, to: str, link: str) -> None:
+    context = {"link": link, "hours": settings.CONFIDE_INVITATION_HOURS}
+    send_mail(
+        subject="Your invitation to a secure Confide portal",
+        message=render_to_string("invitations/email/invitation.txt", context),
+        from_email=None,
+        recipient_list=[to],
+    )
+
+
+def invitation_for_client_create(*, actor: Member, client: Client, link_base: str, channel: Channel) -> Invitation:
+    """Invite a client (reached through the access funnel) to the portal and e-mail the link."""
+    if not actor.has(Permission.CLIENTS_CLIENT_INVITE):
+        raise Http404
+    email = client.open("email")
+    if not email:
+        raise ValidationError({"email": "Add the client's e-mail address before inviting them."})
+    if client.portal_member_id is not None:
+        raise ValidationError({"client": "This client already has portal access."})
+    with transaction.atomic():
+        invitation, token = _issue(actor=actor, kind=Invitation.Kind.CLIENT, client=client, member=None)
+        event_record(
+            actor=actor,
+            action=AuditAction.CLIENT_INVITE,
+            channel=channel,
+            client_id=client.id,
+            object_type="invitation",
+            object_id=str(invitation.id),
+        )
+        transaction.on_commit(lambda: _send(to=email, link=f"{link_base}{token}/"))
+    return invitation
+
+
+def invitation_for_member_create(
+    *, actor: Member, email: str, full_name: str, role: Role, link_base: str, channel: Channel
+) -> Member:
+    """Add a practice member (not a client) and e-mail them a link to choose a password."""
+    if not actor.has(Permission.PRACTICE_MEMBER_MANAGE):
+        raise Http404
+    if role is Role.CLIENT:
+        raise ValidationError({"role": "Invite clients from their record, not as members."})
+    with transaction.atomic():
+        user = User.objects.filter(email__iexact=email).first() or User.objects.create_user(email, full_name=full_name)
+        if Member.objects.filter(practice_id=actor.practice_id, user=user).exists():
+            raise ValidationError({"email": "This person is already a member of the practice."})
+        member = Member.objects.create(practice_id=actor.practice_id, user=user, role=role)
+        invitation, token = _issue(actor=actor, kind=Invitation.Kind.MEMBER, client=None, member=member)
+        event_record(
+            actor=actor, action=AuditAction.MEMBER_ADD, channel=channel, object_type="member", object_id=str(member.id)
+        )
+        transaction.on_commit(lambda: _send(to=user.email, link=f"{link_base}{token}/"))
+    return member
+
+
+def invitation_open(*, token: str) -> Invitation:
+    """Return the open invitation for ``token`` or raise ``InvitationInvalidError``."""
+    ident, _, secret = token.partition(".")
+    try:
+        invitation = Invitation.objects.select_related("practice", "client", "member__user").get(
+            pk=uuid.UUID(hex=ident)
+        )
+    except (ValueError, Invitation.DoesNotExist):
+        raise InvitationInvalidError from None
+    if not hmac.compare_digest(bytes(invitation.secret_hash), _hash(secret)) or not invitation.is_open:
+        raise InvitationInvalidError
+    return invitation
+
+
+def invitation_target_user(*, invitation: Invitation) -> User | None:
+    """The existing account the invitation is for, if there is one with a password."""
+    user: User | None
+    if invitation.member is not None:
+        user = invitation.member.user
+    else:
+        assert invitation.client is not None
+        user = User.objects.filter(email__iexact=invitation.client.open("email")).first()
+    return user if user is not None and user.has_usable_password() else None
+
+
+def invitation_accept(*, invitation: Invitation, password: str | None, signed_in: User | None) -> Member:
+    """Accept: set the new account's password (or link the signed-in owner of the address)."""
+    with transaction.atomic():
+        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        if not invitation.is_open:
+            raise InvitationInvalidError
+        if invitation.kind == Invitation.Kind.MEMBER:
+            assert invitation.member is not None
+            member = invitation.member
+            user = member.user
+        else:
+            assert invitation.client is not None
+            email = invitation.client.open("email")
+            found = User.objects.filter(email__iexact=email).first()
+            user = found if found is not None else User.objects.create_user(email)
+            member = Member.objects.filter(practice_id=invitation.practice_id, user=user).first() or Member(
+                practice_id=invitation.practice_id, user=user, role=Role.CLIENT
+            )
+            if member.role != Role.CLIENT:
+                raise ValidationError(
+                    {"email": "This address belongs to a practice member; use another for the portal."}
+                )
+            member.save()
+            invitation.client.portal_member = member
+            invitation.client.save(update_fields=["portal_member"])
+        if user.has_usable_password():
+            if signed_in is None or signed_in.pk != user.pk:
+                raise ValidationError({"account": "Sign in to the account for this address to accept."})
+        else:
+            if password is None:
+                raise ValidationError({"password1": "Choose a password."})
+            validate_password(password, user)
+            user.set_password(password)
+            user.save(update_fields=["password"])
+        EmailAddress.objects.update_or_create(user=user, email=user.email, defaults={"verified": True, "primary": True})
+        invitation.accepted_at = timezone.now()
+        invitation.save(update_fields=["accepted_at"])
+        event_record(
+            actor=member,
+            action=AuditAction.INVITATION_ACCEPT,
+            channel=Channel.WEB,
+            client_id=invitation.client_id,
+            object_type="invitation",
+            object_id=str(invitation.id),
+        )
+    return member

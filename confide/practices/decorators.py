@@ -1,0 +1,38 @@
+"""The one way a page obtains the caller's membership and checks a role permission."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Concatenate, ParamSpec
+
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpRequest, HttpResponse
+
+from confide.practices.models import Member
+from confide.practices.permissions import Permission
+from confide.practices.selectors import current_member
+
+P = ParamSpec("P")
+View = Callable[Concatenate[HttpRequest, Member, P], HttpResponse]
+
+
+def member_required(permission: Permission) -> Callable[[View[P]], Callable[Concatenate[HttpRequest, P], HttpResponse]]:
+    """Pass the caller's membership to the view; 404 when the role lacks ``permission``.
+
+    404 rather than 403 so that a page's existence tells nothing to someone who may not see it.
+    """
+
+    def decorator(view: View[P]) -> Callable[Concatenate[HttpRequest, P], HttpResponse]:
+        def wrapper(request: HttpRequest, /, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            member = current_member(request)
+            if member is None or not member.has(permission):
+                raise Http404
+            return view(request, member, *args, **kwargs)
+
+        functools.update_wrapper(wrapper, view)
+        return wrapper
+
+    return decorator

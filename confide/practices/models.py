@@ -1,0 +1,56 @@
+"""Practices (the tenant) and their members.
+
+Every tenant table carries ``practice_id`` and every unique constraint includes it,
+so tables can later be distributed by practice.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from confide.practices.permissions import Permission, Role, role_has
+
+
+class Practice(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=60, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Member(models.Model):
+    """A user's place in a practice, with one role."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="members")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="memberships")
+    role = models.CharField(max_length=16, choices=[(r.value, r.label) for r in Role])
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["practice", "user"], name="member_unique_user_per_practice"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.role})"
+
+    @property
+    def role_enum(self) -> Role:
+        return Role(self.role)
+
+    @property
+    def requires_mfa(self) -> bool:
+        """Every practice member but clients must use a second factor."""
+        return self.role_enum is not Role.CLIENT
+
+    def has(self, permission: Permission) -> bool:
+        return self.is_active and role_has(self.role_enum, permission)

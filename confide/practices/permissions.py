@@ -1,0 +1,82 @@
+"""Roles and permissions (pure). Permissions read ``scope:resource:action``.
+
+A role grants permissions; whether a permission reaches a given client is decided by
+the access funnel (``confide.clients.selectors``) from the care team.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    OWNER = "owner"
+    CLINICIAN = "clinician"
+    SUPERVISOR = "supervisor"
+    STAFF = "staff"
+    CLIENT = "client"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
+class Permission(StrEnum):
+    PRACTICE_DASHBOARD_VIEW = "practice:dashboard:view"
+    PRACTICE_SETTINGS_MANAGE = "practice:settings:manage"
+    PRACTICE_MEMBER_MANAGE = "practice:member:manage"
+    PRACTICE_CARETEAM_MANAGE = "practice:careteam:manage"
+    PRACTICE_CLIENT_DIRECTORY = "practice:client:directory"
+    CLIENTS_CLIENT_CREATE = "clients:client:create"
+    CLIENTS_CLIENT_READ = "clients:client:read"
+    CLIENTS_CLIENT_INVITE = "clients:client:invite"
+    PORTAL_SELF_READ = "portal:self:read"
+    API_TOKEN_MANAGE = "api:token:manage"
+
+
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    # Owners run the practice: they see the client directory to assign care teams, but
+    # read a client's record only when they are on that client's care team themselves.
+    Role.OWNER: frozenset(
+        {
+            Permission.PRACTICE_DASHBOARD_VIEW,
+            Permission.PRACTICE_SETTINGS_MANAGE,
+            Permission.PRACTICE_MEMBER_MANAGE,
+            Permission.PRACTICE_CARETEAM_MANAGE,
+            Permission.PRACTICE_CLIENT_DIRECTORY,
+            Permission.CLIENTS_CLIENT_CREATE,
+            Permission.CLIENTS_CLIENT_READ,
+            Permission.CLIENTS_CLIENT_INVITE,
+            Permission.API_TOKEN_MANAGE,
+        }
+    ),
+    Role.CLINICIAN: frozenset(
+        {
+            Permission.PRACTICE_DASHBOARD_VIEW,
+            Permission.CLIENTS_CLIENT_CREATE,
+            Permission.CLIENTS_CLIENT_READ,
+            Permission.CLIENTS_CLIENT_INVITE,
+            Permission.API_TOKEN_MANAGE,
+        }
+    ),
+    Role.SUPERVISOR: frozenset(
+        {Permission.PRACTICE_DASHBOARD_VIEW, Permission.CLIENTS_CLIENT_READ, Permission.API_TOKEN_MANAGE}
+    ),
+    # Front-desk staff arrive with scheduling; until then they sign in and see no client.
+    Role.STAFF: frozenset({Permission.PRACTICE_DASHBOARD_VIEW}),
+    Role.CLIENT: frozenset({Permission.PORTAL_SELF_READ}),
+}
+
+# Permissions whose reach is one client, granted only through the care team.
+CARE_TEAM_SCOPED: frozenset[Permission] = frozenset({Permission.CLIENTS_CLIENT_READ, Permission.CLIENTS_CLIENT_INVITE})
+
+# What a care-team role may do for its client.
+CARE_TEAM_ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
+    "primary": frozenset({Permission.CLIENTS_CLIENT_READ, Permission.CLIENTS_CLIENT_INVITE}),
+    "clinician": frozenset({Permission.CLIENTS_CLIENT_READ, Permission.CLIENTS_CLIENT_INVITE}),
+    "supervisor": frozenset({Permission.CLIENTS_CLIENT_READ}),
+}
+
+
+def role_has(role: Role, permission: Permission) -> bool:
+    return permission in ROLE_PERMISSIONS[role]

@@ -1,0 +1,45 @@
+"""Reads about practices and members."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest
+
+from confide.accounts.models import User
+from confide.practices.models import Member, Practice
+from confide.practices.permissions import Permission
+
+
+def member_for_user(*, user: User | AnonymousUser) -> Member | None:
+    """Return the user's active membership (the oldest, when a person has several)."""
+    if not user.is_authenticated:
+        return None
+    return (
+        Member.objects.select_related("practice", "user")
+        .filter(user_id=user.pk, is_active=True, user__is_active=True)
+        .order_by("created_at")
+        .first()
+    )
+
+
+def current_member(request: HttpRequest) -> Member | None:
+    member = getattr(request, "member", None)
+    return member if isinstance(member, Member) else None
+
+
+def member_list(*, practice: Practice) -> QuerySet[Member]:
+    return Member.objects.filter(practice=practice).select_related("user").order_by("role", "user__full_name")
+
+
+def member_get_for_manager(*, manager: Member, member_id: uuid.UUID | str) -> Member:
+    """Return a member of the manager's practice, or 404 (never another practice's)."""
+    if not manager.has(Permission.PRACTICE_MEMBER_MANAGE):
+        raise Http404
+    try:
+        return Member.objects.select_related("user").get(practice_id=manager.practice_id, pk=member_id)
+    except (Member.DoesNotExist, ValueError, ValidationError):
+        raise Http404 from None

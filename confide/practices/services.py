@@ -1,0 +1,66 @@
+"""Writes about practices and membership."""
+
+from __future__ import annotations
+
+from allauth.account.models import EmailAddress
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.utils.text import slugify
+
+from confide.accounts.models import User
+from confide.audit.actions import AuditAction, Channel
+from confide.audit.services import event_record
+from confide.practices.models import Member, Practice
+from confide.practices.permissions import Permission, Role
+
+
+def practice_create(*, name: str, owner_email: str, owner_name: str, owner_password: str | None) -> Member:
+    """Create a practice and its first owner (used by the CLI and the demo)."""
+    name = name.strip()
+    if not name or len(name) > 120:
+        raise ValidationError({"name": "Give the practice a name of 1 to 120 characters."})
+    base = slugify(name)[:50] or "practice"
+    slug, n = base, 1
+    while Practice.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    with transaction.atomic():
+        practice = Practice.objects.create(name=name, slug=slug)
+        user = User.objects.filter(email__iexact=owner_email).first() or User.objects.create_user(
+            owner_email, owner_password, full_name=owner_name
+        )
+        # The operator who runs this vouches for the address, so MFA set-up is not blocked on it.
+        EmailAddress.objects.update_or_create(user=user, email=user.email, defaults={"verified": True, "primary": True})
+        return Member.objects.create(practice=practice, user=user, role=Role.OWNER)
+
+
+def member_set_role(*, actor: Member, member: Member, role: str | None, channel: Channel) -> None:
+    """Change a member's role, or deactivate them with ``role=None``; the last owner stays."""
+    if not actor.has(Permission.PRACTICE_MEMBER_MANAGE) or member.practice_id != actor.practice_id:
+        raise Http404
+    if member.role_enum is Role.CLIENT or role == Role.CLIENT:
+        raise ValidationError({"role": "Client access is managed from the client's record."})
+    if role is not None and role not in Role.__members__.values():
+        raise ValidationError({"role": "Choose a valid role."})
+    with transaction.atomic():
+        owners = Member.objects.select_for_update().filter(
+            practice_id=actor.practice_id, role=Role.OWNER, is_active=True
+        )
+        if member.role_enum is Role.OWNER and role != Role.OWNER and owners.count() <= 1:
+            raise ValidationError({"role": "A practice needs at least one active owner."})
+        if role is None:
+            member.is_active = False
+            action = AuditAction.MEMBER_DEACTIVATE
+        else:
+            member.role, member.is_active = role, True
+            action = AuditAction.MEMBER_ROLE_CHANGE
+        member.save(update_fields=["role", "is_active"])
+        event_record(
+            actor=actor,
+            action=action,
+            channel=channel,
+            object_type="member",
+            object_id=str(member.id),
+            purpose=role or "",
+        )

@@ -1,0 +1,259 @@
+"""Confide's only settings module: every value comes from the environment.
+
+See docs/configuration.md for each variable. Readers in ``confide.lib.env`` fail
+loudly on missing or malformed values, so a misconfigured server refuses to start.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import dj_database_url
+from django.utils.csp import CSP
+
+from confide.lib.env import ConfigError, env_bool, env_choice, env_int, env_list, env_str
+from confide.lib.keyfiles import read_or_create_secret
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+CONFIDE_ENV = env_choice("CONFIDE_ENV", "development", choices=("development", "production", "test"))
+PRODUCTION = CONFIDE_ENV == "production"
+DATA_DIR = Path(env_str("CONFIDE_DATA_DIR", str(Path.cwd() / "var"))).resolve()
+DATA_DIR.mkdir(parents=True, exist_ok=True)
+
+if PRODUCTION:
+    SECRET_KEY = env_str("SECRET_KEY")
+    if len(SECRET_KEY) < 50:
+        raise ConfigError("SECRET_KEY must be at least 50 characters in production.")
+else:
+    SECRET_KEY = env_str("SECRET_KEY", "") or read_or_create_secret(DATA_DIR / "secret_key")
+
+DEBUG = env_bool("CONFIDE_DEBUG", False)
+if DEBUG and PRODUCTION:
+    raise ConfigError("CONFIDE_DEBUG cannot be true in production.")
+
+ALLOWED_HOSTS = env_list("CONFIDE_ALLOWED_HOSTS", "" if PRODUCTION else "localhost,127.0.0.1")
+if PRODUCTION and not ALLOWED_HOSTS:
+    raise ConfigError("CONFIDE_ALLOWED_HOSTS is required in production.")
+CSRF_TRUSTED_ORIGINS = env_list("CONFIDE_CSRF_TRUSTED_ORIGINS", "")
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "axes",
+    "confide.accounts",
+    "confide.practices",
+    "confide.clients",
+    "confide.careteams",
+    "confide.invitations",
+    "confide.tokens",
+    "confide.portal",
+    "confide.audit",
+    "confide.web",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "axes.middleware.AxesMiddleware",
+    "confide.practices.middleware.MembershipMiddleware",
+    "confide.accounts.middleware.IdleTimeoutMiddleware",
+    "confide.accounts.middleware.RequireMfaMiddleware",
+    "confide.web.middleware.NoStoreMiddleware",
+]
+
+ROOT_URLCONF = "confide.urls"
+WSGI_APPLICATION = "confide.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PACKAGE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.csp",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "confide.practices.context_processors.membership",
+            ],
+        },
+    }
+]
+
+# --- Database -----------------------------------------------------------------
+DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{DATA_DIR / 'confide.sqlite3'}")
+_database: dict[str, Any] = dict(dj_database_url.parse(DATABASE_URL, conn_max_age=0))
+if _database["ENGINE"] == "django.db.backends.sqlite3":
+    _database["OPTIONS"] = {
+        # WAL lets readers run beside the one writer; IMMEDIATE takes the write lock at
+        # BEGIN so two writers queue on the busy timeout instead of failing mid-transaction.
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
+_database["ATOMIC_REQUESTS"] = False
+DATABASES = {"default": _database}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Authentication -----------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
+if CONFIDE_ENV == "test":
+    # Only the test suite may trade hash cost for speed; production can never select this.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "home"
+
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_ADAPTER = "confide.accounts.adapter.AccountAdapter"
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_SESSION_REMEMBER = False
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_RATE_LIMITS: dict[str, str] | bool = (
+    {}
+    if CONFIDE_ENV == "test"
+    else {
+        "login_failed": "10/m/ip,5/5m/key",
+        "reset_password": "20/m/ip,5/m/key",
+    }
+)
+MFA_ADAPTER = "confide.accounts.adapter.MfaAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_TOTP_ISSUER = env_str("CONFIDE_TOTP_ISSUER", "Confide")
+MFA_TOTP_TOLERANCE = 1 if CONFIDE_ENV == "test" else 0
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = False
+
+AXES_FAILURE_LIMIT = env_int("CONFIDE_LOCKOUT_FAILURES", 5, minimum=1)
+AXES_COOLOFF_TIME = env_int("CONFIDE_LOCKOUT_MINUTES", 30, minimum=1) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_FORM_FIELD = "login"
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLED = env_bool("CONFIDE_LOCKOUT_ENABLED", True)
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_IPWARE_PROXY_COUNT = env_int("CONFIDE_PROXY_COUNT", 0)
+
+# Idle timeouts (seconds): members handle many clients' records, so they time out sooner.
+CONFIDE_MEMBER_IDLE_SECONDS = env_int("CONFIDE_MEMBER_IDLE_MINUTES", 15, minimum=1) * 60
+CONFIDE_CLIENT_IDLE_SECONDS = env_int("CONFIDE_CLIENT_IDLE_MINUTES", 30, minimum=1) * 60
+CONFIDE_INVITATION_HOURS = env_int("CONFIDE_INVITATION_HOURS", 72, minimum=1)
+SESSION_COOKIE_AGE = 12 * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+
+# --- E-mail (Django 6.1 MAILERS) --------------------------------------------------
+DEFAULT_FROM_EMAIL = env_str("CONFIDE_MAIL_FROM", "Confide <no-reply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+_mail_backend = env_choice("CONFIDE_MAIL_BACKEND", "smtp" if PRODUCTION else "console", choices=("smtp", "console"))
+if _mail_backend == "smtp":
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": env_str("CONFIDE_SMTP_HOST"),
+                "port": env_int("CONFIDE_SMTP_PORT", 587, minimum=1),
+                "username": env_str("CONFIDE_SMTP_USER", ""),
+                "password": env_str("CONFIDE_SMTP_PASSWORD", ""),
+                "use_tls": env_bool("CONFIDE_SMTP_STARTTLS", True),
+                "timeout": 20,
+            },
+        }
+    }
+else:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend", "OPTIONS": {}}}
+
+# --- Security headers ---------------------------------------------------------------
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "connect-src": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "object-src": [CSP.NONE],
+}
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if PRODUCTION:
+    SECURE_SSL_REDIRECT = env_bool("CONFIDE_SSL_REDIRECT", True)
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = env_int("CONFIDE_HSTS_SECONDS", 31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = env_bool("CONFIDE_HSTS_PRELOAD", False)
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+
+# --- Static files, i18n, logging -----------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if PRODUCTION
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+WHITENOISE_USE_FINDERS = not PRODUCTION
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = env_str("CONFIDE_TIME_ZONE", "UTC")
+USE_I18N = True
+USE_TZ = True
+
+LOGGING: dict[str, Any] = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Request bodies and query strings never reach the log: only method, path and status.
+    "root": {"handlers": ["console"], "level": env_str("CONFIDE_LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
+}
+
+NINJA_PAGINATION_PER_PAGE = 50
+
+# --- Vault ---------------------------------------------------------------------------
+if PRODUCTION:
+    CONFIDE_MASTER_KEY_FILE = Path(env_str("CONFIDE_MASTER_KEY_FILE"))
+else:
+    CONFIDE_MASTER_KEY_FILE = Path(env_str("CONFIDE_MASTER_KEY_FILE", str(DATA_DIR / "master.key")))

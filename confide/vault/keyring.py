@@ -1,0 +1,131 @@
+"""Key hierarchy core: master key, wrapped per-client data keys, blind indexes.
+
+Pure module (no Django import). The master key file holds a Tink AEAD keyset and a
+32-byte root for blind indexes; it never enters the database::
+
+    master keyset (file, 0600) --wraps--> client data keyset (DB, ciphertext only)
+                                          --encrypts--> client fields (AD binds the place)
+    index root (file) --HKDF(table/column)--> HMAC key --> truncated blind index
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import tink
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from tink import aead, secret_key_access
+
+aead.register()
+
+BLIND_INDEX_BYTES = 16  # truncated on purpose: collisions are possible, so lookups re-check
+
+
+class VaultError(Exception):
+    """A key could not be loaded or a ciphertext did not authenticate."""
+
+
+def _aead_of(handle: tink.KeysetHandle) -> aead.Aead:
+    return handle.primitive(aead.Aead)
+
+
+@dataclass(frozen=True)
+class DataKey:
+    """One client's data key, unwrapped for the duration of a request."""
+
+    _aead: aead.Aead
+
+    def encrypt(self, plaintext: bytes, *, associated_data: bytes) -> bytes:
+        return bytes(self._aead.encrypt(plaintext, associated_data))
+
+    def decrypt(self, ciphertext: bytes, *, associated_data: bytes) -> bytes:
+        try:
+            return bytes(self._aead.decrypt(ciphertext, associated_data))
+        except tink.TinkError:
+            raise VaultError("ciphertext does not authenticate for this place") from None
+
+
+class MasterKey:
+    """The practice master key: wraps data keys and derives blind-index keys."""
+
+    def __init__(self, *, keyset: tink.KeysetHandle, index_root: bytes) -> None:
+        if len(index_root) != 32:
+            raise VaultError("the blind-index root must be 32 bytes")
+        self._keyset = keyset
+        self._aead = _aead_of(keyset)
+        self._index_root = index_root
+
+    @classmethod
+    def generate(cls) -> MasterKey:
+        return cls(
+            keyset=tink.new_keyset_handle(aead.aead_key_templates.AES256_GCM),
+            index_root=os.urandom(32),
+        )
+
+    def serialize(self) -> str:
+        keyset = tink.json_proto_keyset_format.serialize(self._keyset, secret_key_access.TOKEN)
+        return json.dumps(
+            {"version": 1, "keyset": json.loads(keyset), "index_root": base64.b64encode(self._index_root).decode()}
+        )
+
+    @classmethod
+    def deserialize(cls, text: str) -> MasterKey:
+        try:
+            data = json.loads(text)
+            keyset = tink.json_proto_keyset_format.parse(json.dumps(data["keyset"]), secret_key_access.TOKEN)
+            return cls(keyset=keyset, index_root=base64.b64decode(data["index_root"], validate=True))
+        except (ValueError, KeyError, TypeError, tink.TinkError):
+            raise VaultError("the master key file is not a Confide master key") from None
+
+    @classmethod
+    def load(cls, path: Path, *, create: bool) -> MasterKey:
+        """Load the key at ``path``; with ``create``, generate it (mode 0600) when missing."""
+        if create and not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            except FileExistsError:
+                pass  # another process created it first; read theirs
+            else:
+                with os.fdopen(fd, "w") as handle:
+                    handle.write(cls.generate().serialize())
+        try:
+            return cls.deserialize(path.read_text())
+        except OSError as exc:
+            raise VaultError(f"the master key file cannot be read: {exc.strerror}") from None
+
+    def new_data_key(self, *, associated_data: bytes) -> bytes:
+        """Create a random data key and return it wrapped; only the wrap is ever stored."""
+        handle = tink.new_keyset_handle(aead.aead_key_templates.AES256_GCM)
+        return bytes(tink.proto_keyset_format.serialize_encrypted(handle, self._aead, associated_data))
+
+    def unwrap(self, wrapped: bytes, *, associated_data: bytes) -> DataKey:
+        try:
+            handle = tink.proto_keyset_format.parse_encrypted(wrapped, self._aead, associated_data)
+        except tink.TinkError:
+            raise VaultError("the data key does not unwrap with this master key") from None
+        return DataKey(_aead_of(handle))
+
+    def seal_secret(self, text: str, *, purpose: str) -> bytes:
+        """Encrypt an application secret (e.g. a TOTP seed) directly under the master key."""
+        return bytes(self._aead.encrypt(text.encode(), f"confide:secret:{purpose}".encode()))
+
+    def open_secret(self, ciphertext: bytes, *, purpose: str) -> str:
+        try:
+            return bytes(self._aead.decrypt(ciphertext, f"confide:secret:{purpose}".encode())).decode()
+        except tink.TinkError:
+            raise VaultError("the secret does not decrypt with this master key") from None
+
+    def blind_index(self, value: str, *, table: str, column: str) -> bytes:
+        """Keyed hash for exact-match lookup; one key per table and column."""
+        key = HKDF(
+            algorithm=hashes.SHA256(), length=32, salt=None, info=f"confide:bidx:{table}:{column}".encode()
+        ).derive(self._index_root)
+        return hmac.new(key, value.encode(), hashlib.sha256).digest()[:BLIND_INDEX_BYTES]

@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from confide.audit.actions import Channel
+from confide.clients.selectors import client_list_for_member
+from confide.practices.decorators import member_required
+from confide.practices.models import Member
+from confide.practices.permissions import Permission, Role
+from confide.practices.selectors import current_member
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """Send each person to their own starting page."""
+    if not request.user.is_authenticated:
+        return redirect("account_login")
+    member = current_member(request)
+    if member is None:
+        return render(request, "web/no_practice.html", status=403)
+    if member.role_enum is Role.CLIENT:
+        return redirect("portal_home")
+    return redirect("dashboard")
+
+
+@member_required(Permission.PRACTICE_DASHBOARD_VIEW)
+def dashboard(request: HttpRequest, member: Member) -> HttpResponse:
+    clients = client_list_for_member(member=member, channel=Channel.WEB)
+    return render(request, "web/dashboard.html", {"clients": clients})
+
+
+def healthz(request: HttpRequest) -> HttpResponse:
+    return HttpResponse("ok", content_type="text/plain")

@@ -1,0 +1,105 @@
+"""The fixed cast every test uses, built through the real services.
+
+Practice "Harbor": owner Olivia; clinician Chris, on Jordan's care team; colleague
+Casey, off it (Casey treats Aisha); supervisor Sam, on Jordan's team as supervisor;
+staff Stacy; Jordan, the client, with a portal account. Practice "Elsewhere": the
+outsider Otto, an owner and clinician with a client of his own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from allauth.account.models import EmailAddress
+from allauth.mfa.totp.internal.auth import TOTP
+
+from confide.accounts.models import User
+from confide.audit.actions import Channel
+from confide.careteams.models import CareTeamMember
+from confide.careteams.services import careteam_add
+from confide.clients.models import Client
+from confide.clients.services import client_create
+from confide.practices.models import Member
+from confide.practices.permissions import Role
+from confide.practices.services import practice_create
+
+PASSWORD = "correct horse battery staple"
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+@dataclass
+class Cast:
+    owner: Member
+    clinician: Member
+    colleague: Member
+    supervisor: Member
+    staff: Member
+    client_member: Member
+    outsider: Member
+    client: Client
+    other_client: Client
+    outsider_client: Client
+
+    def people(self) -> dict[str, Member | None]:
+        return {
+            "anonymous": None,
+            "owner": self.owner,
+            "clinician": self.clinician,
+            "colleague": self.colleague,
+            "supervisor": self.supervisor,
+            "staff": self.staff,
+            "client": self.client_member,
+            "outsider": self.outsider,
+        }
+
+
+def _member(owner: Member, email: str, name: str, role: Role, *, mfa: bool = True) -> Member:
+    user = User.objects.create_user(email, PASSWORD, full_name=name)
+    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    if mfa:
+        TOTP.activate(user, TOTP_SECRET)
+    return Member.objects.create(practice=owner.practice, user=user, role=role)
+
+
+def _with_mfa(member: Member) -> Member:
+    TOTP.activate(member.user, TOTP_SECRET)
+    return member
+
+
+def build_cast() -> Cast:
+    owner = _with_mfa(
+        practice_create(
+            name="Harbor Therapy", owner_email="olivia@harbor.test", owner_name="Olivia Owner", owner_password=PASSWORD
+        )
+    )
+    clinician = _member(owner, "chris@harbor.test", "Chris Clinician", Role.CLINICIAN)
+    colleague = _member(owner, "casey@harbor.test", "Casey Colleague", Role.CLINICIAN)
+    supervisor = _member(owner, "sam@harbor.test", "Sam Supervisor", Role.SUPERVISOR)
+    staff = _member(owner, "stacy@harbor.test", "Stacy Staff", Role.STAFF)
+    client_member = _member(owner, "jordan@client.test", "", Role.CLIENT, mfa=False)
+    client = client_create(
+        actor=clinician, name="Jordan Canary-Client", email="jordan@client.test", channel=Channel.CLI
+    )
+    client.portal_member = client_member
+    client.save(update_fields=["portal_member"])
+    careteam_add(
+        actor=owner, client=client, member=supervisor, team_role=CareTeamMember.TeamRole.SUPERVISOR, channel=Channel.CLI
+    )
+    other_client = client_create(
+        actor=colleague, name="Aisha Other-Client", email="aisha@client.test", channel=Channel.CLI
+    )
+
+    outsider = _with_mfa(
+        practice_create(
+            name="Elsewhere Clinic",
+            owner_email="otto@elsewhere.test",
+            owner_name="Otto Outsider",
+            owner_password=PASSWORD,
+        )
+    )
+    outsider_client = client_create(
+        actor=outsider, name="Omar Outside-Client", email="omar@client.test", channel=Channel.CLI
+    )
+    return Cast(
+        owner, clinician, colleague, supervisor, staff, client_member, outsider, client, other_client, outsider_client
+    )

@@ -1,0 +1,17 @@
+"""Loaded with ``-p`` before Django: the test environment, set before settings import.
+
+CONFIDE_ENV=test selects the fast password hasher; the data directory (secret key,
+master key) is a fresh temporary folder per run.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+
+os.environ["CONFIDE_ENV"] = "test"
+os.environ.setdefault("CONFIDE_DATA_DIR", tempfile.mkdtemp(prefix="confide-test-"))
+os.environ.pop("SECRET_KEY", None)
+os.environ["CONFIDE_MAIL_BACKEND"] = "console"
+# pytest-playwright runs an asyncio loop; Django's ORM refuses calls from it unless told (tests only).
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
