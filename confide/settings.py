@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "confide.tokens",
     "confide.portal",
     "confide.audit",
+    "confide.vault",
     "confide.web",
 ]
 
@@ -218,12 +219,15 @@ if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env_int("CONFIDE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = env_bool("CONFIDE_HSTS_PRELOAD", False)
+    SECURE_HSTS_PRELOAD = env_bool("CONFIDE_HSTS_PRELOAD", True)
+    if not SECURE_HSTS_PRELOAD:
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]  # the operator chose not to preload (documented)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
 # --- Static files, i18n, logging -----------------------------------------------------
 STATIC_URL = "/static/"
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
 STORAGES = {

@@ -20,10 +20,10 @@ from confide.web.forms import apply_errors
 @member_required(Permission.CLIENTS_CLIENT_READ)
 def client_list(request: HttpRequest, member: Member) -> HttpResponse:
     form = SearchForm(request.GET)
-    search = form.cleaned_data["q"] if form.is_valid() else ""
-    clients = client_list_for_member(member=member, search=search, channel=Channel.WEB)
+    valid = form.is_valid()
+    clients = client_list_for_member(member=member, search=form.cleaned_data["q"], channel=Channel.WEB) if valid else []
     template = "clients/_rows.html" if request.headers.get("HX-Request") else "clients/list.html"
-    return render(request, template, {"clients": clients, "form": form})
+    return render(request, template, {"clients": clients, "form": form}, status=200 if valid else 422)
 
 
 @member_required(Permission.CLIENTS_CLIENT_CREATE)

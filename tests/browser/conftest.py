@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
+from playwright.sync_api import Page
 from pytest_django.fixtures import Settings
 
 from tests.cast import Cast, build_cast
@@ -44,6 +45,15 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
             "--no-first-run",
         ],
     }
+
+
+@pytest.fixture(autouse=True)
+def no_csp_violations(page: Page) -> Iterator[None]:
+    """Fail any browser test whose pages trip the Content Security Policy."""
+    violations: list[str] = []
+    page.on("console", lambda msg: violations.append(msg.text) if "Content Security Policy" in msg.text else None)
+    yield
+    assert not violations, violations
 
 
 @pytest.fixture

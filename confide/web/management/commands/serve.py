@@ -6,7 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from waitress import serve
 
 from confide.wsgi import application
@@ -21,6 +21,8 @@ class Command(BaseCommand):
         parser.add_argument("--threads", type=int, default=8)
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if settings.CONFIDE_ENV == "test":
+            raise CommandError("CONFIDE_ENV=test trades password-hash cost for speed; it never serves.")
         if settings.PRODUCTION:
             call_command("collectstatic", interactive=False, verbosity=0)
         # WebAuthn refuses the 127.0.0.1 origin; localhost is a secure context, so tell people that.
