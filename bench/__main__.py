@@ -1,0 +1,25 @@
+"""Run every benchmark module in bench/ (each exposes ``run() -> list[str]`` of Markdown rows)."""
+
+from __future__ import annotations
+
+import importlib
+import os
+import platform
+import pkgutil
+import sys
+from pathlib import Path
+
+
+def main() -> None:
+    print(f"Machine: {platform.machine()}, {os.cpu_count()} CPUs, Python {sys.version.split()[0]}, {platform.platform()}")
+    for module in sorted(pkgutil.iter_modules([str(Path(__file__).parent)]), key=lambda m: m.name):
+        if module.name.startswith("_"):
+            continue
+        bench = importlib.import_module(f"bench.{module.name}")
+        print(f"\n## {module.name}\n")
+        for row in bench.run():
+            print(row)
+
+
+if __name__ == "__main__":
+    main()
