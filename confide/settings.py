@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "axes",
+    "django_tasks_db",
     "confide.accounts",
     "confide.practices",
     "confide.clients",
@@ -58,6 +59,7 @@ INSTALLED_APPS = [
     "confide.portal",
     "confide.audit",
     "confide.vault",
+    "confide.records",
     "confide.web",
 ]
 
@@ -73,6 +75,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "axes.middleware.AxesMiddleware",
+    "confide.vault.middleware.KeyCacheMiddleware",
     "confide.practices.middleware.MembershipMiddleware",
     "confide.accounts.middleware.IdleTimeoutMiddleware",
     "confide.accounts.middleware.RequireMfaMiddleware",
@@ -139,6 +142,7 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_ADAPTER = "confide.accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {"change_password": "confide.accounts.forms.RewrappingChangePasswordForm"}
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
@@ -256,8 +260,32 @@ LOGGING: dict[str, Any] = {
 
 NINJA_PAGINATION_PER_PAGE = 50
 
+# Background jobs (client-key re-encryption): stored in the database, run by `confide db_worker`.
+TASKS = {
+    "default": {
+        "BACKEND": "django.tasks.backends.immediate.ImmediateBackend"
+        if CONFIDE_ENV == "test"
+        else "django_tasks_db.DatabaseBackend"
+    }
+}
+
 # --- Vault ---------------------------------------------------------------------------
 if PRODUCTION:
     CONFIDE_MASTER_KEY_FILE = Path(env_str("CONFIDE_MASTER_KEY_FILE"))
 else:
     CONFIDE_MASTER_KEY_FILE = Path(env_str("CONFIDE_MASTER_KEY_FILE", str(DATA_DIR / "master.key")))
+
+# Psychotherapy-note keys: Argon2id cost for the password-derived key (the test suite alone runs it cheaply).
+CONFIDE_AUTHOR_KDF = (
+    {"memory_kib": 8192, "time_cost": 1, "parallelism": 1}
+    if CONFIDE_ENV == "test"
+    else {"memory_kib": 65536, "time_cost": 3, "parallelism": 1}
+)
+# Optional emergency-access escrow: two age X25519 recipients; opening needs both holders' identities.
+CONFIDE_ESCROW_RECIPIENTS = env_list("CONFIDE_ESCROW_RECIPIENTS", "")
+if CONFIDE_ESCROW_RECIPIENTS and len(CONFIDE_ESCROW_RECIPIENTS) != 2:
+    raise ConfigError("CONFIDE_ESCROW_RECIPIENTS takes exactly two age recipients (two-person control).")
+CONFIDE_DOCUMENTS_DIR = DATA_DIR / "documents"
+CONFIDE_DOCUMENT_MAX_BYTES = env_int("CONFIDE_DOCUMENT_MAX_MB", 20, minimum=1) * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440

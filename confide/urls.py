@@ -7,6 +7,8 @@ from confide.clients import views as clients
 from confide.invitations import views as invitations
 from confide.portal import views as portal
 from confide.practices import views as practices
+from confide.records import private_views as private
+from confide.records import views as records
 from confide.tokens import views as tokens
 from confide.web import views as web
 
@@ -18,6 +20,17 @@ urlpatterns = [
     path("clients/new/", clients.client_new, name="client_new"),
     path("clients/<uuid:client_id>/", clients.client_detail, name="client_detail"),
     path("clients/<uuid:client_id>/invite/", clients.client_invite, name="client_invite"),
+    path("clients/<uuid:client_id>/notes/new/", records.note_new, name="note_new"),
+    path("clients/<uuid:client_id>/notes/<uuid:note_id>/edit/", records.note_edit, name="note_edit"),
+    path("clients/<uuid:client_id>/notes/<uuid:note_id>/amend/", records.note_amend, name="note_amend"),
+    path("clients/<uuid:client_id>/notes/<uuid:note_id>/sign/", records.note_sign, name="note_sign"),
+    path("clients/<uuid:client_id>/documents/new/", records.document_new, name="document_new"),
+    path("clients/<uuid:client_id>/documents/<uuid:document_id>/", records.document_download, name="document_download"),
+    path("clients/<uuid:client_id>/private-notes/", private.private_notes, name="private_notes"),
+    path("account/private-notes/setup/", private.private_setup, name="private_setup"),
+    path("account/private-notes/unlock/", private.private_unlock, name="private_unlock"),
+    path("account/private-notes/lock/", private.private_lock, name="private_lock"),
+    path("account/private-notes/reset/", private.private_reset, name="private_reset"),
     path("practice/", practices.practice_settings, name="practice_settings"),
     path("practice/members/<uuid:member_id>/role/", practices.member_role, name="member_role"),
     path("practice/care-teams/", practices.careteam_index, name="careteam_index"),

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.totp.internal.auth import TOTP
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from confide.accounts.models import User
 from confide.audit.actions import Channel
@@ -22,6 +23,10 @@ from confide.clients.services import client_create
 from confide.practices.models import Member
 from confide.practices.permissions import Role
 from confide.practices.services import practice_create
+from confide.records.author_keys import author_key_enrol
+from confide.records.documents import document_upload
+from confide.records.models import Document, ProgressNote
+from confide.records.progress import progress_note_create
 
 PASSWORD = "correct horse battery staple"
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
@@ -39,6 +44,9 @@ class Cast:
     client: Client
     other_client: Client
     outsider_client: Client
+    note: ProgressNote
+    document: Document
+    recovery_key: str
 
     def people(self) -> dict[str, Member | None]:
         return {
@@ -100,6 +108,22 @@ def build_cast() -> Cast:
     outsider_client = client_create(
         actor=outsider, name="Omar Outside-Client", email="omar@client.test", channel=Channel.CLI
     )
+    note = progress_note_create(actor=clinician, client=client, body="Session canary-note body", channel=Channel.CLI)
+    upload = SimpleUploadedFile("canary-intake.txt", b"Intake form canary-document text", content_type="text/plain")
+    document = document_upload(actor=clinician, client=client, upload=upload, channel=Channel.CLI)
+    recovery_key = author_key_enrol(member=clinician, password=PASSWORD, channel=Channel.CLI).recovery_key
     return Cast(
-        owner, clinician, colleague, supervisor, staff, client_member, outsider, client, other_client, outsider_client
+        owner,
+        clinician,
+        colleague,
+        supervisor,
+        staff,
+        client_member,
+        outsider,
+        client,
+        other_client,
+        outsider_client,
+        note,
+        document,
+        recovery_key,
     )

@@ -96,6 +96,23 @@ RULES: dict[str, Rule] = {
     "token_revoke": Rule(only(302, "clinician"), method="POST", kwargs=_token_id),
     "invitation_accept": Rule(everyone(200), kwargs=lambda c: {"token": _invitation_token(c)}),
     "portal_home": Rule(only(200, "client")),
+    # Clinical records: the treating clinician writes; the supervisor on the team reads.
+    "note_new": Rule(only(200, "clinician"), kwargs=lambda c: {"client_id": c.client.id}),
+    "note_edit": Rule(only(200, "clinician"), kwargs=lambda c: {"client_id": c.client.id, "note_id": c.note.id}),
+    "note_amend": Rule(only(200, "clinician"), kwargs=lambda c: {"client_id": c.client.id, "note_id": c.note.id}),
+    "note_sign": Rule(
+        only(302, "clinician"), method="POST", kwargs=lambda c: {"client_id": c.client.id, "note_id": c.note.id}
+    ),
+    "document_new": Rule(only(200, "clinician"), kwargs=lambda c: {"client_id": c.client.id}),
+    "document_download": Rule(
+        only(200, "clinician", "supervisor"), kwargs=lambda c: {"client_id": c.client.id, "document_id": c.document.id}
+    ),
+    # Psychotherapy notes: only their author, never the supervisor or the owner.
+    "private_notes": Rule(only(200, "clinician"), kwargs=lambda c: {"client_id": c.client.id}),
+    "private_setup": Rule(only(200, "owner", "colleague", "outsider") | {"clinician": 302}),
+    "private_unlock": Rule(only(302, "owner", "colleague", "outsider") | {"clinician": 200}),
+    "private_lock": Rule(only(302, "owner", "clinician", "colleague", "outsider"), method="POST"),
+    "private_reset": Rule(only(200, "owner", "clinician", "colleague", "outsider")),
     # API: a bearer token per person (clients and staff cannot hold one, so they are 401).
     "openapi-json": Rule(everyone(200), api=True),
     "api-root": Rule(everyone(404), api=True),
@@ -195,7 +212,8 @@ def test_access(cast: Cast, name: str) -> None:
             transaction.set_rollback(True)
         expected = rule.expect[person]
         got = response.status_code
-        body = response.content.decode(errors="replace")
+        raw = b"".join(response.streaming_content) if response.streaming else response.content  # type: ignore[attr-defined]
+        body = raw.decode(errors="replace")
         if expected == LOGIN:
             ok = got == 302 and "/accounts/login/" in response["Location"]
         elif expected == SELF:

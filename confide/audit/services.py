@@ -27,19 +27,24 @@ def _require_transaction() -> None:
 
 def event_record(
     *,
-    actor: Member,
+    actor: Member | None,
     action: AuditAction,
     channel: Channel,
     client_id: uuid.UUID | None = None,
     object_type: str = "",
     object_id: str = "",
     purpose: str = "",
+    practice_id: uuid.UUID | None = None,
 ) -> AuditEvent:
+    """Record one event; ``actor=None`` (with ``practice_id``) is the operator at the CLI."""
     _require_transaction()
+    practice = actor.practice_id if actor is not None else practice_id
+    if practice is None:
+        raise ValueError("an operator event needs the practice")
     return AuditEvent.objects.create(
-        practice_id=actor.practice_id,
+        practice_id=practice,
         actor=actor,
-        actor_role=actor.role,
+        actor_role=actor.role if actor is not None else "operator",
         action=action,
         channel=channel,
         client_id=client_id,
@@ -49,10 +54,10 @@ def event_record(
     )
 
 
-def events_record_for_clients(
-    *, actor: Member, action: AuditAction, channel: Channel, client_ids: Iterable[uuid.UUID]
+def events_record_bulk(
+    *, actor: Member, action: AuditAction, channel: Channel, items: Iterable[tuple[uuid.UUID, str, str]]
 ) -> None:
-    """Record one event per client shown, e.g. each name in a list."""
+    """Record one event per (client id, object type, object id), e.g. each note shown."""
     _require_transaction()
     AuditEvent.objects.bulk_create(
         AuditEvent(
@@ -62,8 +67,17 @@ def events_record_for_clients(
             action=action,
             channel=channel,
             client_id=client_id,
-            object_type="client",
-            object_id=str(client_id),
+            object_type=object_type,
+            object_id=object_id,
         )
-        for client_id in client_ids
+        for client_id, object_type, object_id in items
+    )
+
+
+def events_record_for_clients(
+    *, actor: Member, action: AuditAction, channel: Channel, client_ids: Iterable[uuid.UUID]
+) -> None:
+    """Record one event per client shown, e.g. each name in a list."""
+    events_record_bulk(
+        actor=actor, action=action, channel=channel, items=((cid, "client", str(cid)) for cid in client_ids)
     )

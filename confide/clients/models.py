@@ -22,6 +22,7 @@ class Client(models.Model):
     class Status(models.TextChoices):
         ACTIVE = "active", "Active"
         DISCHARGED = "discharged", "Discharged"
+        SHREDDED = "shredded", "Shredded"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     practice = models.ForeignKey("practices.Practice", on_delete=models.PROTECT, related_name="clients")
@@ -35,6 +36,8 @@ class Client(models.Model):
     )
     created_by = models.ForeignKey("practices.Member", null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
+    shredded_at = models.DateTimeField(null=True)
+    needs_reencryption = models.BooleanField(default=False)
 
     class Meta:
         indexes = [models.Index(fields=["practice", "email_bidx"], name="client_email_bidx")]

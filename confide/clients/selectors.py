@@ -59,7 +59,7 @@ def client_get_for_member(
         .filter(practice_id=member.practice_id, client_id=pk, member=member)
         .first()
     )
-    if seat is None or permission not in CARE_TEAM_ROLE_PERMISSIONS[seat.team_role]:
+    if seat is None or permission not in CARE_TEAM_ROLE_PERMISSIONS[seat.team_role] or seat.client.shredded_at:
         raise Http404
     with transaction.atomic():
         event_record(actor=member, action=AuditAction.CLIENT_READ, channel=channel, client_id=pk, object_type="client")
@@ -68,6 +68,11 @@ def client_get_for_member(
 
 def client_detail_for_member(*, member: Member, client_id: object, channel: Channel) -> ClientDetail:
     client, team_role = client_get_for_member(member=member, client_id=client_id, channel=channel)
+    return client_detail_of(client=client, team_role=team_role)
+
+
+def client_detail_of(*, client: Client, team_role: str) -> ClientDetail:
+    """Decrypt a client obtained through the funnel (which already audited the read)."""
     key = client.data_key()
     seats = CareTeamMember.objects.filter(client=client).select_related("member__user").order_by("added_at")
     return ClientDetail(
@@ -102,7 +107,9 @@ def client_list_for_member(*, member: Member, search: str = "", channel: Channel
     """The clients on the member's care teams."""
     if not member.has(Permission.CLIENTS_CLIENT_READ):
         return []
-    seats = CareTeamMember.objects.filter(practice_id=member.practice_id, member=member).select_related("client")
+    seats = CareTeamMember.objects.filter(
+        practice_id=member.practice_id, member=member, client__shredded_at=None
+    ).select_related("client")
     return _summaries(actor=member, seats=[(s.client, s.team_role) for s in seats], search=search, channel=channel)
 
 
@@ -110,7 +117,7 @@ def client_directory(*, manager: Member, search: str = "", channel: Channel) -> 
     """Every client of the practice, by name only, for owners assigning care teams."""
     if not manager.has(Permission.PRACTICE_CLIENT_DIRECTORY):
         raise Http404
-    clients = Client.objects.filter(practice_id=manager.practice_id)
+    clients = Client.objects.filter(practice_id=manager.practice_id, shredded_at=None)
     return _summaries(actor=manager, seats=[(c, "") for c in clients], search=search, channel=channel)
 
 
@@ -119,7 +126,7 @@ def client_for_manager(*, manager: Member, client_id: object, channel: Channel) 
     if not manager.has(Permission.PRACTICE_CARETEAM_MANAGE):
         raise Http404
     pk = _parse_id(client_id)
-    client = Client.objects.filter(practice_id=manager.practice_id, pk=pk).first()
+    client = Client.objects.filter(practice_id=manager.practice_id, pk=pk, shredded_at=None).first()
     if client is None:
         raise Http404
     with transaction.atomic():
@@ -132,7 +139,7 @@ def client_for_portal(*, member: Member) -> Client:
     if not member.has(Permission.PORTAL_SELF_READ):
         raise Http404
     try:
-        client = Client.objects.get(practice_id=member.practice_id, portal_member=member)
+        client = Client.objects.get(practice_id=member.practice_id, portal_member=member, shredded_at=None)
     except Client.DoesNotExist:
         raise Http404 from None
     with transaction.atomic():

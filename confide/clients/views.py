@@ -8,12 +8,14 @@ from django.views.decorators.http import require_POST
 
 from confide.audit.actions import Channel
 from confide.clients.forms import ClientForm, SearchForm
-from confide.clients.selectors import client_detail_for_member, client_get_for_member, client_list_for_member
+from confide.clients.selectors import client_detail_of, client_get_for_member, client_list_for_member
 from confide.clients.services import client_create
 from confide.invitations.services import invitation_for_client_create
 from confide.practices.decorators import member_required
 from confide.practices.models import Member
-from confide.practices.permissions import Permission
+from confide.practices.permissions import CARE_TEAM_ROLE_PERMISSIONS, Permission
+from confide.records.documents import documents_for
+from confide.records.progress import progress_notes_for
 from confide.web.forms import apply_errors
 
 
@@ -46,8 +48,18 @@ def client_new(request: HttpRequest, member: Member) -> HttpResponse:
 
 @member_required(Permission.CLIENTS_CLIENT_READ)
 def client_detail(request: HttpRequest, member: Member, client_id: str) -> HttpResponse:
-    detail = client_detail_for_member(member=member, client_id=client_id, channel=Channel.WEB)
-    return render(request, "clients/detail.html", {"client": detail})
+    client, team_role = client_get_for_member(member=member, client_id=client_id, channel=Channel.WEB)
+    allowed = CARE_TEAM_ROLE_PERMISSIONS[team_role]
+    can = {p.value for p in allowed if member.has(p)}
+    context = {
+        "client": client_detail_of(client=client, team_role=team_role),
+        "can": can,
+        "notes": progress_notes_for(actor=member, client=client, channel=Channel.WEB)
+        if Permission.RECORDS_NOTE_READ.value in can
+        else [],
+        "documents": documents_for(client=client) if Permission.RECORDS_DOCUMENT_READ.value in can else [],
+    }
+    return render(request, "clients/detail.html", context)
 
 
 @require_POST

@@ -7,24 +7,27 @@ from collections.abc import Callable
 from typing import Concatenate, ParamSpec
 
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest
+from django.http.response import HttpResponseBase
 
 from confide.practices.models import Member
 from confide.practices.permissions import Permission
 from confide.practices.selectors import current_member
 
 P = ParamSpec("P")
-View = Callable[Concatenate[HttpRequest, Member, P], HttpResponse]
+View = Callable[Concatenate[HttpRequest, Member, P], HttpResponseBase]
 
 
-def member_required(permission: Permission) -> Callable[[View[P]], Callable[Concatenate[HttpRequest, P], HttpResponse]]:
+def member_required(
+    permission: Permission,
+) -> Callable[[View[P]], Callable[Concatenate[HttpRequest, P], HttpResponseBase]]:
     """Pass the caller's membership to the view; 404 when the role lacks ``permission``.
 
     404 rather than 403 so that a page's existence tells nothing to someone who may not see it.
     """
 
-    def decorator(view: View[P]) -> Callable[Concatenate[HttpRequest, P], HttpResponse]:
-        def wrapper(request: HttpRequest, /, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
+    def decorator(view: View[P]) -> Callable[Concatenate[HttpRequest, P], HttpResponseBase]:
+        def wrapper(request: HttpRequest, /, *args: P.args, **kwargs: P.kwargs) -> HttpResponseBase:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             member = current_member(request)

@@ -30,9 +30,19 @@ class Permission(StrEnum):
     CLIENTS_CLIENT_CREATE = "clients:client:create"
     CLIENTS_CLIENT_READ = "clients:client:read"
     CLIENTS_CLIENT_INVITE = "clients:client:invite"
+    RECORDS_NOTE_READ = "records:progress-note:read"
+    RECORDS_NOTE_WRITE = "records:progress-note:write"
+    RECORDS_PRIVATE_NOTE_WRITE = "records:psychotherapy-note:write"
+    RECORDS_DOCUMENT_READ = "records:document:read"
+    RECORDS_DOCUMENT_WRITE = "records:document:write"
     PORTAL_SELF_READ = "portal:self:read"
     API_TOKEN_MANAGE = "api:token:manage"
 
+
+_CLINICAL_READ = frozenset({Permission.RECORDS_NOTE_READ, Permission.RECORDS_DOCUMENT_READ})
+_CLINICAL_WRITE = frozenset(
+    {Permission.RECORDS_NOTE_WRITE, Permission.RECORDS_PRIVATE_NOTE_WRITE, Permission.RECORDS_DOCUMENT_WRITE}
+)
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     # Owners run the practice: they see the client directory to assign care teams, but
@@ -49,7 +59,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.CLIENTS_CLIENT_INVITE,
             Permission.API_TOKEN_MANAGE,
         }
-    ),
+    )
+    | _CLINICAL_READ
+    | _CLINICAL_WRITE,
     Role.CLINICIAN: frozenset(
         {
             Permission.PRACTICE_DASHBOARD_VIEW,
@@ -58,23 +70,29 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.CLIENTS_CLIENT_INVITE,
             Permission.API_TOKEN_MANAGE,
         }
-    ),
+    )
+    | _CLINICAL_READ
+    | _CLINICAL_WRITE,
     Role.SUPERVISOR: frozenset(
         {Permission.PRACTICE_DASHBOARD_VIEW, Permission.CLIENTS_CLIENT_READ, Permission.API_TOKEN_MANAGE}
-    ),
+    )
+    | _CLINICAL_READ,
     # Front-desk staff arrive with scheduling; until then they sign in and see no client.
     Role.STAFF: frozenset({Permission.PRACTICE_DASHBOARD_VIEW}),
     Role.CLIENT: frozenset({Permission.PORTAL_SELF_READ}),
 }
 
 # Permissions whose reach is one client, granted only through the care team.
-CARE_TEAM_SCOPED: frozenset[Permission] = frozenset({Permission.CLIENTS_CLIENT_READ, Permission.CLIENTS_CLIENT_INVITE})
+_TREATING = (
+    frozenset({Permission.CLIENTS_CLIENT_READ, Permission.CLIENTS_CLIENT_INVITE}) | _CLINICAL_READ | _CLINICAL_WRITE
+)
 
-# What a care-team role may do for its client.
+# What a care-team role may do for its client. A supervisor reads the record, never writes
+# it, and never reads psychotherapy notes (no one but their author does).
 CARE_TEAM_ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
-    "primary": frozenset({Permission.CLIENTS_CLIENT_READ, Permission.CLIENTS_CLIENT_INVITE}),
-    "clinician": frozenset({Permission.CLIENTS_CLIENT_READ, Permission.CLIENTS_CLIENT_INVITE}),
-    "supervisor": frozenset({Permission.CLIENTS_CLIENT_READ}),
+    "primary": _TREATING,
+    "clinician": _TREATING,
+    "supervisor": frozenset({Permission.CLIENTS_CLIENT_READ}) | _CLINICAL_READ,
 }
 
 

@@ -22,6 +22,7 @@ import tink
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from tink import aead, secret_key_access
+from tink.proto import tink_pb2
 
 aead.register()
 
@@ -36,11 +37,49 @@ def _aead_of(handle: tink.KeysetHandle) -> aead.Aead:
     return handle.primitive(aead.Aead)
 
 
+def _with_new_primary(handle: tink.KeysetHandle, *, keep_old: bool) -> tink.KeysetHandle:
+    """Add a fresh AES-256-GCM key and make it primary (tink-py has no KeysetManager).
+
+    With ``keep_old`` the old keys stay, so ciphertexts made under them still decrypt
+    (Tink prefixes each ciphertext with its key id); without it only the new key remains.
+    """
+    fresh = tink_pb2.Keyset.FromString(
+        tink.proto_keyset_format.serialize(
+            tink.new_keyset_handle(aead.aead_key_templates.AES256_GCM), secret_key_access.TOKEN
+        )
+    )
+    keyset = tink_pb2.Keyset.FromString(tink.proto_keyset_format.serialize(handle, secret_key_access.TOKEN))
+    if not keep_old:
+        del keyset.key[:]
+    keyset.key.extend(fresh.key)
+    keyset.primary_key_id = fresh.primary_key_id
+    return tink.proto_keyset_format.parse(keyset.SerializeToString(), secret_key_access.TOKEN)
+
+
 @dataclass(frozen=True)
 class DataKey:
-    """One client's data key, unwrapped for the duration of a request."""
+    """One client's data keyset, unwrapped for the duration of a request."""
 
     _aead: aead.Aead
+    _handle: tink.KeysetHandle
+
+    @property
+    def key_count(self) -> int:
+        return len(self._handle.keyset_info().key_info)
+
+    @property
+    def primary_key_id(self) -> int:
+        return int(self._handle.keyset_info().primary_key_id)
+
+    def wrap_keyset(self, handle: tink.KeysetHandle, *, associated_data: bytes) -> bytes:
+        """Wrap a subordinate keyset (e.g. a document's streaming key) under this data key."""
+        return bytes(tink.proto_keyset_format.serialize_encrypted(handle, self._aead, associated_data))
+
+    def unwrap_keyset(self, wrapped: bytes, *, associated_data: bytes) -> tink.KeysetHandle:
+        try:
+            return tink.proto_keyset_format.parse_encrypted(wrapped, self._aead, associated_data)
+        except tink.TinkError:
+            raise VaultError("the keyset does not unwrap with this data key") from None
 
     def encrypt(self, plaintext: bytes, *, associated_data: bytes) -> bytes:
         return bytes(self._aead.encrypt(plaintext, associated_data))
@@ -111,7 +150,7 @@ class MasterKey:
             handle = tink.proto_keyset_format.parse_encrypted(wrapped, self._aead, associated_data)
         except tink.TinkError:
             raise VaultError("the data key does not unwrap with this master key") from None
-        return DataKey(_aead_of(handle))
+        return DataKey(_aead_of(handle), handle)
 
     def seal_secret(self, text: str, *, purpose: str) -> bytes:
         """Encrypt an application secret (e.g. a TOTP seed) directly under the master key."""
@@ -122,6 +161,42 @@ class MasterKey:
             return bytes(self._aead.decrypt(ciphertext, f"confide:secret:{purpose}".encode())).decode()
         except tink.TinkError:
             raise VaultError("the secret does not decrypt with this master key") from None
+
+    def wrap(self, key: DataKey, *, associated_data: bytes) -> bytes:
+        """Wrap an (unwrapped) data keyset under this master key."""
+        return bytes(tink.proto_keyset_format.serialize_encrypted(key._handle, self._aead, associated_data))
+
+    def rotate_data_key(self, wrapped: bytes, *, associated_data: bytes, keep_old: bool) -> bytes:
+        """Return the client's keyset with a new primary key, wrapped again.
+
+        ``keep_old=True`` is the first step of client-key rotation (old ciphertexts stay
+        readable until re-encrypted); ``keep_old=False`` finishes it.
+        """
+        handle = self.unwrap(wrapped, associated_data=associated_data)._handle
+        if keep_old:
+            rotated = _with_new_primary(handle, keep_old=True)
+            return self.wrap(DataKey(_aead_of(rotated), rotated), associated_data=associated_data)
+        return self.wrap(self._drop_old(handle), associated_data=associated_data)
+
+    @staticmethod
+    def _drop_old(handle: tink.KeysetHandle) -> DataKey:
+        keyset = tink_pb2.Keyset.FromString(tink.proto_keyset_format.serialize(handle, secret_key_access.TOKEN))
+        primary = [k for k in keyset.key if k.key_id == keyset.primary_key_id]
+        del keyset.key[:]
+        keyset.key.extend(primary)
+        pruned = tink.proto_keyset_format.parse(keyset.SerializeToString(), secret_key_access.TOKEN)
+        return DataKey(_aead_of(pruned), pruned)
+
+    def with_new_primary(self) -> MasterKey:
+        """This master key plus a fresh primary key (old wraps still open); same index root."""
+        return MasterKey(keyset=_with_new_primary(self._keyset, keep_old=True), index_root=self._index_root)
+
+    def without_old_keys(self) -> MasterKey:
+        return MasterKey(keyset=self._drop_old(self._keyset)._handle, index_root=self._index_root)
+
+    @property
+    def key_count(self) -> int:
+        return len(self._keyset.keyset_info().key_info)
 
     def blind_index(self, value: str, *, table: str, column: str) -> bytes:
         """Keyed hash for exact-match lookup; one key per table and column."""

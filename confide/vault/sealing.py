@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import uuid
+from collections.abc import Iterator
+from contextvars import ContextVar
 
 from django.conf import settings
 
@@ -29,8 +32,28 @@ def new_wrapped_key(*, practice_id: uuid.UUID, client_id: uuid.UUID) -> bytes:
     return master_key().new_data_key(associated_data=key_ad(practice_id=practice_id, client_id=client_id))
 
 
+# Unwrapped client keys live only as long as one request (or one CLI unit of work):
+# a fresh dict per request, dropped at its end, never shared across requests.
+_request_keys: ContextVar[dict[tuple[uuid.UUID, bytes], DataKey] | None] = ContextVar("confide_keys", default=None)
+
+
+@contextlib.contextmanager
+def request_key_cache() -> Iterator[None]:
+    token = _request_keys.set({})
+    try:
+        yield
+    finally:
+        _request_keys.reset(token)
+
+
 def unwrap_key(*, wrapped: bytes, practice_id: uuid.UUID, client_id: uuid.UUID) -> DataKey:
-    return master_key().unwrap(wrapped, associated_data=key_ad(practice_id=practice_id, client_id=client_id))
+    cache = _request_keys.get()
+    if cache is not None and (client_id, wrapped) in cache:
+        return cache[(client_id, wrapped)]
+    key = master_key().unwrap(wrapped, associated_data=key_ad(practice_id=practice_id, client_id=client_id))
+    if cache is not None:
+        cache[(client_id, wrapped)] = key
+    return key
 
 
 def blind_index(value: str, *, table: str, column: str) -> bytes:

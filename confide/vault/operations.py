@@ -1,0 +1,193 @@
+"""Key operations: master-key rotation, client-key rotation with re-encryption, crypto-shredding.
+
+Each one is a service the CLI calls; each leaves an audit record per practice or client.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from allauth.mfa.adapter import get_adapter as get_mfa_adapter
+from allauth.mfa.models import Authenticator
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from confide.audit.actions import AuditAction, Channel
+from confide.audit.services import event_record
+from confide.clients.models import Client
+from confide.practices.models import Practice
+from confide.records.crypto import document_ad, progress_note_ad
+from confide.records.models import Document, ProgressNote, PsychotherapyNote
+from confide.vault.keyring import MasterKey
+from confide.vault.sealing import key_ad, master_key
+
+BATCH = 500
+
+
+def _write_key_file(path: Path, key: MasterKey) -> None:
+    """Replace the key file atomically (write, fsync, rename), owner-only."""
+    tmp = path.with_name(path.name + ".new")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key.serialize())
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)
+
+
+def _clients_in_batches() -> Iterator[list[Client]]:
+    batch: list[Client] = []
+    for client in (
+        Client.objects.exclude(wrapped_key=b"").only("id", "practice_id", "wrapped_key").iterator(chunk_size=BATCH)
+    ):
+        batch.append(client)
+        if len(batch) == BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+@dataclass(frozen=True)
+class RotationReport:
+    clients: int
+    mfa_secrets: int
+
+
+def master_key_rotate() -> RotationReport:
+    """Rewrap every client key (and MFA secret) under a new master key; no data is re-encrypted.
+
+    The file first holds old and new keys (new primary), so a crash midway loses nothing;
+    only after every wrap is redone is the old key dropped.
+    """
+    path = Path(settings.CONFIDE_MASTER_KEY_FILE)
+    _write_key_file(path, master_key().with_new_primary())
+    master_key.cache_clear()
+    current, clients = master_key(), 0
+    for batch in _clients_in_batches():
+        for client in batch:
+            ad = key_ad(practice_id=client.practice_id, client_id=client.id)
+            client.wrapped_key = current.wrap(
+                current.unwrap(bytes(client.wrapped_key), associated_data=ad), associated_data=ad
+            )
+        with transaction.atomic():
+            Client.objects.bulk_update(batch, ["wrapped_key"])
+        clients += len(batch)
+    mfa = get_mfa_adapter()
+    secrets = 0
+    for authenticator in Authenticator.objects.exclude(type=Authenticator.Type.WEBAUTHN).iterator():
+        data = dict(authenticator.data)
+        for field in ("secret", "seed"):
+            if field in data:
+                data[field] = mfa.encrypt(mfa.decrypt(data[field]))
+                secrets += 1
+        Authenticator.objects.filter(pk=authenticator.pk).update(data=data)
+    _write_key_file(path, current.without_old_keys())
+    master_key.cache_clear()
+    with transaction.atomic():
+        for practice_id in Practice.objects.values_list("id", flat=True):
+            event_record(actor=None, practice_id=practice_id, action=AuditAction.MASTER_KEY_ROTATE, channel=Channel.CLI)
+    return RotationReport(clients=clients, mfa_secrets=secrets)
+
+
+def client_key_rotate(*, client_id: uuid.UUID) -> None:
+    """Give the client's keyset a new primary key; old ciphertexts stay readable until re-encrypted."""
+    from confide.vault.tasks import client_reencrypt_task
+
+    with transaction.atomic():
+        client = Client.objects.select_for_update().get(pk=client_id, shredded_at=None)
+        ad = key_ad(practice_id=client.practice_id, client_id=client.id)
+        client.wrapped_key = master_key().rotate_data_key(bytes(client.wrapped_key), associated_data=ad, keep_old=True)
+        client.needs_reencryption = True
+        client.save(update_fields=["wrapped_key", "needs_reencryption"])
+        event_record(
+            actor=None,
+            practice_id=client.practice_id,
+            action=AuditAction.CLIENT_KEY_ROTATE,
+            channel=Channel.CLI,
+            client_id=client.id,
+            object_type="client-key",
+        )
+        transaction.on_commit(lambda: client_reencrypt_task.enqueue(str(client.id)))
+
+
+def client_reencrypt(*, client_id: uuid.UUID) -> int:
+    """Re-encrypt every ciphertext of the client under the primary key, then drop old keys."""
+    with transaction.atomic():
+        client = Client.objects.select_for_update().get(pk=client_id)
+        if not client.needs_reencryption or client.shredded_at is not None:
+            return 0
+        key, count = client.data_key(), 0
+        for column in ("name", "email"):
+            if getattr(client, f"{column}_ct") is not None:
+                setattr(client, f"{column}_ct", client.seal(column, client.open(column, key=key), key=key))
+                count += 1
+        for note in ProgressNote.objects.filter(client=client):
+            ad = progress_note_ad(practice_id=client.practice_id, note_id=note.id, client_id=client.id)
+            note.body_ct = key.encrypt(key.decrypt(bytes(note.body_ct), associated_data=ad), associated_data=ad)
+            note.save(update_fields=["body_ct"])
+            count += 1
+        for doc in Document.objects.filter(client=client):
+            meta_ad, stream_ad = (
+                document_ad(practice_id=client.practice_id, document_id=doc.id, client_id=client.id, column=column)
+                for column in ("meta", "stream_key")
+            )
+            doc.meta_ct = key.encrypt(key.decrypt(bytes(doc.meta_ct), associated_data=meta_ad), associated_data=meta_ad)
+            stream_key = key.unwrap_keyset(bytes(doc.wrapped_stream_key), associated_data=stream_ad)
+            doc.wrapped_stream_key = key.wrap_keyset(stream_key, associated_data=stream_ad)
+            doc.save(update_fields=["meta_ct", "wrapped_stream_key"])
+            count += 1
+        ad = key_ad(practice_id=client.practice_id, client_id=client.id)
+        client.wrapped_key = master_key().rotate_data_key(bytes(client.wrapped_key), associated_data=ad, keep_old=False)
+        client.needs_reencryption = False
+        client.save(update_fields=["name_ct", "email_ct", "wrapped_key", "needs_reencryption"])
+        event_record(
+            actor=None,
+            practice_id=client.practice_id,
+            action=AuditAction.CLIENT_REENCRYPT,
+            channel=Channel.CLI,
+            client_id=client.id,
+            object_type="client-key",
+            purpose=str(count),
+        )
+    return count
+
+
+def client_shred(*, client_id: uuid.UUID, reason: str) -> None:
+    """Destroy the client's key and search artefacts: afterwards nothing of the client decrypts.
+
+    Psychotherapy notes are sealed to their authors, not the client key, so they are deleted;
+    document files are deleted too. The client row stays as a tombstone with the audit record.
+    """
+    with transaction.atomic():
+        client = Client.objects.select_for_update().get(pk=client_id)
+        paths = [
+            Path(settings.CONFIDE_DOCUMENTS_DIR) / str(d.practice_id) / f"{d.id}.bin" for d in client.documents.all()
+        ]
+        PsychotherapyNote.objects.filter(client=client).delete()
+        client.wrapped_key = b""
+        client.email_bidx = None
+        client.status = Client.Status.SHREDDED
+        client.shredded_at = timezone.now()
+        client.portal_member = None
+        client.save(update_fields=["wrapped_key", "email_bidx", "status", "shredded_at", "portal_member"])
+        event_record(
+            actor=None,
+            practice_id=client.practice_id,
+            action=AuditAction.CLIENT_SHRED,
+            channel=Channel.CLI,
+            client_id=client.id,
+            object_type="client",
+            purpose=reason[:64],
+        )
+        transaction.on_commit(lambda: _unlink_all(paths))
+
+
+def _unlink_all(paths: list[Path]) -> None:
+    for path in paths:
+        path.unlink(missing_ok=True)

@@ -1,0 +1,116 @@
+"""Key rotation and crypto-shredding, end to end."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
+from django.conf import settings
+from django.core.management import CommandError, call_command
+from django.test import Client as HttpClient
+from pytest_django.fixtures import DjangoCaptureOnCommitCallbacks, Settings
+
+from confide.audit.actions import AuditAction
+from confide.audit.models import AuditEvent
+from confide.clients.models import Client
+from confide.records.models import PsychotherapyNote
+from confide.records.private_notes import private_note_create
+from confide.records.progress import progress_notes_for
+from confide.vault.keyring import MasterKey, VaultError
+from confide.vault.sealing import key_ad, master_key
+from tests.browser.helpers import fresh_totp
+from tests.cast import Cast
+
+
+@pytest.fixture
+def own_master_key(tmp_path: Path, settings: Settings) -> Iterator[Path]:
+    """Rotation rewrites the key file: give the test a copy, and restore the cache after."""
+    path = tmp_path / "master.key"
+    shutil.copy(settings.CONFIDE_MASTER_KEY_FILE, path)
+    settings.CONFIDE_MASTER_KEY_FILE = path
+    master_key.cache_clear()
+    yield path
+    master_key.cache_clear()
+
+
+def _notes(cast: Cast) -> list[str]:
+    client = Client.objects.get(pk=cast.client.pk)
+    return [n.body for n in progress_notes_for(actor=cast.clinician, client=client, channel="cli")]  # type: ignore[arg-type]
+
+
+def test_master_rotation_rewraps_every_client_key_and_mfa_secret(cast: Cast, own_master_key: Path) -> None:
+    old = MasterKey.load(own_master_key, create=False)
+    call_command("keys", "rotate-master", stdout=StringIO())
+    new = MasterKey.load(own_master_key, create=False)
+    client = Client.objects.get(pk=cast.client.pk)
+    ad = key_ad(practice_id=client.practice_id, client_id=client.id)
+    with pytest.raises(VaultError):
+        old.unwrap(bytes(client.wrapped_key), associated_data=ad)
+    assert new.unwrap(bytes(client.wrapped_key), associated_data=ad).key_count == 1
+    assert client.open("name") == "Jordan Canary-Client"
+    assert _notes(cast) == ["Session canary-note body"]
+    totp = TOTP(Authenticator.objects.get(user=cast.clinician.user, type=Authenticator.Type.TOTP))
+    assert totp.validate_code(fresh_totp())
+    assert AuditEvent.objects.filter(action=AuditAction.MASTER_KEY_ROTATE).count() == 2  # one per practice
+
+
+def test_client_rotation_keeps_old_ciphertexts_readable_then_reencrypts(
+    cast: Cast, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
+) -> None:
+    before = bytes(Client.objects.get(pk=cast.client.pk).name_ct)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        call_command("keys", "rotate-client", str(cast.client.id), stdout=StringIO())
+    client = Client.objects.get(pk=cast.client.pk)
+    assert client.needs_reencryption and client.data_key().key_count == 2
+    assert client.open("name") == "Jordan Canary-Client" and bytes(client.name_ct) == before
+    for callback in callbacks:  # the queued background job (the test backend runs it at once)
+        callback()
+    client = Client.objects.get(pk=cast.client.pk)
+    assert not client.needs_reencryption and client.data_key().key_count == 1
+    assert bytes(client.name_ct) != before and client.open("name") == "Jordan Canary-Client"
+    assert _notes(cast) == ["Session canary-note body"]
+    response = _as(cast.clinician.user).get(f"/clients/{cast.client.id}/documents/{cast.document.id}/")
+    assert b"".join(response.streaming_content) == b"Intake form canary-document text"  # type: ignore[attr-defined]
+
+
+def _as(user: object) -> HttpClient:
+    http = HttpClient()
+    http.force_login(user)  # type: ignore[arg-type]
+    return http
+
+
+def test_shredding_leaves_nothing_that_decrypts(
+    cast: Cast, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
+) -> None:
+    private_note_create(actor=cast.clinician, client=cast.client, body="private", channel="cli")  # type: ignore[arg-type]
+    document_file = Path(settings.CONFIDE_DOCUMENTS_DIR) / str(cast.client.practice_id) / f"{cast.document.id}.bin"
+    assert document_file.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command(
+            "keys",
+            "shred",
+            str(cast.client.id),
+            confirm=str(cast.client.id),
+            reason="erasure request",
+            stdout=StringIO(),
+        )
+    client = Client.objects.get(pk=cast.client.pk)
+    with pytest.raises(VaultError):
+        client.data_key()
+    assert client.email_bidx is None and client.status == "shredded"
+    assert not PsychotherapyNote.objects.filter(client=client).exists()
+    assert not document_file.exists()
+    assert AuditEvent.objects.filter(action=AuditAction.CLIENT_SHRED, client_id=client.id).exists()
+    assert _as(cast.clinician.user).get(f"/clients/{client.id}/").status_code == 404
+    assert "Jordan" not in _as(cast.clinician.user).get("/clients/").content.decode()
+
+
+def test_shredding_needs_the_id_repeated(cast: Cast) -> None:
+    with pytest.raises(CommandError, match="--confirm"):
+        call_command("keys", "shred", str(cast.client.id), confirm="yes", reason="x", stdout=StringIO())
+    assert Client.objects.get(pk=cast.client.pk).shredded_at is None
