@@ -21,7 +21,8 @@ from confide.web.forms import apply_errors
 
 @member_required(Permission.CLIENTS_CLIENT_READ)
 def client_list(request: HttpRequest, member: Member) -> HttpResponse:
-    form = SearchForm(request.GET)
+    # Searches are POSTed: a name fragment in a URL would reach browser history and proxy logs.
+    form = SearchForm(request.POST if request.method == "POST" else {"q": ""})
     valid = form.is_valid()
     clients = client_list_for_member(member=member, search=form.cleaned_data["q"], channel=Channel.WEB) if valid else []
     template = "clients/_rows.html" if request.headers.get("HX-Request") else "clients/list.html"

@@ -70,7 +70,8 @@ def member_role(request: HttpRequest, member: Member, member_id: str) -> HttpRes
 
 @member_required(Permission.PRACTICE_CARETEAM_MANAGE)
 def careteam_index(request: HttpRequest, member: Member) -> HttpResponse:
-    clients = client_directory(manager=member, search=request.GET.get("q", "")[:200], channel=Channel.WEB)
+    search = request.POST.get("q", "")[:200] if request.method == "POST" else ""
+    clients = client_directory(manager=member, search=search, channel=Channel.WEB)
     return render(request, "practices/careteams.html", {"clients": clients})
 
 

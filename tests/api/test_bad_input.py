@@ -87,5 +87,10 @@ def test_it_refuses_bad_credentials_with_401(cast: Cast, header: str) -> None:
 
 
 def test_it_refuses_a_search_that_is_too_long(api: HttpClient) -> None:
-    response = api.get("/api/v1/clients", {"q": "x" * 201})
+    response = api.post("/api/v1/clients/search", {"q": "x" * 201}, content_type="application/json")
     assert response.status_code == 422
+
+
+def test_it_searches_by_part_of_a_name(api: HttpClient) -> None:
+    response = api.post("/api/v1/clients/search", {"q": "canary"}, content_type="application/json")
+    assert [c["name"] for c in response.json()] == ["Jordan Canary-Client"]

@@ -1,0 +1,85 @@
+"""Run in a fresh process against a real database file or server: put a unique canary in every
+encrypted field, drive the pages, API and e-mail that touch them, and print what was sent.
+
+``python -m tests.canary.seed`` — the environment (DATABASE_URL, CONFIDE_DATA_DIR) is the caller's.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "confide.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from allauth.mfa.totp.internal.auth import TOTP  # noqa: E402
+from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.test import Client as HttpClient  # noqa: E402
+from django.test.utils import setup_test_environment  # noqa: E402
+
+from confide.audit.actions import Channel  # noqa: E402
+from confide.clients.services import client_create  # noqa: E402
+from confide.invitations.services import invitation_for_client_create  # noqa: E402
+from confide.practices.services import practice_create  # noqa: E402
+from confide.records.author_keys import author_key_enrol  # noqa: E402
+from confide.records.documents import document_upload  # noqa: E402
+from confide.records.private_notes import private_note_create  # noqa: E402
+from confide.records.progress import progress_note_amend, progress_note_create, progress_note_sign  # noqa: E402
+from confide.tokens.services import token_create  # noqa: E402
+from confide.vault.sealing import request_key_cache  # noqa: E402
+
+CANARIES = {
+    "name": "Zephyrine Canaryname-7f3a",
+    "email": "canarymail-9b2c@client.test",
+    "note": "canary-progress-5d1e panic attacks on the bridge",
+    "amendment": "canary-amendment-2c8f correction",
+    "private": "canary-psychotherapy-8a4b dream about the lighthouse",
+    "file_name": "canary-filename-3e7d.txt",
+    "file_body": "canary-document-6f0a intake answers",
+}
+PASSWORD = "canary seed passphrase"
+
+
+def main() -> None:
+    call_command("migrate", verbosity=0)
+    with request_key_cache():
+        owner = practice_create(
+            name="Canary Practice", owner_email="owner@canary.test", owner_name="O", owner_password=PASSWORD
+        )
+        TOTP.activate(owner.user, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
+        client = client_create(actor=owner, name=CANARIES["name"], email=CANARIES["email"], channel=Channel.CLI)
+        note = progress_note_create(actor=owner, client=client, body=CANARIES["note"], channel=Channel.CLI)
+        progress_note_sign(actor=owner, client=client, note_id=note.id, channel=Channel.CLI)
+        progress_note_amend(
+            actor=owner, client=client, note_id=note.id, body=CANARIES["amendment"], channel=Channel.CLI
+        )
+        author_key_enrol(member=owner, password=PASSWORD, channel=Channel.CLI)
+        private_note_create(actor=owner, client=client, body=CANARIES["private"], channel=Channel.CLI)
+        upload = SimpleUploadedFile(CANARIES["file_name"], CANARIES["file_body"].encode(), content_type="text/plain")
+        document_upload(actor=owner, client=client, upload=upload, channel=Channel.CLI)
+        invitation_for_client_create(
+            actor=owner, client=client, link_base="http://localhost:8000/invitations/", channel=Channel.CLI
+        )
+        _, token = token_create(
+            actor=owner, name="canary", scopes=["clients:client:read"], days=None, channel=Channel.CLI
+        )
+
+    # From here on the test client drives the pages ('testserver' host); e-mail stays in memory.
+    setup_test_environment()
+    http = HttpClient()
+    http.force_login(owner.user)
+    for path in ("/dashboard/", "/clients/", f"/clients/{client.id}/", f"/clients/{client.id}/private-notes/"):
+        assert http.get(path).status_code == 200, path
+    http.post("/clients/", {"q": "zephyr"})
+    http.post("/clients/new/", {"name": CANARIES["name"] + "\x00", "email": "bad"})  # rejected input is not logged
+    http.get("/clients/00000000-0000-0000-0000-000000000000/")  # a 404 is logged, by path only
+    api = HttpClient(HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert api.get(f"/api/v1/clients/{client.id}").status_code == 200
+    api.post("/api/v1/clients", {"name": 5}, content_type="application/json")
+
+
+if __name__ == "__main__":
+    main()
