@@ -28,6 +28,7 @@ class Client(models.Model):
     practice = models.ForeignKey("practices.Practice", on_delete=models.PROTECT, related_name="clients")
     wrapped_key = models.BinaryField()
     name_ct = models.BinaryField()
+    name_dir_ct = models.BinaryField(null=True)  # the name under the practice directory key (search)
     email_ct = models.BinaryField(null=True)
     email_bidx = models.BinaryField(max_length=16, null=True)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.ACTIVE)

@@ -10,6 +10,7 @@ from django.db import transaction
 from confide.audit.actions import AuditAction, Channel
 from confide.audit.services import event_record
 from confide.careteams.models import CareTeamMember
+from confide.clients.directory import directory_seal
 from confide.clients.models import TABLE, Client
 from confide.clients.validation import clean_email, clean_name
 from confide.practices.models import Member
@@ -44,6 +45,7 @@ def client_create(*, actor: Member, name: object, email: object = "", channel: C
     client.wrapped_key = new_wrapped_key(practice_id=actor.practice_id, client_id=client_id)
     key = client.data_key()
     client.name_ct = client.seal("name", clean["name"], key=key)
+    client.name_dir_ct = directory_seal(practice_id=actor.practice_id, client_id=client_id, name=clean["name"])
     if clean["email"]:
         client.email_ct = client.seal("email", clean["email"], key=key)
         client.email_bidx = email_blind_index(clean["email"])

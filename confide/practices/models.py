@@ -19,6 +19,9 @@ class Practice(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=60, unique=True)
+    # The directory key encrypts a second copy of each client's name, so that a name search
+    # opens one key instead of one per client. Wrapped by the master key; never stored bare.
+    wrapped_directory_key = models.BinaryField(null=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:

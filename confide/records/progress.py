@@ -45,7 +45,7 @@ def _clean_body(body: object) -> str:
     return body.replace("\r\n", "\n")
 
 
-def _seal(note: ProgressNote, client: Client, body: str) -> None:
+def seal_body(note: ProgressNote, client: Client, body: str) -> None:
     key = client.data_key()
     note.body_ct = key.encrypt(
         body.encode(),
@@ -53,7 +53,7 @@ def _seal(note: ProgressNote, client: Client, body: str) -> None:
     )
 
 
-def _open(note: ProgressNote, client: Client) -> str:
+def open_body(note: ProgressNote, client: Client) -> str:
     ad = progress_note_ad(practice_id=client.practice_id, note_id=note.id, client_id=client.id)
     return client.data_key().decrypt(bytes(note.body_ct), associated_data=ad).decode()
 
@@ -64,7 +64,7 @@ def progress_note_create(
     """Create a draft (the caller obtained ``client`` through the access funnel with write access)."""
     text = _clean_body(body)
     note = ProgressNote(id=uuid.uuid4(), practice_id=client.practice_id, client=client, author=actor, amends=amends)
-    _seal(note, client, text)
+    seal_body(note, client, text)
     with transaction.atomic():
         note.save(force_insert=True)
         event_record(
@@ -93,7 +93,7 @@ def progress_note_update(
         raise ValidationError({"body": "Only the author can edit a draft."})
     if note.status != ProgressNote.Status.DRAFT:
         raise ValidationError({"body": "A signed note is sealed. Add an amendment instead."})
-    _seal(note, client, _clean_body(body))
+    seal_body(note, client, _clean_body(body))
     note.updated_at = timezone.now()
     with transaction.atomic():
         note.save(update_fields=["body_ct", "updated_at"])
@@ -113,7 +113,7 @@ def progress_note_sign(*, actor: Member, client: Client, note_id: uuid.UUID | st
     note = _own_note(actor=actor, client=client, note_id=note_id)
     if note.author_id != actor.id or note.status != ProgressNote.Status.DRAFT:
         raise ValidationError({"note": "Only the author can sign, and only a draft."})
-    body = _open(note, client)
+    body = open_body(note, client)
     with transaction.atomic():
         updated = ProgressNote.objects.filter(pk=note.pk, status=ProgressNote.Status.DRAFT).update(
             status=ProgressNote.Status.SIGNED,
@@ -152,7 +152,7 @@ def progress_notes_for(*, actor: Member, client: Client, channel: Channel) -> li
     )
     views = []
     for note in notes:
-        body = _open(note, client)
+        body = open_body(note, client)
         seal_ok = (
             None if note.content_hash is None else hashlib.sha256(body.encode()).digest() == bytes(note.content_hash)
         )

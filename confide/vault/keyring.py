@@ -19,7 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import tink
+from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from tink import aead, secret_key_access
 from tink.proto import tink_pb2
@@ -91,6 +93,27 @@ class DataKey:
             raise VaultError("ciphertext does not authenticate for this place") from None
 
 
+class FastKey:
+    """A raw AES-256-GCM key for bulk, small ciphertexts (the search directory).
+
+    Tink's per-call overhead dominates at 10,000 short names; `cryptography`'s AESGCM is
+    about twice as fast. The nonce is made here, never passed in.
+    """
+
+    def __init__(self, raw: bytes) -> None:
+        self._aesgcm = AESGCM(raw)
+
+    def encrypt(self, plaintext: bytes, *, associated_data: bytes) -> bytes:
+        nonce = os.urandom(12)
+        return nonce + self._aesgcm.encrypt(nonce, plaintext, associated_data)
+
+    def decrypt(self, ciphertext: bytes, *, associated_data: bytes) -> bytes:
+        try:
+            return self._aesgcm.decrypt(ciphertext[:12], ciphertext[12:], associated_data)
+        except (InvalidTag, ValueError):
+            raise VaultError("ciphertext does not authenticate for this place") from None
+
+
 class MasterKey:
     """The practice master key: wraps data keys and derives blind-index keys."""
 
@@ -151,6 +174,23 @@ class MasterKey:
         except tink.TinkError:
             raise VaultError("the data key does not unwrap with this master key") from None
         return DataKey(_aead_of(handle), handle)
+
+    def new_fast_key(self, *, associated_data: bytes) -> bytes:
+        """Create a random raw key and return it wrapped."""
+        return bytes(self._aead.encrypt(os.urandom(32), associated_data))
+
+    def unwrap_fast_key(self, wrapped: bytes, *, associated_data: bytes) -> FastKey:
+        return FastKey(self.unwrap_raw(wrapped, associated_data=associated_data))
+
+    def unwrap_raw(self, wrapped: bytes, *, associated_data: bytes) -> bytes:
+        try:
+            return bytes(self._aead.decrypt(wrapped, associated_data))
+        except tink.TinkError:
+            raise VaultError("the key does not unwrap with this master key") from None
+
+    def rewrap_raw(self, wrapped: bytes, *, associated_data: bytes) -> bytes:
+        """Rewrap under the current primary key (used by master-key rotation)."""
+        return bytes(self._aead.encrypt(self.unwrap_raw(wrapped, associated_data=associated_data), associated_data))
 
     def seal_secret(self, text: str, *, purpose: str) -> bytes:
         """Encrypt an application secret (e.g. a TOTP seed) directly under the master key."""

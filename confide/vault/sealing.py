@@ -10,7 +10,7 @@ from contextvars import ContextVar
 
 from django.conf import settings
 
-from confide.vault.keyring import DataKey, MasterKey
+from confide.vault.keyring import DataKey, FastKey, MasterKey
 
 
 @functools.cache
@@ -34,7 +34,9 @@ def new_wrapped_key(*, practice_id: uuid.UUID, client_id: uuid.UUID) -> bytes:
 
 # Unwrapped client keys live only as long as one request (or one CLI unit of work):
 # a fresh dict per request, dropped at its end, never shared across requests.
-_request_keys: ContextVar[dict[tuple[uuid.UUID, bytes], DataKey] | None] = ContextVar("confide_keys", default=None)
+_request_keys: ContextVar[dict[tuple[uuid.UUID, bytes], DataKey | FastKey] | None] = ContextVar(
+    "confide_keys", default=None
+)
 
 
 @contextlib.contextmanager
@@ -48,11 +50,26 @@ def request_key_cache() -> Iterator[None]:
 
 def unwrap_key(*, wrapped: bytes, practice_id: uuid.UUID, client_id: uuid.UUID) -> DataKey:
     cache = _request_keys.get()
-    if cache is not None and (client_id, wrapped) in cache:
-        return cache[(client_id, wrapped)]
+    if cache is not None and isinstance(cached := cache.get((client_id, wrapped)), DataKey):
+        return cached
     key = master_key().unwrap(wrapped, associated_data=key_ad(practice_id=practice_id, client_id=client_id))
     if cache is not None:
         cache[(client_id, wrapped)] = key
+    return key
+
+
+def directory_ad(*, practice_id: uuid.UUID) -> bytes:
+    return f"confide:v1:directory-key|{practice_id}".encode()
+
+
+def directory_key(*, practice_id: uuid.UUID, wrapped: bytes) -> FastKey:
+    """The practice's directory key (cached for the request like client keys)."""
+    cache = _request_keys.get()
+    if cache is not None and isinstance(cached := cache.get((practice_id, wrapped)), FastKey):
+        return cached
+    key = master_key().unwrap_fast_key(wrapped, associated_data=directory_ad(practice_id=practice_id))
+    if cache is not None:
+        cache[(practice_id, wrapped)] = key
     return key
 
 

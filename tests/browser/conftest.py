@@ -15,6 +15,7 @@ from aiosmtpd.smtp import SMTP, Envelope, Session
 from playwright.sync_api import Page
 from pytest_django.fixtures import Settings
 
+from tests.browser.helpers import USED
 from tests.cast import Cast, build_cast
 
 CHROMIUM = "/usr/bin/chromium"
@@ -45,6 +46,11 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
             "--no-first-run",
         ],
     }
+
+
+@pytest.fixture(autouse=True)
+def fresh_accounts() -> None:
+    USED.clear()  # each test's accounts are new, so no code has been used yet
 
 
 @pytest.fixture(autouse=True)
