@@ -6,6 +6,7 @@ kept (0600) in the data directory, never in code.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import secrets
@@ -26,6 +27,9 @@ from confide.clients.services import client_create
 from confide.practices.models import Member, Practice
 from confide.practices.permissions import Role
 from confide.practices.services import practice_create
+from confide.records.author_keys import author_key_enrol
+from confide.records.private_notes import private_note_create
+from confide.records.progress import progress_note_create, progress_note_sign
 
 DEMO_SLUG = "riverside-counseling-demo"
 PEOPLE = [
@@ -43,6 +47,21 @@ CLIENTS = [
 ]
 
 
+NOTES = [
+    (
+        "Intake completed. Presenting concern: work stress and poor sleep. Agreed on weekly sessions.",
+        "Noticed my own impatience when J. minimised the stress; explore in supervision.",
+    ),
+    ("Reviewed sleep diary; some improvement. Practised paced breathing.", ""),
+    (
+        "Session focused on grief after a recent loss. Safety plan reviewed; no current risk.",
+        "Hypothesis: anger at father masks guilt. Hold lightly.",
+    ),
+    ("Follow-up on assertiveness homework; client reports one successful conversation.", ""),
+    ("First session. Consent and confidentiality explained; questions answered.", ""),
+]
+
+
 @dataclass(frozen=True)
 class DemoLogin:
     email: str
@@ -50,6 +69,7 @@ class DemoLogin:
     role: str
     password: str
     totp_secret: str
+    recovery_key: str = ""
 
 
 def _credentials_file() -> Path:
@@ -94,7 +114,10 @@ def demo_seed() -> tuple[list[DemoLogin], list[str], bool]:
             members.append(member)
             logins.append(DemoLogin(email, name, role.value, password, _enrol(member.user)))
         owner, chris, casey, sam = members
-        for name, email, which in CLIENTS:
+        for index in (1, 2):  # the clinicians set up private notes; their recovery keys are printed
+            enrolment = author_key_enrol(member=members[index], password=logins[index].password, channel=Channel.CLI)
+            logins[index] = dataclasses.replace(logins[index], recovery_key=enrolment.recovery_key)
+        for (name, email, which), (progress, private) in zip(CLIENTS, NOTES, strict=True):
             clinician = chris if which == 1 else casey
             client = client_create(actor=clinician, name=name, email=email, channel=Channel.CLI)
             if which == 1:
@@ -105,5 +128,9 @@ def demo_seed() -> tuple[list[DemoLogin], list[str], bool]:
                     team_role=CareTeamMember.TeamRole.SUPERVISOR,
                     channel=Channel.CLI,
                 )
+            note = progress_note_create(actor=clinician, client=client, body=progress, channel=Channel.CLI)
+            progress_note_sign(actor=clinician, client=client, note_id=note.id, channel=Channel.CLI)
+            if private:
+                private_note_create(actor=clinician, client=client, body=private, channel=Channel.CLI)
         _write_private(_credentials_file(), [login.__dict__ for login in logins])
     return logins, [name for name, _, _ in CLIENTS], True

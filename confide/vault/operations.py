@@ -24,7 +24,7 @@ from confide.practices.models import Practice
 from confide.records.crypto import document_ad, progress_note_ad
 from confide.records.models import Document, ProgressNote, PsychotherapyNote
 from confide.vault.keyring import MasterKey
-from confide.vault.sealing import directory_ad, key_ad, master_key
+from confide.vault.sealing import directory_ad, key_ad, master_key, master_key_forget
 
 BATCH = 500
 
@@ -67,7 +67,7 @@ def master_key_rotate() -> RotationReport:
     """
     path = Path(settings.CONFIDE_MASTER_KEY_FILE)
     _write_key_file(path, master_key().with_new_primary())
-    master_key.cache_clear()
+    master_key_forget()
     current, clients = master_key(), 0
     for batch in _clients_in_batches():
         for client in batch:
@@ -97,7 +97,7 @@ def master_key_rotate() -> RotationReport:
                 secrets += 1
         Authenticator.objects.filter(pk=authenticator.pk).update(data=data)
     _write_key_file(path, current.without_old_keys())
-    master_key.cache_clear()
+    master_key_forget()
     with transaction.atomic():
         for practice_id in Practice.objects.values_list("id", flat=True):
             event_record(actor=None, practice_id=practice_id, action=AuditAction.MASTER_KEY_ROTATE, channel=Channel.CLI)

@@ -3,20 +3,42 @@
 from __future__ import annotations
 
 import contextlib
-import functools
 import uuid
 from collections.abc import Iterator
 from contextvars import ContextVar
+from pathlib import Path
 
 from django.conf import settings
 
 from confide.vault.keyring import DataKey, FastKey, MasterKey
 
+_loaded: tuple[object, MasterKey] | None = None
 
-@functools.cache
+
+def _signature(path: Path) -> object:
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return None
+    return (str(path), stat.st_ino, stat.st_mtime_ns, stat.st_size)
+
+
 def master_key() -> MasterKey:
-    """Load the master key once per process; development creates it on first use."""
-    return MasterKey.load(settings.CONFIDE_MASTER_KEY_FILE, create=not settings.PRODUCTION)
+    """The master key, reloaded whenever its file changes (so a running server follows a
+    rotation done by `confide keys rotate-master`); development creates it on first use."""
+    global _loaded
+    path = Path(settings.CONFIDE_MASTER_KEY_FILE)
+    signature = _signature(path)
+    if _loaded is None or _loaded[0] != signature or signature is None:
+        key = MasterKey.load(path, create=not settings.PRODUCTION)
+        _loaded = (_signature(path), key)
+    return _loaded[1]
+
+
+def master_key_forget() -> None:
+    """Drop the loaded key (tests that swap key files)."""
+    global _loaded
+    _loaded = None
 
 
 def key_ad(*, practice_id: uuid.UUID, client_id: uuid.UUID) -> bytes:

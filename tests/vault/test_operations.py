@@ -22,7 +22,7 @@ from confide.records.models import PsychotherapyNote
 from confide.records.private_notes import private_note_create
 from confide.records.progress import progress_notes_for
 from confide.vault.keyring import MasterKey, VaultError
-from confide.vault.sealing import key_ad, master_key
+from confide.vault.sealing import key_ad, master_key_forget
 from tests.browser.helpers import fresh_totp
 from tests.cast import Cast
 
@@ -33,9 +33,9 @@ def own_master_key(tmp_path: Path, settings: Settings) -> Iterator[Path]:
     path = tmp_path / "master.key"
     shutil.copy(settings.CONFIDE_MASTER_KEY_FILE, path)
     settings.CONFIDE_MASTER_KEY_FILE = path
-    master_key.cache_clear()
+    master_key_forget()
     yield path
-    master_key.cache_clear()
+    master_key_forget()
 
 
 def _notes(cast: Cast) -> list[str]:
@@ -114,3 +114,18 @@ def test_shredding_needs_the_id_repeated(cast: Cast) -> None:
     with pytest.raises(CommandError, match="--confirm"):
         call_command("keys", "shred", str(cast.client.id), confirm="yes", reason="x", stdout=StringIO())
     assert Client.objects.get(pk=cast.client.pk).shredded_at is None
+
+
+def test_a_running_process_follows_a_key_file_rotated_elsewhere(cast: Cast, own_master_key: Path) -> None:
+    from confide.vault.operations import _write_key_file
+    from confide.vault.sealing import master_key
+
+    before = master_key()
+    _write_key_file(own_master_key, before.with_new_primary())  # as another process's rotation would
+    assert master_key() is not before and master_key().key_count == 2
+
+
+def test_names_stay_searchable_after_a_master_rotation(cast: Cast, own_master_key: Path) -> None:
+    call_command("keys", "rotate-master", stdout=StringIO())
+    response = _as(cast.clinician.user).post("/clients/", {"q": "canary"})
+    assert "Jordan Canary-Client" in response.content.decode()

@@ -19,7 +19,7 @@ from confide.records.progress import progress_note_create, progress_notes_for
 from confide.vault import author
 from confide.vault.checks import master_key_loads
 from confide.vault.keyring import MasterKey, VaultError
-from confide.vault.sealing import master_key
+from confide.vault.sealing import master_key, master_key_forget
 from tests.cast import PASSWORD, Cast
 
 
@@ -55,22 +55,22 @@ def test_a_wrong_master_key_fails_loudly(cast: Cast, tmp_path: Path, settings: S
     wrong = tmp_path / "wrong.key"
     MasterKey.load(wrong, create=True)
     settings.CONFIDE_MASTER_KEY_FILE = wrong
-    master_key.cache_clear()
+    master_key_forget()
     try:
         with pytest.raises(VaultError, match="does not unwrap"):
             Client.objects.get(pk=cast.client.pk).open("name")
     finally:
-        master_key.cache_clear()
+        master_key_forget()
 
 
 def test_a_missing_master_key_fails_the_system_check(tmp_path: Path, settings: Settings) -> None:
     settings.CONFIDE_MASTER_KEY_FILE = tmp_path / "missing.key"
     settings.PRODUCTION = True  # production never creates one
-    master_key.cache_clear()
+    master_key_forget()
     try:
         assert [m.id for m in master_key_loads(None)] == ["confide.E001"]
     finally:
-        master_key.cache_clear()
+        master_key_forget()
 
 
 def test_the_dba_with_the_master_key_reads_no_psychotherapy_note(cast: Cast) -> None:

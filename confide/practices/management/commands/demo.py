@@ -22,4 +22,7 @@ class Command(BaseCommand):
                 f"  {login.role:<10} {login.email:<32} password {login.password}"
                 f"  TOTP {login.totp_secret}  ({login.name})"
             )
+        for login in logins:
+            if login.recovery_key:
+                self.stdout.write(f"  private-notes recovery key for {login.email}: {login.recovery_key}")
         self.stdout.write("Demo clients (fictional): " + ", ".join(clients))

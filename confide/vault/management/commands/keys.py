@@ -4,13 +4,23 @@ from __future__ import annotations
 
 import time
 import uuid
+from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from confide.clients.models import Client
+from confide.records.escrow import escrow_export
+from confide.vault.keyring import VaultError
 from confide.vault.operations import client_key_rotate, client_reencrypt, client_shred, master_key_rotate
 from confide.vault.sealing import request_key_cache
+
+
+def _identity(path: Path) -> str:
+    lines = [line for line in path.read_text().splitlines() if line.startswith("AGE-SECRET-KEY-")]
+    if not lines:
+        raise CommandError(f"{path} holds no age identity.")
+    return lines[0]
 
 
 def _client_id(text: str) -> uuid.UUID:
@@ -39,6 +49,14 @@ class Command(BaseCommand):
         shred.add_argument("client_id")
         shred.add_argument("--confirm", required=True, help="the client id again")
         shred.add_argument("--reason", required=True)
+        escrow = sub.add_parser("escrow-open", help="emergency access to one author's notes about one client")
+        escrow.add_argument("--author", required=True, help="the author's member id")
+        escrow.add_argument("--client", required=True)
+        escrow.add_argument("--identity-a", required=True, type=Path, help="first escrow holder's age identity file")
+        escrow.add_argument("--identity-b", required=True, type=Path, help="second escrow holder's age identity file")
+        escrow.add_argument("--to", required=True, help="age recipient who receives the export")
+        escrow.add_argument("--out", required=True, type=Path)
+        escrow.add_argument("--reason", required=True)
 
     def handle(self, *args: Any, **options: Any) -> None:
         with request_key_cache():
@@ -67,6 +85,21 @@ class Command(BaseCommand):
         pending = list(Client.objects.filter(needs_reencryption=True, shredded_at=None).values_list("id", flat=True))
         total = sum(client_reencrypt(client_id=client_id) for client_id in pending)
         self.stdout.write(f"Re-encrypted {total} ciphertexts of {len(pending)} clients.")
+
+    def _escrow_open(self, options: dict[str, Any]) -> None:
+        identities = tuple(_identity(options[f"identity_{x}"]) for x in ("a", "b"))
+        try:
+            count = escrow_export(
+                member_id=uuid.UUID(options["author"]),
+                client_id=_client_id(options["client"]),
+                identities=(identities[0], identities[1]),
+                recipient=options["to"],
+                out=options["out"],
+                reason=options["reason"],
+            )
+        except (VaultError, ValueError) as exc:
+            raise CommandError(str(exc)) from None
+        self.stdout.write(f"Exported {count} notes to {options['out']} (age-encrypted). This access was recorded.")
 
     def _shred(self, options: dict[str, Any]) -> None:
         client_id = _client_id(options["client_id"])
