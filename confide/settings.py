@@ -275,6 +275,10 @@ if PRODUCTION:
 else:
     CONFIDE_MASTER_KEY_FILE = Path(env_str("CONFIDE_MASTER_KEY_FILE", str(DATA_DIR / "master.key")))
 
+# An age identity file that opens an age-encrypted master key file (decrypted in memory only).
+_age_identity = env_str("CONFIDE_MASTER_KEY_AGE_IDENTITY_FILE", "")
+CONFIDE_MASTER_KEY_AGE_IDENTITY_FILE = Path(_age_identity) if _age_identity else None
+
 # Psychotherapy-note keys: Argon2id cost for the password-derived key (the test suite alone runs it cheaply).
 CONFIDE_AUTHOR_KDF = (
     {"memory_kib": 8192, "time_cost": 1, "parallelism": 1}

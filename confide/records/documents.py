@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.http import Http404
+from django.template.defaultfilters import filesizeformat
 from tink import streaming_aead
 
 from confide.audit.actions import AuditAction, Channel
@@ -71,8 +72,8 @@ def document_upload(*, actor: Member, client: Client, upload: UploadedFile[bytes
     if size == 0:
         raise ValidationError({"file": "The file is empty."})
     if size > settings.CONFIDE_DOCUMENT_MAX_BYTES:
-        limit = settings.CONFIDE_DOCUMENT_MAX_BYTES // (1024 * 1024)
-        raise ValidationError({"file": f"Files can be at most {limit} MB."})
+        limit = filesizeformat(settings.CONFIDE_DOCUMENT_MAX_BYTES)
+        raise ValidationError({"file": f"Files can be at most {limit}."})
     upload.seek(0)
     content_type = _content_type(upload.read(512))
     name = _clean_name(upload.name or "document")

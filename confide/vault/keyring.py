@@ -18,6 +18,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyrage
 import tink
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
@@ -162,6 +163,22 @@ class MasterKey:
             return cls.deserialize(path.read_text())
         except OSError as exc:
             raise VaultError(f"the master key file cannot be read: {exc.strerror}") from None
+
+    @classmethod
+    def load_age(cls, path: Path, *, identity: str) -> MasterKey:
+        """Load a master key kept age-encrypted at rest, decrypting it in memory only."""
+        try:
+            return cls.deserialize(
+                pyrage.decrypt(path.read_bytes(), [pyrage.x25519.Identity.from_str(identity)]).decode()
+            )
+        except OSError as exc:
+            raise VaultError(f"the master key file cannot be read: {exc.strerror}") from None
+        except (pyrage.IdentityError, pyrage.DecryptError):
+            raise VaultError("the master key file does not open with this age identity") from None
+
+    def serialize_age(self, *, identity: str) -> bytes:
+        recipient = pyrage.x25519.Identity.from_str(identity).to_public()
+        return bytes(pyrage.encrypt(self.serialize().encode(), [recipient]))
 
     def new_data_key(self, *, associated_data: bytes) -> bytes:
         """Create a random data key and return it wrapped; only the wrap is ever stored."""

@@ -24,7 +24,7 @@ from confide.practices.models import Practice
 from confide.records.crypto import document_ad, progress_note_ad
 from confide.records.models import Document, ProgressNote, PsychotherapyNote
 from confide.vault.keyring import MasterKey
-from confide.vault.sealing import directory_ad, key_ad, master_key, master_key_forget
+from confide.vault.sealing import age_identity, directory_ad, key_ad, master_key, master_key_forget
 
 BATCH = 500
 
@@ -33,8 +33,9 @@ def _write_key_file(path: Path, key: MasterKey) -> None:
     """Replace the key file atomically (write, fsync, rename), owner-only."""
     tmp = path.with_name(path.name + ".new")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as handle:
-        handle.write(key.serialize())
+    identity = age_identity()
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(key.serialize_age(identity=identity) if identity else key.serialize().encode())
         handle.flush()
         os.fsync(handle.fileno())
     os.replace(tmp, path)

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import contextlib
+import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from pathlib import Path
 
 from django.conf import settings
 
-from confide.vault.keyring import DataKey, FastKey, MasterKey
+from confide.vault.keyring import DataKey, FastKey, MasterKey, VaultError
 
 _loaded: tuple[object, MasterKey] | None = None
+_checked_at = 0.0
+_RECHECK_SECONDS = 1.0  # a stat() costs ~15 µs here; once a second is plenty
 
 
 def _signature(path: Path) -> object:
@@ -26,19 +29,48 @@ def _signature(path: Path) -> object:
 def master_key() -> MasterKey:
     """The master key, reloaded whenever its file changes (so a running server follows a
     rotation done by `confide keys rotate-master`); development creates it on first use."""
-    global _loaded
+    global _loaded, _checked_at
+    now = time.monotonic()
+    if _loaded is not None and now - _checked_at < _RECHECK_SECONDS:
+        return _loaded[1]
+    _checked_at = now
     path = Path(settings.CONFIDE_MASTER_KEY_FILE)
     signature = _signature(path)
     if _loaded is None or _loaded[0] != signature or signature is None:
-        key = MasterKey.load(path, create=not settings.PRODUCTION)
+        identity = age_identity()
+        key = (
+            MasterKey.load_age(path, identity=identity)
+            if identity
+            else MasterKey.load(path, create=not settings.PRODUCTION)
+        )
         _loaded = (_signature(path), key)
     return _loaded[1]
 
 
+def age_identity() -> str:
+    """The age identity that opens an age-encrypted master key file, if one is configured."""
+    path = settings.CONFIDE_MASTER_KEY_AGE_IDENTITY_FILE
+    if path is None:
+        return ""
+    lines = [line for line in Path(path).read_text().splitlines() if line.startswith("AGE-SECRET-KEY-")]
+    if not lines:
+        raise VaultError(f"{path} holds no age identity")
+    return lines[0]
+
+
 def master_key_forget() -> None:
-    """Drop the loaded key (tests that swap key files)."""
+    """Drop the loaded key, so the next use reads the file again."""
     global _loaded
     _loaded = None
+
+
+def _with_reload[T](unwrap: Callable[[MasterKey], T]) -> T:
+    """Unwrap; if that fails, the key file may have been rotated within the last second: reload once."""
+    try:
+        return unwrap(master_key())
+    except VaultError:
+        master_key_forget()
+        return unwrap(master_key())
 
 
 def key_ad(*, practice_id: uuid.UUID, client_id: uuid.UUID) -> bytes:
@@ -74,7 +106,8 @@ def unwrap_key(*, wrapped: bytes, practice_id: uuid.UUID, client_id: uuid.UUID) 
     cache = _request_keys.get()
     if cache is not None and isinstance(cached := cache.get((client_id, wrapped)), DataKey):
         return cached
-    key = master_key().unwrap(wrapped, associated_data=key_ad(practice_id=practice_id, client_id=client_id))
+    ad = key_ad(practice_id=practice_id, client_id=client_id)
+    key = _with_reload(lambda mk: mk.unwrap(wrapped, associated_data=ad))
     if cache is not None:
         cache[(client_id, wrapped)] = key
     return key
@@ -89,7 +122,8 @@ def directory_key(*, practice_id: uuid.UUID, wrapped: bytes) -> FastKey:
     cache = _request_keys.get()
     if cache is not None and isinstance(cached := cache.get((practice_id, wrapped)), FastKey):
         return cached
-    key = master_key().unwrap_fast_key(wrapped, associated_data=directory_ad(practice_id=practice_id))
+    ad = directory_ad(practice_id=practice_id)
+    key = _with_reload(lambda mk: mk.unwrap_fast_key(wrapped, associated_data=ad))
     if cache is not None:
         cache[(practice_id, wrapped)] = key
     return key
