@@ -74,17 +74,18 @@ def _new_key(member: Member, password: str) -> Enrolment:
 def author_key_enrol(*, member: Member, password: str, channel: Channel) -> Enrolment:
     """Create the member's key pair; passkey-only members (no password) rely on the recovery key."""
     _check_password(member, password)
-    enrolment = _new_key(member, password)
+    enrolment = _new_key(member, password)  # Argon2id runs outside the transaction: no lock held
     with transaction.atomic():
         if author_key_current(member=member) is not None:
             raise ValidationError({"password": "Private notes are already set up."})
+        return _save(member, enrolment, action=AuditAction.AUTHOR_KEY_ENROL, channel=channel)
+
+
+def _save(member: Member, enrolment: Enrolment, *, action: AuditAction, channel: Channel) -> Enrolment:
+    with transaction.atomic():
         enrolment.key.save(force_insert=True)
         event_record(
-            actor=member,
-            action=AuditAction.AUTHOR_KEY_ENROL,
-            channel=channel,
-            object_type="author-key",
-            object_id=str(enrolment.key.id),
+            actor=member, action=action, channel=channel, object_type="author-key", object_id=str(enrolment.key.id)
         )
     return enrolment
 
@@ -148,12 +149,4 @@ def author_key_reset(*, member: Member, password: str, channel: Channel) -> Enro
         AuthorKey.objects.filter(practice_id=member.practice_id, member=member, is_current=True).update(
             is_current=False
         )
-        enrolment.key.save(force_insert=True)
-        event_record(
-            actor=member,
-            action=AuditAction.AUTHOR_KEY_RESET,
-            channel=channel,
-            object_type="author-key",
-            object_id=str(enrolment.key.id),
-        )
-    return enrolment
+        return _save(member, enrolment, action=AuditAction.AUTHOR_KEY_RESET, channel=channel)

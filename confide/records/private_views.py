@@ -14,7 +14,13 @@ from confide.clients.selectors import client_get_for_member
 from confide.practices.decorators import member_required
 from confide.practices.models import Member
 from confide.practices.permissions import Permission
-from confide.records.author_keys import author_key_current, author_key_enrol, author_key_reset, author_key_unlock
+from confide.records.author_keys import (
+    Enrolment,
+    author_key_current,
+    author_key_enrol,
+    author_key_reset,
+    author_key_unlock,
+)
 from confide.records.forms import NoteForm, ResetForm, SetupForm, UnlockForm
 from confide.records.private_notes import private_note_create, private_notes_for
 from confide.records.unlock import unlock_forget, unlock_remember, unlocked_private
@@ -29,6 +35,14 @@ def _next(request: HttpRequest) -> str:
     return target if ok else "/dashboard/"
 
 
+def _show_recovery_key(request: HttpRequest, enrolment: Enrolment, *, next_url: str) -> HttpResponse:
+    """Show the new recovery key once, and leave the new key unlocked for this session."""
+    context = {"recovery_key": enrolment.recovery_key, "next": next_url}
+    response = render(request, "records/private_recovery_key.html", context)
+    unlock_remember(request, response, key=enrolment.key, private=enrolment.private)
+    return response
+
+
 @member_required(WRITE)
 def private_setup(request: HttpRequest, member: Member) -> HttpResponse:
     if author_key_current(member=member) is not None:
@@ -40,13 +54,7 @@ def private_setup(request: HttpRequest, member: Member) -> HttpResponse:
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            response = render(
-                request,
-                "records/private_recovery_key.html",
-                {"recovery_key": enrolment.recovery_key, "next": _next(request)},
-            )
-            unlock_remember(request, response, key=enrolment.key, private=enrolment.private)
-            return response
+            return _show_recovery_key(request, enrolment, next_url=_next(request))
     has_password = member.user.has_usable_password()
     return render(
         request,
@@ -102,13 +110,7 @@ def private_reset(request: HttpRequest, member: Member) -> HttpResponse:
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            response = render(
-                request,
-                "records/private_recovery_key.html",
-                {"recovery_key": enrolment.recovery_key, "next": "/dashboard/"},
-            )
-            unlock_remember(request, response, key=enrolment.key, private=enrolment.private)
-            return response
+            return _show_recovery_key(request, enrolment, next_url="/dashboard/")
     return render(request, "records/private_reset.html", {"form": form}, status=422 if form.errors else 200)
 
 
