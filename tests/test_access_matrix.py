@@ -118,6 +118,7 @@ RULES: dict[str, Rule] = {
     "api-root": Rule(everyone(404), api=True),
     "clients_list": Rule(API_READERS, api=True),
     "clients_search": Rule(API_READERS, method="POST", data={"q": "jor"}, api=True),
+    "clients_lookup": Rule(API_READERS, method="POST", data={"field": "number", "value": "C-00001"}, api=True),
     "clients_read": Rule(
         only(200, "clinician", "supervisor", others=404, anonymous=401) | {"client": 401, "staff": 401},
         kwargs=lambda c: {"client_id": c.client.id},

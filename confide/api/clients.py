@@ -3,14 +3,24 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
+from typing import Literal
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
+from ninja.errors import HttpError
 
 from confide.api.auth import member_with_scope
 from confide.audit.actions import Channel
-from confide.clients.selectors import client_detail_for_member, client_list_for_member
+from confide.clients.selectors import (
+    ClientDetail,
+    client_detail_for_member,
+    client_detail_of,
+    client_find_exact,
+    client_list_for_member,
+)
 from confide.clients.services import client_create
+from confide.clients.validation import clean_email, clean_phone
 from confide.practices.models import Member
 from confide.practices.permissions import Permission
 
@@ -20,6 +30,9 @@ router = Router(tags=["clients"])
 class ClientIn(Schema):
     name: str = Field(max_length=1000)
     email: str = Field(default="", max_length=1000)
+    phone: str = Field(default="", max_length=100)
+    date_of_birth: str = Field(default="", max_length=20, description="YYYY-MM-DD")
+    diagnoses: str = Field(default="", max_length=5000)
 
 
 class ClientSummaryOut(Schema):
@@ -31,8 +44,12 @@ class ClientSummaryOut(Schema):
 
 class ClientOut(Schema):
     id: uuid.UUID
+    number: str
     name: str
     email: str
+    phone: str
+    date_of_birth: str
+    diagnoses: str
     status: str
     has_portal: bool
     team_role: str
@@ -58,26 +75,51 @@ def clients_search(request: HttpRequest, payload: SearchIn) -> list[ClientSummar
     return _summaries(member_with_scope(request, Permission.CLIENTS_CLIENT_READ), payload.q)
 
 
+class LookupIn(Schema):
+    field: Literal["email", "phone", "number"]
+    value: str = Field(min_length=1, max_length=254)
+
+
+_NORMALISE: dict[str, Callable[[object], str]] = {"email": clean_email, "phone": clean_phone}
+
+
+@router.post("/clients/lookup", response=list[ClientSummaryOut])
+def clients_lookup(request: HttpRequest, payload: LookupIn) -> list[ClientSummaryOut]:
+    """Exact match on e-mail, phone or client number (through blind indexes), within your care teams."""
+    member = member_with_scope(request, Permission.CLIENTS_CLIENT_READ)
+    try:
+        value = _NORMALISE[payload.field](payload.value) if payload.field in _NORMALISE else payload.value.strip()
+    except ValueError as exc:
+        raise HttpError(422, str(exc)) from None
+    rows = client_find_exact(member=member, column=payload.field, value=value, channel=Channel.API)
+    return [ClientSummaryOut(id=r.id, name=r.name, status=r.status, team_role=r.team_role) for r in rows]
+
+
+# Declared after the fixed paths above: '/clients/{client_id}' would otherwise swallow them.
 @router.get("/clients/{client_id}", response=ClientOut)
 def clients_read(request: HttpRequest, client_id: str) -> ClientOut:
     member = member_with_scope(request, Permission.CLIENTS_CLIENT_READ)
-    d = client_detail_for_member(member=member, client_id=client_id, channel=Channel.API)
+    return _out(client_detail_for_member(member=member, client_id=client_id, channel=Channel.API))
+
+
+def _out(d: ClientDetail) -> ClientOut:
     return ClientOut(
-        id=d.id, name=d.name, email=d.email, status=d.status, has_portal=d.has_portal, team_role=d.team_role
+        id=d.id,
+        number=d.number,
+        name=d.name,
+        email=d.email,
+        phone=d.phone,
+        date_of_birth=d.date_of_birth,
+        diagnoses=d.diagnoses,
+        status=d.status,
+        has_portal=d.has_portal,
+        team_role=d.team_role,
     )
 
 
 @router.post("/clients", response={201: ClientOut})
 def clients_create(request: HttpRequest, payload: ClientIn) -> tuple[int, ClientOut]:
     member = member_with_scope(request, Permission.CLIENTS_CLIENT_CREATE)
-    client = client_create(actor=member, name=payload.name, email=payload.email, channel=Channel.API)
-    name, email = client.open("name"), client.open("email")
-    has_team = client.care_team.filter(member=member).first()
-    return 201, ClientOut(
-        id=client.id,
-        name=name,
-        email=email,
-        status=client.status,
-        has_portal=False,
-        team_role=has_team.team_role if has_team else "",
-    )
+    client = client_create(actor=member, channel=Channel.API, **payload.dict())
+    seat = client.care_team.filter(member=member).first()
+    return 201, _out(client_detail_of(client=client, team_role=seat.team_role if seat else ""))

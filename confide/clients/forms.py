@@ -14,6 +14,17 @@ class ClientForm(forms.Form):
         widget=forms.EmailInput(attrs={"autocomplete": "off"}),
     )
 
+    phone = forms.CharField(label="Phone", required=False, max_length=40)
+    date_of_birth = forms.DateField(
+        label="Date of birth", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    diagnoses = forms.CharField(
+        label="Diagnoses (one per line, e.g. ICD-10 F41.1 Generalized anxiety disorder)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
 
 class SearchForm(forms.Form):
     q = forms.CharField(required=False, max_length=200)

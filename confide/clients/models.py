@@ -16,6 +16,8 @@ from confide.vault.keyring import DataKey
 from confide.vault.sealing import field_ad, unwrap_key
 
 TABLE = "clients_client"
+ENCRYPTED_COLUMNS = ("name", "email", "phone", "number", "dob", "diagnoses")
+INDEXED_COLUMNS = ("email", "phone", "number")
 
 
 class Client(models.Model):
@@ -31,6 +33,12 @@ class Client(models.Model):
     name_dir_ct = models.BinaryField(null=True)  # the name under the practice directory key (search)
     email_ct = models.BinaryField(null=True)
     email_bidx = models.BinaryField(max_length=16, null=True)
+    phone_ct = models.BinaryField(null=True)
+    phone_bidx = models.BinaryField(max_length=16, null=True)
+    number_ct = models.BinaryField(null=True)  # the practice's client number, e.g. C-00042
+    number_bidx = models.BinaryField(max_length=16, null=True)
+    dob_ct = models.BinaryField(null=True)
+    diagnoses_ct = models.BinaryField(null=True)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.ACTIVE)
     portal_member = models.OneToOneField(
         "practices.Member", null=True, blank=True, on_delete=models.SET_NULL, related_name="client_record"
@@ -41,7 +49,11 @@ class Client(models.Model):
     needs_reencryption = models.BooleanField(default=False)
 
     class Meta:
-        indexes = [models.Index(fields=["practice", "email_bidx"], name="client_email_bidx")]
+        indexes = [
+            models.Index(fields=["practice", "email_bidx"], name="client_email_bidx"),
+            models.Index(fields=["practice", "phone_bidx"], name="client_phone_bidx"),
+            models.Index(fields=["practice", "number_bidx"], name="client_number_bidx"),
+        ]
 
     def __str__(self) -> str:
         return f"client {self.pk}"  # never the name: str() reaches logs and error pages

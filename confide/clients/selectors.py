@@ -17,7 +17,7 @@ from confide.audit.actions import AuditAction, Channel
 from confide.audit.services import event_record, events_record_for_clients
 from confide.careteams.models import CareTeamMember
 from confide.clients.directory import directory_rows
-from confide.clients.models import Client
+from confide.clients.models import INDEXED_COLUMNS, Client
 from confide.practices.models import Member
 from confide.practices.permissions import CARE_TEAM_ROLE_PERMISSIONS, Permission
 
@@ -33,8 +33,12 @@ class ClientSummary:
 @dataclass(frozen=True)
 class ClientDetail:
     id: uuid.UUID
+    number: str
     name: str
     email: str
+    phone: str
+    date_of_birth: str
+    diagnoses: str
     status: str
     has_portal: bool
     team_role: str
@@ -78,8 +82,12 @@ def client_detail_of(*, client: Client, team_role: str) -> ClientDetail:
     seats = CareTeamMember.objects.filter(client=client).select_related("member__user").order_by("added_at")
     return ClientDetail(
         id=client.id,
+        number=client.open("number", key=key),
         name=client.open("name", key=key),
         email=client.open("email", key=key),
+        phone=client.open("phone", key=key),
+        date_of_birth=client.open("dob", key=key),
+        diagnoses=client.open("diagnoses", key=key),
         status=client.status,
         has_portal=client.portal_member_id is not None,
         team_role=team_role,
@@ -126,6 +134,35 @@ def client_directory(*, manager: Member, search: str = "", channel: Channel) -> 
     if not manager.has(Permission.PRACTICE_CLIENT_DIRECTORY):
         raise Http404
     return _summaries(actor=manager, team_roles=None, search=search, channel=channel)
+
+
+def client_find_exact(*, member: Member, column: str, value: str, channel: Channel) -> list[ClientSummary]:
+    """Exact-match lookup by e-mail, phone or client number through the blind index.
+
+    The index is truncated on purpose, so candidates are decrypted and compared; only clients
+    on the member's care teams are returned (and audited as listed).
+    """
+    from confide.clients.services import lookup_index
+
+    if column not in INDEXED_COLUMNS or not member.has(Permission.CLIENTS_CLIENT_READ):
+        raise Http404
+    seats = dict(
+        CareTeamMember.objects.filter(practice_id=member.practice_id, member=member).values_list(
+            "client_id", "team_role"
+        )
+    )
+    candidates = Client.objects.filter(
+        practice_id=member.practice_id,
+        shredded_at=None,
+        id__in=list(seats),
+        **{f"{column}_bidx": lookup_index(column, value)},
+    )
+    matches = [c for c in candidates if c.open(column).casefold() == value.casefold()]
+    with transaction.atomic():
+        events_record_for_clients(
+            actor=member, action=AuditAction.CLIENT_LIST, channel=channel, client_ids=[c.id for c in matches]
+        )
+    return [ClientSummary(id=c.id, name=c.open("name"), status=c.status, team_role=seats[c.id]) for c in matches]
 
 
 def client_for_manager(*, manager: Member, client_id: object, channel: Channel) -> tuple[Client, str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import date
 
 NAME_MAX = 200
 EMAIL_MAX = 254
@@ -35,3 +36,48 @@ def clean_email(value: object, *, required: bool = False) -> str:
         raise ValueError("Enter a valid e-mail address.")
     local, _, domain = email.rpartition("@")
     return f"{local}@{domain.lower()}"
+
+
+PHONE_DIGITS = (6, 15)
+DIAGNOSES_MAX = 2000
+
+
+def clean_phone(value: object) -> str:
+    """Normalise to + and digits (E.164 style); blank is allowed."""
+    if value is None or value == "":
+        return ""
+    if not isinstance(value, str) or len(value) > 40 or not re.fullmatch(r"[+\d\s().-]*", value):
+        raise ValueError("Enter a phone number using digits, spaces and + ( ) - only.")
+    digits = re.sub(r"\D", "", value)
+    if not PHONE_DIGITS[0] <= len(digits) <= PHONE_DIGITS[1]:
+        raise ValueError("Enter a phone number of 6 to 15 digits.")
+    return ("+" if value.strip().startswith("+") else "") + digits
+
+
+def clean_date_of_birth(value: object, *, today: date) -> str:
+    """Return an ISO date, or blank; refuse the future and the implausible past."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, date):
+        born = value
+    elif isinstance(value, str):
+        try:
+            born = date.fromisoformat(value.strip())
+        except ValueError:
+            raise ValueError("Enter the date of birth as YYYY-MM-DD.") from None
+    else:
+        raise ValueError("Enter the date of birth as YYYY-MM-DD.")
+    if born > today or born.year < 1900:
+        raise ValueError("Enter a date of birth between 1900 and today.")
+    return born.isoformat()
+
+
+def clean_diagnoses(value: object) -> str:
+    if value is None or value == "":
+        return ""
+    if not isinstance(value, str):
+        raise ValueError("Enter diagnoses as text.")
+    text = value.strip().replace("\r\n", "\n")
+    if len(text) > DIAGNOSES_MAX or "\x00" in text:
+        raise ValueError(f"Keep diagnoses to {DIAGNOSES_MAX} characters of ordinary text.")
+    return text

@@ -34,9 +34,7 @@ def client_new(request: HttpRequest, member: Member) -> HttpResponse:
     form = ClientForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            client = client_create(
-                actor=member, name=form.cleaned_data["name"], email=form.cleaned_data["email"], channel=Channel.WEB
-            )
+            client = client_create(actor=member, channel=Channel.WEB, **form.cleaned_data)
         except ValidationError as exc:
             apply_errors(form, exc)
         else:

@@ -22,6 +22,7 @@ class Practice(models.Model):
     # The directory key encrypts a second copy of each client's name, so that a name search
     # opens one key instead of one per client. Wrapped by the master key; never stored bare.
     wrapped_directory_key = models.BinaryField(null=True)
+    next_client_number = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from confide.audit.actions import AuditAction, Channel
 from confide.audit.services import event_record
-from confide.clients.models import Client
+from confide.clients.models import ENCRYPTED_COLUMNS, INDEXED_COLUMNS, Client
 from confide.practices.models import Practice
 from confide.records.crypto import document_ad, progress_note_ad
 from confide.records.models import Document, ProgressNote, PsychotherapyNote
@@ -133,7 +133,7 @@ def client_reencrypt(*, client_id: uuid.UUID) -> int:
         if not client.needs_reencryption or client.shredded_at is not None:
             return 0
         key, count = client.data_key(), 0
-        for column in ("name", "email"):
+        for column in ENCRYPTED_COLUMNS:
             if getattr(client, f"{column}_ct") is not None:
                 setattr(client, f"{column}_ct", client.seal(column, client.open(column, key=key), key=key))
                 count += 1
@@ -155,7 +155,7 @@ def client_reencrypt(*, client_id: uuid.UUID) -> int:
         ad = key_ad(practice_id=client.practice_id, client_id=client.id)
         client.wrapped_key = master_key().rotate_data_key(bytes(client.wrapped_key), associated_data=ad, keep_old=False)
         client.needs_reencryption = False
-        client.save(update_fields=["name_ct", "email_ct", "wrapped_key", "needs_reencryption"])
+        client.save(update_fields=[*(f"{c}_ct" for c in ENCRYPTED_COLUMNS), "wrapped_key", "needs_reencryption"])
         event_record(
             actor=None,
             practice_id=client.practice_id,
@@ -181,14 +181,14 @@ def client_shred(*, client_id: uuid.UUID, reason: str) -> None:
         ]
         PsychotherapyNote.objects.filter(client=client).delete()
         client.wrapped_key = b""
-        client.email_bidx = None
+        for column in INDEXED_COLUMNS:
+            setattr(client, f"{column}_bidx", None)
         client.name_dir_ct = None
         client.status = Client.Status.SHREDDED
         client.shredded_at = timezone.now()
         client.portal_member = None
-        client.save(
-            update_fields=["wrapped_key", "email_bidx", "name_dir_ct", "status", "shredded_at", "portal_member"]
-        )
+        fields = ["wrapped_key", *(f"{c}_bidx" for c in INDEXED_COLUMNS), "name_dir_ct", "status", "shredded_at"]
+        client.save(update_fields=[*fields, "portal_member"])
         event_record(
             actor=None,
             practice_id=client.practice_id,

@@ -34,6 +34,8 @@ from confide.vault.sealing import request_key_cache  # noqa: E402
 CANARIES = {
     "name": "Zephyrine Canaryname-7f3a",
     "email": "canarymail-9b2c@client.test",
+    "phone": "+4915550199731",
+    "diagnoses": "canary-diagnosis-1c9e F43.1 post-traumatic stress",
     "note": "canary-progress-5d1e panic attacks on the bridge",
     "amendment": "canary-amendment-2c8f correction",
     "private": "canary-psychotherapy-8a4b dream about the lighthouse",
@@ -50,7 +52,15 @@ def main() -> None:
             name="Canary Practice", owner_email="owner@canary.test", owner_name="O", owner_password=PASSWORD
         )
         TOTP.activate(owner.user, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
-        client = client_create(actor=owner, name=CANARIES["name"], email=CANARIES["email"], channel=Channel.CLI)
+        client = client_create(
+            actor=owner,
+            name=CANARIES["name"],
+            email=CANARIES["email"],
+            phone=CANARIES["phone"],
+            date_of_birth="1984-07-19",
+            diagnoses=CANARIES["diagnoses"],
+            channel=Channel.CLI,
+        )
         note = progress_note_create(actor=owner, client=client, body=CANARIES["note"], channel=Channel.CLI)
         progress_note_sign(actor=owner, client=client, note_id=note.id, channel=Channel.CLI)
         progress_note_amend(

@@ -104,3 +104,19 @@ def test_the_unlock_survives_requests_only_with_the_cookie(cast: Cast) -> None:
     assert SECRET in http.get(f"/clients/{cast.client.id}/private-notes/").content.decode()
     del http.cookies["confide_pn"]
     assert SECRET not in http.get(f"/clients/{cast.client.id}/private-notes/").content.decode()
+
+
+def test_a_passkey_only_clinician_enrols_and_unlocks_with_the_recovery_key(cast: Cast) -> None:
+    from confide.records.author_keys import author_key_enrol
+
+    user = cast.colleague.user
+    user.set_unusable_password()
+    user.save()
+    enrolment = author_key_enrol(member=cast.colleague, password="", channel=Channel.CLI)
+    assert enrolment.key.wrap_password is None
+    with pytest.raises(ValidationError, match="recovery key"):
+        author_key_unlock(member=cast.colleague, password="", channel=Channel.CLI)
+    assert (
+        author_key_unlock(member=cast.colleague, recovery_key=enrolment.recovery_key, channel=Channel.CLI)
+        == enrolment.private
+    )

@@ -98,3 +98,11 @@ def test_secrets_are_bound_to_their_purpose() -> None:
     assert MASTER.open_secret(sealed, purpose="mfa") == "JBSWY3DP"
     with pytest.raises(VaultError):
         MASTER.open_secret(sealed, purpose="other")
+
+
+def test_unwrapped_keys_do_not_outlive_the_request(db: None) -> None:
+    from confide.vault import sealing
+
+    with sealing.request_key_cache():
+        assert sealing._request_keys.get() == {}
+    assert sealing._request_keys.get() is None
