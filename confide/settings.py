@@ -279,6 +279,9 @@ else:
 _age_identity = env_str("CONFIDE_MASTER_KEY_AGE_IDENTITY_FILE", "")
 CONFIDE_MASTER_KEY_AGE_IDENTITY_FILE = Path(_age_identity) if _age_identity else None
 
+# The transparency log's origin prefix: checkpoints name "<origin>/<practice slug>/audit".
+CONFIDE_LOG_ORIGIN = env_str("CONFIDE_LOG_ORIGIN", ALLOWED_HOSTS[0] if ALLOWED_HOSTS else "confide.localhost")
+
 # Psychotherapy-note keys: Argon2id cost for the password-derived key (the test suite alone runs it cheaply).
 CONFIDE_AUTHOR_KDF = (
     {"memory_kib": 8192, "time_cost": 1, "parallelism": 1}

@@ -2,16 +2,23 @@
 
 Callers invoke these inside the same ``transaction.atomic()`` as the access they
 describe: if the event cannot be written, the transaction - and so the access - fails.
+In the request this costs one indexed read (the client's last sequence number) and one
+insert; the Merkle log is built later, in batches, by ``confide.audit.log``.
 """
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import Iterable
 
-from django.db import transaction
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
 
 from confide.audit.actions import AuditAction, Channel
+from confide.audit.commitment import SALT_BYTES, commitment
 from confide.audit.models import AuditEvent
 from confide.practices.models import Member
 
@@ -23,6 +30,33 @@ class AuditOutsideTransactionError(RuntimeError):
 def _require_transaction() -> None:
     if not transaction.get_connection().in_atomic_block:
         raise AuditOutsideTransactionError("record audit events inside the access's transaction")
+
+
+def _next_seqs(practice_id: uuid.UUID, client_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, int]:
+    wanted = set(client_ids)
+    if not wanted:
+        return {}
+    rows = (
+        AuditEvent.objects.filter(practice_id=practice_id, client_id__in=wanted)
+        .values("client_id")
+        .annotate(last=Max("client_seq"))
+    )
+    last = {row["client_id"]: row["last"] or 0 for row in rows}
+    return {cid: last.get(cid, 0) + 1 for cid in wanted}
+
+
+def _seal(event: AuditEvent) -> AuditEvent:
+    event.salt = os.urandom(SALT_BYTES)
+    event.commitment = commitment(bytes(event.salt), event.canonical_fields())
+    return event
+
+
+def _schedule_integration(practice_id: uuid.UUID) -> None:
+    """Ask for the log to be extended soon: at most one job per practice every two seconds."""
+    if cache.add(f"confide:log-integrate:{practice_id}", 1, timeout=2):
+        from confide.audit.tasks import log_integrate_task
+
+        transaction.on_commit(lambda: log_integrate_task.enqueue(str(practice_id)))
 
 
 def event_record(
@@ -41,7 +75,7 @@ def event_record(
     practice = actor.practice_id if actor is not None else practice_id
     if practice is None:
         raise ValueError("an operator event needs the practice")
-    return AuditEvent.objects.create(
+    event = AuditEvent(
         practice_id=practice,
         actor=actor,
         actor_role=actor.role if actor is not None else "operator",
@@ -51,7 +85,21 @@ def event_record(
         object_type=object_type,
         object_id=object_id,
         purpose=purpose,
+        created_at=timezone.now(),
     )
+    for attempt in (1, 2):  # two writers may race for a client's next number; the constraint catches it
+        if client_id is not None:
+            event.client_seq = _next_seqs(practice, [client_id])[client_id]
+        _seal(event)
+        try:
+            with transaction.atomic():
+                event.save(force_insert=True)
+            break
+        except IntegrityError:
+            if attempt == 2:
+                raise
+    _schedule_integration(practice)
+    return event
 
 
 def events_record_bulk(
@@ -59,19 +107,32 @@ def events_record_bulk(
 ) -> None:
     """Record one event per (client id, object type, object id), e.g. each note shown."""
     _require_transaction()
-    AuditEvent.objects.bulk_create(
-        AuditEvent(
-            practice_id=actor.practice_id,
-            actor=actor,
-            actor_role=actor.role,
-            action=action,
-            channel=channel,
-            client_id=client_id,
-            object_type=object_type,
-            object_id=object_id,
+    rows = list(items)
+    if not rows:
+        return
+    seqs = _next_seqs(actor.practice_id, (cid for cid, _, _ in rows))
+    now = timezone.now()
+    events = []
+    for client_id, object_type, object_id in rows:
+        events.append(
+            _seal(
+                AuditEvent(
+                    practice_id=actor.practice_id,
+                    actor=actor,
+                    actor_role=actor.role,
+                    action=action,
+                    channel=channel,
+                    client_id=client_id,
+                    client_seq=seqs[client_id],
+                    object_type=object_type,
+                    object_id=object_id,
+                    created_at=now,
+                )
+            )
         )
-        for client_id, object_type, object_id in items
-    )
+        seqs[client_id] += 1
+    AuditEvent.objects.bulk_create(events)
+    _schedule_integration(actor.practice_id)
 
 
 def events_record_for_clients(

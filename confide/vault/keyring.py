@@ -255,6 +255,12 @@ class MasterKey:
     def key_count(self) -> int:
         return len(self._keyset.keyset_info().key_info)
 
+    def derive_secret(self, *, info: str) -> bytes:
+        """A 32-byte secret derived from the root (e.g. a log-signing seed); stable across AEAD rotation."""
+        return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=f"confide:derive:{info}".encode()).derive(
+            self._index_root
+        )
+
     def blind_index(self, value: str, *, table: str, column: str) -> bytes:
         """Keyed hash for exact-match lookup; one key per table and column."""
         key = HKDF(

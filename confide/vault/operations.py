@@ -18,6 +18,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from confide.audit.actions import AuditAction, Channel
+from confide.audit.models import AuditEvent
 from confide.audit.services import event_record
 from confide.clients.models import ENCRYPTED_COLUMNS, INDEXED_COLUMNS, Client
 from confide.practices.models import Practice
@@ -180,6 +181,9 @@ def client_shred(*, client_id: uuid.UUID, reason: str) -> None:
             Path(settings.CONFIDE_DOCUMENTS_DIR) / str(d.practice_id) / f"{d.id}.bin" for d in client.documents.all()
         ]
         PsychotherapyNote.objects.filter(client=client).delete()
+        # The log keeps each leaf; without its salt an event's commitment can no longer be
+        # linked to or re-derived from anything, while the tree stays valid.
+        AuditEvent.objects.filter(practice_id=client.practice_id, client_id=client.id).update(salt=None)
         client.wrapped_key = b""
         for column in INDEXED_COLUMNS:
             setattr(client, f"{column}_bidx", None)

@@ -33,7 +33,7 @@ def test_reading_a_client_records_who_and_what(cast: Cast) -> None:
 def test_a_read_that_cannot_be_audited_does_not_happen(cast: Cast) -> None:
     http = _signed_in(cast)
     with (
-        mock.patch.object(AuditEvent.objects, "create", side_effect=DatabaseError("audit store down")),
+        mock.patch.object(AuditEvent, "save", side_effect=DatabaseError("audit store down")),
         pytest.raises(DatabaseError),
     ):
         http.get(f"/clients/{cast.client.id}/")
@@ -42,7 +42,7 @@ def test_a_read_that_cannot_be_audited_does_not_happen(cast: Cast) -> None:
 def test_a_write_that_cannot_be_audited_is_rolled_back(cast: Cast) -> None:
     before = Client.objects.count()
     with (
-        mock.patch.object(AuditEvent.objects, "create", side_effect=DatabaseError("audit store down")),
+        mock.patch.object(AuditEvent, "save", side_effect=DatabaseError("audit store down")),
         pytest.raises(DatabaseError),
     ):
         _signed_in(cast).post("/clients/new/", {"name": "Never Saved"})

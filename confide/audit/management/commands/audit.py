@@ -1,0 +1,92 @@
+"""`confide audit …`: integrate, verify, print checkpoints, prove."""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from confide.audit.log import checkpoint_latest, consistency_proof, inclusion_proof, log_integrate, verifier_key
+from confide.audit.verify import log_verify
+from confide.practices.models import Practice
+
+
+def _practices(slug: str | None) -> list[Practice]:
+    if slug:
+        practice = Practice.objects.filter(slug=slug).first()
+        if practice is None:
+            raise CommandError(f"No practice {slug!r}.")
+        return [practice]
+    return list(Practice.objects.order_by("slug"))
+
+
+def _one(slug: str | None) -> Practice:
+    practices = _practices(slug)
+    if len(practices) != 1:
+        raise CommandError("Name the practice with --practice SLUG.")
+    return practices[0]
+
+
+class Command(BaseCommand):
+    help = "The transparency log: integrate events, verify everything, print checkpoints and proofs."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--practice", help="practice slug (default: every practice, or the only one)")
+        sub = parser.add_subparsers(dest="action", required=True)
+        sub.add_parser("integrate", help="append recorded events to the log now and sign a checkpoint")
+        sub.add_parser("verify", help="recompute everything from stored leaves and events; exit 1 on a problem")
+        checkpoint = sub.add_parser("checkpoint", help="print the latest signed checkpoint")
+        checkpoint.add_argument("--verifier-key", action="store_true", help="print the signed-note verifier key")
+        prove = sub.add_parser("prove", help="print an inclusion or consistency proof (base64 hashes)")
+        prove.add_argument("--index", type=int, help="inclusion proof for this leaf")
+        prove.add_argument("--old", type=int, help="consistency proof from this size")
+        prove.add_argument("--size", type=int, help="tree size (default: the latest checkpoint's)")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        getattr(self, "_" + options["action"])(options)
+
+    def _integrate(self, options: dict[str, Any]) -> None:
+        for practice in _practices(options["practice"]):
+            total = 0
+            while added := log_integrate(practice_id=practice.id):
+                total += added
+            self.stdout.write(f"{practice.slug}: {total} events added to the log.")
+
+    def _verify(self, options: dict[str, Any]) -> None:
+        failed = False
+        for practice in _practices(options["practice"]):
+            report = log_verify(practice_id=practice.id)
+            if report.problem:
+                failed = True
+                self.stderr.write(f"{practice.slug}: PROBLEM after {report.size} entries: {report.problem}")
+            else:
+                self.stdout.write(f"{practice.slug}: intact, {report.size} entries verified.")
+        if failed:
+            raise SystemExit(1)
+
+    def _checkpoint(self, options: dict[str, Any]) -> None:
+        practice = _one(options["practice"])
+        if options["verifier_key"]:
+            self.stdout.write(verifier_key(practice))
+            return
+        checkpoint = checkpoint_latest(practice_id=practice.id)
+        if checkpoint is None:
+            raise CommandError("No checkpoint yet: run `confide audit integrate`.")
+        self.stdout.write(checkpoint.note, ending="")
+
+    def _prove(self, options: dict[str, Any]) -> None:
+        practice = _one(options["practice"])
+        latest = checkpoint_latest(practice_id=practice.id)
+        size = options["size"] or (latest.size if latest else 0)
+        try:
+            if options["index"] is not None:
+                proof = inclusion_proof(practice.id, options["index"], size)
+            elif options["old"] is not None:
+                proof = consistency_proof(practice.id, options["old"], size)
+            else:
+                raise CommandError("Give --index N or --old SIZE.")
+        except (ValueError, LookupError) as exc:
+            raise CommandError(str(exc)) from None
+        for value in proof:
+            self.stdout.write(base64.b64encode(value).decode())

@@ -1,0 +1,17 @@
+"""Background jobs of the transparency log (run by `confide db_worker`)."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.tasks import task
+
+
+@task()
+def log_integrate_task(practice_id: str) -> int:
+    from confide.audit.log import log_integrate
+
+    total = 0
+    while added := log_integrate(practice_id=uuid.UUID(practice_id)):
+        total += added
+    return total

@@ -1,0 +1,155 @@
+"""Recompute a practice's log from what is stored and name the first problem (streaming).
+
+Checks, in one pass over leaves in index order (memory O(log n)):
+- leaves are numbered 0, 1, 2, … without gap or repeat;
+- each leaf hashes its event's stored commitment, and the commitment recomputes from the
+  event's salt and fields (unless the client was shredded: salt removed, leaf kept);
+- every stored complete-subtree hash equals the one recomputed from the leaves;
+- every signed checkpoint verifies with the practice's key and matches the recomputed root;
+- no event is missing from the log, and each client's sequence numbers run 1…n without gaps.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from django.db.models import Count, Max
+
+from confide.audit import merkle, note
+from confide.audit.commitment import commitment
+from confide.audit.log import verifier_key
+from confide.audit.models import AuditEvent, Checkpoint, LogLeaf, LogNode, LogState
+from confide.practices.models import Practice
+
+CHUNK = 5000
+
+
+@dataclass(frozen=True)
+class Report:
+    size: int
+    problem: str | None
+
+
+class _Stack:
+    """The streaming root computation, reporting each complete subtree as it closes."""
+
+    def __init__(self) -> None:
+        self.items: list[tuple[int, bytes]] = []  # (level, hash)
+
+    def push(self, leaf: bytes, index: int) -> list[tuple[int, int, bytes]]:
+        closed = [(0, index, leaf)]
+        self.items.append((0, leaf))
+        position = index
+        while position & 1:
+            (level, right), (_, left) = self.items.pop(), self.items.pop()
+            parent = merkle.node_hash(left, right)
+            self.items.append((level + 1, parent))
+            position >>= 1
+            closed.append((level + 1, position, parent))
+        return closed
+
+    def root(self) -> bytes:
+        if not self.items:
+            return merkle.EMPTY_ROOT
+        result = self.items[-1][1]
+        for _, value in reversed(self.items[:-1]):
+            result = merkle.node_hash(value, result)
+        return result
+
+
+def log_verify(*, practice_id: uuid.UUID) -> Report:
+    practice = Practice.objects.get(pk=practice_id)
+    vkey = verifier_key(practice)
+    checkpoints = list(Checkpoint.objects.filter(practice_id=practice_id).order_by("size"))
+    stack, expected_index = _Stack(), 0
+    leaves = (
+        LogLeaf.objects.filter(practice_id=practice_id).order_by("index").values_list("index", "event_id", "leaf_hash")
+    )
+    nodes = LogNode.objects.filter(practice_id=practice_id)
+    pending_checkpoints = list(checkpoints)
+    chunk: list[tuple[int, int, bytes]] = []
+
+    def check_chunk() -> str | None:
+        nonlocal expected_index
+        events = {
+            e.id: e for e in AuditEvent.objects.filter(practice_id=practice_id, id__in=[eid for _, eid, _ in chunk])
+        }
+        closed_all = []
+        for index, event_id, leaf in chunk:
+            if index != expected_index:
+                return f"leaf {expected_index} is missing (found {index})"
+            event = events.get(event_id)
+            if event is None:
+                return f"leaf {index} points to event {event_id}, which is gone"
+            if merkle.leaf_hash(bytes(event.commitment)) != leaf:
+                return f"leaf {index} does not match event {event_id}'s commitment"
+            if event.salt is not None and commitment(bytes(event.salt), event.canonical_fields()) != bytes(
+                event.commitment
+            ):
+                return f"event {event_id} was changed after it was recorded"
+            closed_all += stack.push(leaf, index)
+            expected_index += 1
+            while pending_checkpoints and pending_checkpoints[0].size == expected_index:
+                problem = _check_checkpoint(pending_checkpoints.pop(0), stack.root(), vkey)
+                if problem:
+                    return problem
+        stored = {
+            (lv, ix): bytes(h)
+            for lv, ix, h in nodes.filter(level=0, index__gte=chunk[0][0], index__lte=chunk[-1][0]).values_list(
+                "level", "index", "hash"
+            )
+        }
+        for level, ix, value in closed_all:
+            if level == 0 and stored.get((0, ix)) != value:
+                return f"stored leaf node {ix} differs from the leaf"
+        upper = {(lv, ix): value for lv, ix, value in closed_all if lv > 0}
+        if upper:
+            found = nodes.filter(level__gt=0, index__in={ix for _, ix in upper}).values_list("level", "index", "hash")
+            stored_upper = {(lv, ix): bytes(h) for lv, ix, h in found}
+            for key, value in upper.items():
+                if stored_upper.get(key) != value:
+                    return f"stored subtree hash at level {key[0]}, index {key[1]} differs"
+        return None
+
+    for row in leaves.iterator(chunk_size=CHUNK):
+        chunk.append((row[0], row[1], bytes(row[2])))
+        if len(chunk) == CHUNK:
+            if problem := check_chunk():
+                return Report(expected_index, problem)
+            chunk = []
+    if chunk and (problem := check_chunk()):
+        return Report(expected_index, problem)
+    return Report(expected_index, _final_checks(practice_id, expected_index, pending_checkpoints))
+
+
+def _check_checkpoint(checkpoint: Checkpoint, root: bytes, vkey: str) -> str | None:
+    try:
+        signed = note.open_note(checkpoint.note, verifier=vkey)
+    except ValueError as exc:
+        return f"checkpoint of size {checkpoint.size}: {exc}"
+    if signed.size != checkpoint.size or signed.root != root or bytes(checkpoint.root) != root:
+        return f"the history changed: checkpoint of size {checkpoint.size} does not match the recomputed root"
+    return None
+
+
+def _final_checks(practice_id: uuid.UUID, size: int, unmatched: list[Checkpoint]) -> str | None:
+    if unmatched:
+        return f"the log was truncated: a checkpoint covers {unmatched[0].size} entries but only {size} remain"
+    state = LogState.objects.filter(practice_id=practice_id).first()
+    if state is not None and state.size != size:
+        return f"the log should hold {state.size} entries but holds {size}"
+    if LogNode.objects.filter(practice_id=practice_id, level=0).count() != size:
+        return "the stored subtree hashes do not match the number of leaves"
+    logged = AuditEvent.objects.filter(practice_id=practice_id, id__lte=state.last_event_id if state else 0).count()
+    if logged != size:
+        return f"{logged - size} recorded events are missing from the log"
+    gaps = (
+        AuditEvent.objects.filter(practice_id=practice_id, client_id__isnull=False)
+        .values("client_id")
+        .annotate(n=Count("id"), top=Max("client_seq"))
+    )
+    for row in gaps:
+        if row["n"] != row["top"]:
+            return f"a client's history has a gap: {row['top']} numbered entries, {row['n']} present"
+    return None
