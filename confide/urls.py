@@ -40,6 +40,8 @@ urlpatterns = [
     path("account/tokens/<uuid:token_id>/revoke/", tokens.token_revoke_view, name="token_revoke"),
     path("invitations/<str:token>/", invitations.invitation_accept_view, name="invitation_accept"),
     path("portal/", portal.portal_home, name="portal_home"),
+    path("portal/history/", portal.portal_history, name="portal_history"),
+    path("portal/history/proofs.json", portal.portal_history_proofs, name="portal_history_proofs"),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),
 ]

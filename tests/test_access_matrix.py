@@ -96,6 +96,8 @@ RULES: dict[str, Rule] = {
     "token_revoke": Rule(only(302, "clinician"), method="POST", kwargs=_token_id),
     "invitation_accept": Rule(everyone(200), kwargs=lambda c: {"token": _invitation_token(c)}),
     "portal_home": Rule(only(200, "client")),
+    "portal_history": Rule(only(200, "client")),
+    "portal_history_proofs": Rule(only(200, "client")),
     # Clinical records: the treating clinician writes; the supervisor on the team reads.
     "note_new": Rule(only(200, "clinician"), kwargs=lambda c: {"client_id": c.client.id}),
     "note_edit": Rule(only(200, "clinician"), kwargs=lambda c: {"client_id": c.client.id, "note_id": c.note.id}),

@@ -6,7 +6,9 @@ import base64
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection
 
+from confide.audit.appendonly import lockdown_sql
 from confide.audit.log import checkpoint_latest, consistency_proof, inclusion_proof, log_integrate, verifier_key
 from confide.audit.verify import log_verify
 from confide.practices.models import Practice
@@ -38,6 +40,9 @@ class Command(BaseCommand):
         sub.add_parser("verify", help="recompute everything from stored leaves and events; exit 1 on a problem")
         checkpoint = sub.add_parser("checkpoint", help="print the latest signed checkpoint")
         checkpoint.add_argument("--verifier-key", action="store_true", help="print the signed-note verifier key")
+        lockdown = sub.add_parser("lockdown", help="PostgreSQL: revoke UPDATE/DELETE on log tables from a role")
+        lockdown.add_argument("--role", required=True)
+        lockdown.add_argument("--execute", action="store_true", help="run the statements (as the table owner)")
         prove = sub.add_parser("prove", help="print an inclusion or consistency proof (base64 hashes)")
         prove.add_argument("--index", type=int, help="inclusion proof for this leaf")
         prove.add_argument("--old", type=int, help="consistency proof from this size")
@@ -74,6 +79,20 @@ class Command(BaseCommand):
         if checkpoint is None:
             raise CommandError("No checkpoint yet: run `confide audit integrate`.")
         self.stdout.write(checkpoint.note, ending="")
+
+    def _lockdown(self, options: dict[str, Any]) -> None:
+        try:
+            statements = lockdown_sql(options["role"])
+        except ValueError as exc:
+            raise CommandError(str(exc)) from None
+        if options["execute"]:
+            if connection.vendor != "postgresql":
+                raise CommandError("Lockdown applies to PostgreSQL; on SQLite the triggers already refuse rewrites.")
+            with connection.cursor() as cursor:
+                for statement in statements:
+                    cursor.execute(statement)
+        for statement in statements:
+            self.stdout.write(statement + ";")
 
     def _prove(self, options: dict[str, Any]) -> None:
         practice = _one(options["practice"])
