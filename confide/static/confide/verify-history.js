@@ -65,7 +65,9 @@
   }
 
   async function verifyCheckpoint(note, vkey, size, root) {
-    const [name, hashHex, keyB64] = vkey.split("+");
+    // The key's base64 may itself contain "+": split on the first two only.
+    const first = vkey.indexOf("+"), second = vkey.indexOf("+", first + 1);
+    const name = vkey.slice(0, first), hashHex = vkey.slice(first + 1, second), keyB64 = vkey.slice(second + 1);
     const raw = b64(keyB64);
     const key = await crypto.subtle.importKey("raw", raw.slice(1), { name: "Ed25519" }, false, ["verify"]);
     const split = note.indexOf("\n\n");
