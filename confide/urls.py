@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.urls import include, path
 
 from confide.api.urls import api
+from confide.audit import views as audit
 from confide.clients import views as clients
 from confide.invitations import views as invitations
 from confide.portal import views as portal
@@ -36,6 +37,8 @@ urlpatterns = [
     path("practice/care-teams/", practices.careteam_index, name="careteam_index"),
     path("practice/care-teams/<uuid:client_id>/", practices.careteam_client, name="careteam_client"),
     path("practice/care-teams/seats/<int:seat_id>/remove/", practices.careteam_remove_view, name="careteam_remove"),
+    path("practice/audit/", audit.practice_audit, name="practice_audit"),
+    path("account/activity/", audit.my_activity, name="my_activity"),
     path("account/tokens/", tokens.token_list_view, name="token_list"),
     path("account/tokens/<uuid:token_id>/revoke/", tokens.token_revoke_view, name="token_revoke"),
     path("invitations/<str:token>/", invitations.invitation_accept_view, name="invitation_accept"),

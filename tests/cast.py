@@ -16,6 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from confide.accounts.models import User
 from confide.audit.actions import Channel
+from confide.audit.log import log_integrate
 from confide.careteams.models import CareTeamMember
 from confide.careteams.services import careteam_add
 from confide.clients.models import Client
@@ -112,6 +113,8 @@ def build_cast() -> Cast:
     upload = SimpleUploadedFile("canary-intake.txt", b"Intake form canary-document text", content_type="text/plain")
     document = document_upload(actor=clinician, client=client, upload=upload, channel=Channel.CLI)
     recovery_key = author_key_enrol(member=clinician, password=PASSWORD, channel=Channel.CLI).recovery_key
+    for practice_id in (owner.practice_id, outsider.practice_id):
+        log_integrate(practice_id=practice_id)
     return Cast(
         owner,
         clinician,

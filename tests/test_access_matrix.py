@@ -46,6 +46,7 @@ class Rule:
     kwargs: Callable[[Cast], dict[str, Any]] = lambda cast: {}
     data: dict[str, Any] = field(default_factory=dict)
     api: bool = False
+    query: dict[str, Any] = field(default_factory=dict)
 
 
 def _invitation_token(cast: Cast) -> str:
@@ -97,6 +98,12 @@ RULES: dict[str, Rule] = {
     "invitation_accept": Rule(everyone(200), kwargs=lambda c: {"token": _invitation_token(c)}),
     "portal_home": Rule(only(200, "client")),
     "portal_history": Rule(only(200, "client")),
+    "practice_audit": Rule(only(200, "owner", "outsider")),
+    "my_activity": Rule(only(200, "owner", "clinician", "colleague", "supervisor", "staff", "outsider")),
+    "log_checkpoint": Rule(API_READERS, api=True),
+    # Entry 0 is Chris creating Jordan's record: his own entry, and the owner may see any.
+    "log_inclusion": Rule(API_READERS | {"colleague": 404, "supervisor": 404}, api=True, query={"index": 0}),
+    "log_consistency": Rule(API_READERS, api=True, query={"old": 1}),
     "portal_history_proofs": Rule(only(200, "client")),
     # Clinical records: the treating clinician writes; the supervisor on the team reads.
     "note_new": Rule(only(200, "clinician"), kwargs=lambda c: {"client_id": c.client.id}),
@@ -212,7 +219,7 @@ def test_access(cast: Cast, name: str) -> None:
                 else:
                     response = http.post(url, rule.data)
             else:
-                response = http.get(url)
+                response = http.get(url, rule.query)
             transaction.set_rollback(True)
         expected = rule.expect[person]
         got = response.status_code

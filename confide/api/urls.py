@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from ninja import NinjaAPI
 
-from confide.api import clients, problems
+from confide.api import clients, log, problems
 from confide.api.auth import TokenAuth
 
 api = NinjaAPI(
@@ -16,5 +16,6 @@ api = NinjaAPI(
 )
 problems.install(api)
 api.add_router("/", clients.router)
+api.add_router("/", log.router)
 
 urlpatterns = api.urls

@@ -6,6 +6,7 @@ from enum import StrEnum
 
 
 class AuditAction(StrEnum):
+    SIGN_IN = "accounts:session:signin"
     CLIENT_CREATE = "clients:client:create"
     CLIENT_READ = "clients:client:read"
     CLIENT_LIST = "clients:client:list"

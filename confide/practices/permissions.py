@@ -27,6 +27,7 @@ class Permission(StrEnum):
     PRACTICE_MEMBER_MANAGE = "practice:member:manage"
     PRACTICE_CARETEAM_MANAGE = "practice:careteam:manage"
     PRACTICE_CLIENT_DIRECTORY = "practice:client:directory"
+    PRACTICE_AUDIT_READ = "practice:audit:read"
     CLIENTS_CLIENT_CREATE = "clients:client:create"
     CLIENTS_CLIENT_READ = "clients:client:read"
     CLIENTS_CLIENT_INVITE = "clients:client:invite"
@@ -54,6 +55,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.PRACTICE_MEMBER_MANAGE,
             Permission.PRACTICE_CARETEAM_MANAGE,
             Permission.PRACTICE_CLIENT_DIRECTORY,
+            Permission.PRACTICE_AUDIT_READ,
             Permission.CLIENTS_CLIENT_CREATE,
             Permission.CLIENTS_CLIENT_READ,
             Permission.CLIENTS_CLIENT_INVITE,

@@ -60,3 +60,13 @@ def test_listing_clients_records_one_event_per_client_shown(cast: Cast) -> None:
     assert list(AuditEvent.objects.filter(action=AuditAction.CLIENT_LIST).values_list("client_id", flat=True)) == [
         cast.client.id
     ]
+
+
+def test_a_sign_in_is_recorded(cast: Cast) -> None:
+    from tests.browser.helpers import fresh_totp
+    from tests.cast import PASSWORD
+
+    http = HttpClient()
+    http.post("/accounts/login/", {"login": "chris@harbor.test", "password": PASSWORD})
+    http.post("/accounts/2fa/authenticate/", {"code": fresh_totp("unit")})
+    assert AuditEvent.objects.filter(action=AuditAction.SIGN_IN, actor=cast.clinician).count() == 1
