@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import base64
+import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
 from confide.audit.appendonly import lockdown_sql
+from confide.audit.generate import bench_practice, events_generate
 from confide.audit.log import checkpoint_latest, consistency_proof, inclusion_proof, log_integrate, verifier_key
 from confide.audit.verify import log_verify
 from confide.practices.models import Practice
@@ -40,6 +42,9 @@ class Command(BaseCommand):
         sub.add_parser("verify", help="recompute everything from stored leaves and events; exit 1 on a problem")
         checkpoint = sub.add_parser("checkpoint", help="print the latest signed checkpoint")
         checkpoint.add_argument("--verifier-key", action="store_true", help="print the signed-note verifier key")
+        generate = sub.add_parser("generate", help="benchmarks only: add N synthetic events and integrate them")
+        generate.add_argument("--entries", type=int, required=True)
+        generate.add_argument("--slug", default="benchmark-log")
         lockdown = sub.add_parser("lockdown", help="PostgreSQL: revoke UPDATE/DELETE on log tables from a role")
         lockdown.add_argument("--role", required=True)
         lockdown.add_argument("--execute", action="store_true", help="run the statements (as the table owner)")
@@ -79,6 +84,12 @@ class Command(BaseCommand):
         if checkpoint is None:
             raise CommandError("No checkpoint yet: run `confide audit integrate`.")
         self.stdout.write(checkpoint.note, ending="")
+
+    def _generate(self, options: dict[str, Any]) -> None:
+        practice = bench_practice(options["slug"])
+        start = time.perf_counter()
+        events_generate(practice=practice, count=options["entries"])
+        self.stdout.write(f"{practice.slug}: {options['entries']} events in {time.perf_counter() - start:.1f} s.")
 
     def _lockdown(self, options: dict[str, Any]) -> None:
         try:
