@@ -9,6 +9,9 @@ checkpoint. Log tables (leaves, nodes, checkpoints) are append-only.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from django.db import models
 from django.utils import timezone
 
@@ -43,20 +46,31 @@ class AuditEvent(models.Model):
         return f"{self.action} by {self.actor_id}"
 
     def canonical_fields(self) -> dict[str, object]:
-        return {
-            "practice": str(self.practice_id),
-            "actor": str(self.actor_id) if self.actor_id else None,
-            "role": self.actor_role,
-            "action": self.action,
-            "channel": self.channel,
-            "client": str(self.client_id) if self.client_id else None,
-            "seq": self.client_seq,
-            "object_type": self.object_type,
-            "object_id": self.object_id,
-            "purpose": self.purpose,
-            "outcome": self.outcome,
-            "time": self.created_at.isoformat(),
-        }
+        return canonical_fields_of({column: getattr(self, column) for column in EVENT_COLUMNS})
+
+
+EVENT_COLUMNS = (
+    "practice_id", "actor_id", "actor_role", "action", "channel", "client_id", "client_seq",
+    "object_type", "object_id", "purpose", "outcome", "created_at",
+)  # fmt: skip
+
+
+def canonical_fields_of(row: Mapping[str, Any]) -> dict[str, object]:
+    """The committed fields of an event, from a model or a ``values()`` row alike."""
+    return {
+        "practice": str(row["practice_id"]),
+        "actor": str(row["actor_id"]) if row["actor_id"] else None,
+        "role": row["actor_role"],
+        "action": row["action"],
+        "channel": row["channel"],
+        "client": str(row["client_id"]) if row["client_id"] else None,
+        "seq": row["client_seq"],
+        "object_type": row["object_type"],
+        "object_id": row["object_id"],
+        "purpose": row["purpose"],
+        "outcome": row["outcome"],
+        "time": row["created_at"].isoformat(),
+    }
 
 
 class LogState(models.Model):
