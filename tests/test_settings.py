@@ -27,7 +27,7 @@ def _run(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[
 @pytest.fixture
 def production(tmp_path: Path) -> dict[str, str]:
     key = tmp_path / "master.key"
-    assert _run(tmp_path, "createmasterkey", str(key)).returncode == 0
+    assert _run(tmp_path, "keys", "init", str(key)).returncode == 0
     return {
         "CONFIDE_ENV": "production",
         "SECRET_KEY": secrets.token_urlsafe(60),

@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from confide.clients.models import Client
 from confide.records.escrow import escrow_export
-from confide.vault.keyring import VaultError
+from confide.vault.keyring import MasterKey, VaultError
 from confide.vault.operations import client_key_rotate, client_reencrypt, client_shred, master_key_rotate
 from confide.vault.sealing import request_key_cache
 
@@ -38,6 +38,8 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
+        init = sub.add_parser("init", help="write a new master key file (0600); back it up offline")
+        init.add_argument("path", type=Path)
         sub.add_parser("rotate-master", help="rewrap every client key under a new master key (no data re-encrypted)")
         rotate = sub.add_parser(
             "rotate-client", help="new key version for clients; re-encryption runs in the background"
@@ -61,6 +63,13 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         with request_key_cache():
             getattr(self, "_" + options["action"].replace("-", "_"))(options)
+
+    def _init(self, options: dict[str, Any]) -> None:
+        path: Path = options["path"]
+        if path.exists():
+            raise CommandError(f"{path} exists; refusing to overwrite a master key.")
+        MasterKey.load(path, create=True)
+        self.stdout.write(f"Wrote a new master key to {path}. Set CONFIDE_MASTER_KEY_FILE={path}.")
 
     def _rotate_master(self, options: dict[str, Any]) -> None:
         start = time.perf_counter()
