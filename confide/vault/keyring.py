@@ -94,6 +94,14 @@ class DataKey:
             raise VaultError("ciphertext does not authenticate for this place") from None
 
 
+def read_age_identity(path: Path) -> str:
+    """The first age identity (AGE-SECRET-KEY-…) in an identity file, as age-keygen writes it."""
+    lines = [line for line in path.read_text().splitlines() if line.startswith("AGE-SECRET-KEY-")]
+    if not lines:
+        raise VaultError(f"{path} holds no age identity")
+    return lines[0]
+
+
 class FastKey:
     """A raw AES-256-GCM key for bulk, small ciphertexts (the search directory).
 

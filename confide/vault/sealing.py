@@ -11,7 +11,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from confide.vault.keyring import DataKey, FastKey, MasterKey, VaultError
+from confide.vault.keyring import DataKey, FastKey, MasterKey, VaultError, read_age_identity
 
 _loaded: tuple[object, MasterKey] | None = None
 _checked_at = 0.0
@@ -52,10 +52,7 @@ def age_identity() -> str:
     path = settings.CONFIDE_MASTER_KEY_AGE_IDENTITY_FILE
     if path is None:
         return ""
-    lines = [line for line in Path(path).read_text().splitlines() if line.startswith("AGE-SECRET-KEY-")]
-    if not lines:
-        raise VaultError(f"{path} holds no age identity")
-    return lines[0]
+    return read_age_identity(Path(path))
 
 
 def master_key_forget() -> None:

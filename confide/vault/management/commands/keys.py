@@ -11,16 +11,16 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from confide.clients.models import Client
 from confide.records.escrow import escrow_export
-from confide.vault.keyring import MasterKey, VaultError
+from confide.vault.keyring import MasterKey, VaultError, read_age_identity
 from confide.vault.operations import client_key_rotate, client_reencrypt, client_shred, master_key_rotate
 from confide.vault.sealing import request_key_cache
 
 
 def _identity(path: Path) -> str:
-    lines = [line for line in path.read_text().splitlines() if line.startswith("AGE-SECRET-KEY-")]
-    if not lines:
-        raise CommandError(f"{path} holds no age identity.")
-    return lines[0]
+    try:
+        return read_age_identity(path)
+    except VaultError as exc:
+        raise CommandError(str(exc)) from None
 
 
 def _client_id(text: str) -> uuid.UUID:
