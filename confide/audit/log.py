@@ -47,6 +47,40 @@ def _perfect_parts(start: int, end: int) -> Iterator[tuple[int, int]]:
     yield from _perfect_parts(start + k, end)
 
 
+def stored_nodes(practice_id: uuid.UUID, wanted: set[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
+    """The stored complete-subtree hashes at these (level, index) places, in one query."""
+    by_level: dict[int, list[int]] = {}
+    for level, index in sorted(wanted):
+        by_level.setdefault(level, []).append(index)
+    return _select_nodes(
+        practice_id, [(level, f'"index" IN ({", ".join(["%s"] * len(ixs))})', ixs) for level, ixs in by_level.items()]
+    )
+
+
+def stored_node_ranges(practice_id: uuid.UUID, ranges: dict[int, tuple[int, int]]) -> dict[tuple[int, int], bytes]:
+    """The stored hashes of each level's index range (first, last), in one query of few distinct shapes."""
+    return _select_nodes(practice_id, [(level, '"index" BETWEEN %s AND %s', [*r]) for level, r in ranges.items()])
+
+
+def _select_nodes(practice_id: uuid.UUID, clauses: list[tuple[int, str, list[int]]]) -> dict[tuple[int, int], bytes]:
+    if not clauses:
+        return {}
+    # Per-level lookups joined by UNION ALL: each part walks the unique (practice, level,
+    # index) index. An OR of pairs, a row-value IN or "level > 0 AND index IN" made SQLite's
+    # planner pick a prefix of the index and scan every node of the practice.
+    pid = practice_id.hex if connection.vendor == "sqlite" else str(practice_id)
+    sql = " UNION ALL ".join(  # only placeholders are formatted in; every value is a parameter
+        f'SELECT level, "index", hash FROM audit_lognode WHERE practice_id = %s AND level = %s AND {where}'  # noqa: S608
+        for _, where, _ in clauses
+    )
+    params: list[str | int] = []
+    for level, _, values in clauses:
+        params += [pid, level, *values]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {(level, index): bytes(value) for level, index, value in cursor.fetchall()}
+
+
 class NodeStore:
     """Range hashes over the stored complete subtrees of one practice's log."""
 
@@ -58,26 +92,7 @@ class NodeStore:
         wanted = {part for start, end in ranges for part in _perfect_parts(start, end)} - self.nodes.keys()
         if not wanted:
             return
-        # One query of per-level lookups joined by UNION ALL: each part walks the unique
-        # (practice, level, index) index. An OR of pairs, or a row-value IN, made SQLite's
-        # planner pick the practice index and scan every node of the practice.
-        pid = self.practice_id.hex if connection.vendor == "sqlite" else str(self.practice_id)
-        by_level: dict[int, list[int]] = {}
-        for level, index in sorted(wanted):
-            by_level.setdefault(level, []).append(index)
-        parts: list[str] = []
-        params: list[str | int] = []
-        for level, indexes in by_level.items():
-            marks = ", ".join(["%s"] * len(indexes))
-            parts.append(  # only placeholders are formatted in; every value is a parameter
-                f'SELECT level, "index", hash FROM audit_lognode WHERE practice_id = %s AND level = %s '  # noqa: S608
-                f'AND "index" IN ({marks})'
-            )
-            params += [pid, level, *indexes]
-        with connection.cursor() as cursor:
-            cursor.execute(" UNION ALL ".join(parts), params)
-            for level, index, value in cursor.fetchall():
-                self.nodes[(level, index)] = bytes(value)
+        self.nodes.update(stored_nodes(self.practice_id, wanted))
         missing = wanted - self.nodes.keys()
         if missing:
             raise LookupError(f"the log is missing subtree hashes {sorted(missing)[:3]}")
