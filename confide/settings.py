@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "confide.audit",
     "confide.vault",
     "confide.records",
+    "confide.rulepacks",
     "confide.web",
 ]
 
