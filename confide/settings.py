@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "confide.vault",
     "confide.records",
     "confide.rulepacks",
+    "confide.consent",
     "confide.web",
 ]
 
@@ -279,6 +280,11 @@ else:
 # An age identity file that opens an age-encrypted master key file (decrypted in memory only).
 _age_identity = env_str("CONFIDE_MASTER_KEY_AGE_IDENTITY_FILE", "")
 CONFIDE_MASTER_KEY_AGE_IDENTITY_FILE = Path(_age_identity) if _age_identity else None
+
+# The address clients reach Confide at, for links in e-mails (reminders carry only this link).
+CONFIDE_BASE_URL = env_str(
+    "CONFIDE_BASE_URL", f"https://{ALLOWED_HOSTS[0]}" if PRODUCTION else "http://localhost:8000"
+).rstrip("/")
 
 # The transparency log's origin prefix: checkpoints name "<origin>/<practice slug>/audit".
 CONFIDE_LOG_ORIGIN = env_str("CONFIDE_LOG_ORIGIN", ALLOWED_HOSTS[0] if ALLOWED_HOSTS else "confide.localhost")

@@ -5,6 +5,9 @@ from django.urls import include, path
 from confide.api.urls import api
 from confide.audit import views as audit
 from confide.clients import views as clients
+from confide.consent import views as consent
+from confide.consent import views_directives as directives
+from confide.consent import views_practice as consent_practice
 from confide.invitations import views as invitations
 from confide.portal import views as portal
 from confide.practices import views as practices
@@ -45,6 +48,27 @@ urlpatterns = [
     path("portal/", portal.portal_home, name="portal_home"),
     path("portal/history/", portal.portal_history, name="portal_history"),
     path("portal/history/proofs.json", portal.portal_history_proofs, name="portal_history_proofs"),
+    path("practice/agreements/", consent_practice.practice_agreements, name="practice_agreements"),
+    path("practice/members/<uuid:member_id>/licence/", consent_practice.member_licence, name="member_licence"),
+    path("portal/agreements/", consent.portal_agreements, name="portal_agreements"),
+    path("portal/agreements/sign/", consent.portal_agreement_sign, name="portal_agreement_sign"),
+    path("portal/agreements/<uuid:signature_id>/", consent.portal_agreement_done, name="portal_agreement_done"),
+    path(
+        "portal/agreements/<uuid:signature_id>/agreement.pdf", consent.portal_signature_pdf, name="portal_signature_pdf"
+    ),
+    path("portal/agreements/<uuid:signature_id>/receipt.pdf", consent.portal_receipt_pdf, name="portal_receipt_pdf"),
+    path("portal/agreements/<uuid:signature_id>/receipt.json", consent.portal_receipt_json, name="portal_receipt_json"),
+    path("portal/sharing/", directives.portal_directives, name="portal_directives"),
+    path(
+        "portal/sharing/<uuid:directive_id>/withdraw/",
+        directives.portal_directive_revoke,
+        name="portal_directive_revoke",
+    ),
+    path(
+        "portal/sharing/<uuid:directive_id>/consent.json",
+        directives.portal_directive_fhir,
+        name="portal_directive_fhir",
+    ),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),
 ]

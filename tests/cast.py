@@ -78,7 +78,11 @@ def _with_mfa(member: Member) -> Member:
 def build_cast() -> Cast:
     owner = _with_mfa(
         practice_create(
-            name="Harbor Therapy", owner_email="olivia@harbor.test", owner_name="Olivia Owner", owner_password=PASSWORD
+            name="Harbor Therapy",
+            owner_email="olivia@harbor.test",
+            owner_name="Olivia Owner",
+            owner_password=PASSWORD,
+            jurisdictions=["us-ca"],
         )
     )
     clinician = _member(owner, "chris@harbor.test", "Chris Clinician", Role.CLINICIAN)
@@ -104,6 +108,7 @@ def build_cast() -> Cast:
             owner_email="otto@elsewhere.test",
             owner_name="Otto Outsider",
             owner_password=PASSWORD,
+            jurisdictions=["us-tx"],
         )
     )
     outsider_client = client_create(

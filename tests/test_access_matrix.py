@@ -22,6 +22,7 @@ from confide.invitations.models import Invitation
 from confide.invitations.services import invitation_for_client_create
 from confide.tokens.services import token_create, token_scopes_for
 from tests.cast import Cast
+from tests.consent.helpers import grant, sign
 
 PEOPLE = ("anonymous", "owner", "clinician", "colleague", "supervisor", "staff", "client", "outsider")
 LOGIN = "login"  # redirected to the sign-in page
@@ -98,11 +99,28 @@ RULES: dict[str, Rule] = {
     "invitation_accept": Rule(everyone(200), kwargs=lambda c: {"token": _invitation_token(c)}),
     "portal_home": Rule(only(200, "client")),
     "portal_history": Rule(only(200, "client")),
+    "portal_agreements": Rule(only(200, "client")),
+    "portal_agreement_sign": Rule(only(200, "client")),
+    "portal_agreement_done": Rule(only(200, "client"), kwargs=lambda c: {"signature_id": sign(c).id}),
+    "portal_signature_pdf": Rule(only(200, "client"), kwargs=lambda c: {"signature_id": sign(c).id}),
+    "portal_receipt_pdf": Rule(only(200, "client"), kwargs=lambda c: {"signature_id": sign(c).id}),
+    "portal_receipt_json": Rule(only(200, "client"), kwargs=lambda c: {"signature_id": sign(c).id}),
+    "portal_directives": Rule(only(200, "client")),
+    "portal_directive_revoke": Rule(only(302, "client"), method="POST", kwargs=lambda c: {"directive_id": grant(c).id}),
+    "portal_directive_fhir": Rule(only(200, "client"), kwargs=lambda c: {"directive_id": grant(c).id}),
+    "practice_agreements": Rule(only(200, "owner", "outsider")),
+    "member_licence": Rule(
+        only(302, "owner"),
+        method="POST",
+        kwargs=lambda c: {"member_id": c.clinician.id},
+        data={"licence_jurisdiction": "us-ca"},
+    ),
     "practice_audit": Rule(only(200, "owner", "outsider")),
     "my_activity": Rule(only(200, "owner", "clinician", "colleague", "supervisor", "staff", "outsider")),
     "log_checkpoint": Rule(API_READERS, api=True),
-    # Entry 0 is Chris creating Jordan's record: his own entry, and the owner may see any.
-    "log_inclusion": Rule(API_READERS | {"colleague": 404, "supervisor": 404}, api=True, query={"index": 0}),
+    # Entry 0 is the practice publishing its first agreement; entry 1 is Chris creating Jordan's record:
+    # his own entry, and the owner may see any.
+    "log_inclusion": Rule(API_READERS | {"colleague": 404, "supervisor": 404}, api=True, query={"index": 1}),
     "log_consistency": Rule(API_READERS, api=True, query={"old": 1}),
     "portal_history_proofs": Rule(only(200, "client")),
     # Clinical records: the treating clinician writes; the supervisor on the team reads.

@@ -35,6 +35,15 @@ class AuditAction(StrEnum):
     CLIENT_KEY_ROTATE = "vault:client-key:rotate"
     CLIENT_REENCRYPT = "vault:client-key:reencrypt"
     CLIENT_SHRED = "vault:client:shred"
+    JURISDICTION_SET = "practice:jurisdiction:set"
+    AGREEMENT_PUBLISH = "consent:agreement:publish"
+    AGREEMENT_READ = "consent:agreement:read"
+    AGREEMENT_SIGN = "consent:agreement:sign"
+    AGREEMENT_DOWNLOAD = "consent:agreement:download"
+    CONSENT_REMIND = "consent:reminder:send"
+    DIRECTIVE_GRANT = "consent:directive:grant"
+    DIRECTIVE_REVOKE = "consent:directive:revoke"
+    DIRECTIVE_EXPORT = "consent:directive:export"
     TOKEN_CREATE = "api:token:create"
     TOKEN_REVOKE = "api:token:revoke"
 
@@ -43,3 +52,4 @@ class Channel(StrEnum):
     WEB = "web"
     API = "api"
     CLI = "cli"
+    JOB = "job"  # a background task (reminders, re-encryption)

@@ -36,6 +36,13 @@ PHRASES: dict[str, str] = {
     AuditAction.CLIENT_KEY_ROTATE: "renewed the encryption key of your record",
     AuditAction.CLIENT_REENCRYPT: "re-encrypted your record under the new key",
     AuditAction.CLIENT_SHRED: "destroyed the encryption key of your record",
+    AuditAction.AGREEMENT_READ: "opened an agreement to read it",
+    AuditAction.AGREEMENT_SIGN: "signed an agreement",
+    AuditAction.AGREEMENT_DOWNLOAD: "downloaded a signed agreement or its receipt",
+    AuditAction.CONSENT_REMIND: "sent a reminder to review your agreement",
+    AuditAction.DIRECTIVE_GRANT: "gave permission to share information",
+    AuditAction.DIRECTIVE_REVOKE: "withdrew a permission to share information",
+    AuditAction.DIRECTIVE_EXPORT: "exported a sharing permission",
 }
 ROLES = {
     "owner": "practice owner",

@@ -40,6 +40,9 @@ class Client(models.Model):
     dob_ct = models.BinaryField(null=True)
     diagnoses_ct = models.BinaryField(null=True)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.ACTIVE)
+    # Where the client lives (a rule-pack id such as us-tx): its law layers on the practice's.
+    # A state or country is not an identifier under HIPAA's safe harbour, so it is stored plain.
+    jurisdiction = models.CharField(max_length=16, blank=True)
     portal_member = models.OneToOneField(
         "practices.Member", null=True, blank=True, on_delete=models.SET_NULL, related_name="client_record"
     )

@@ -102,7 +102,11 @@ def demo_seed() -> tuple[list[DemoLogin], list[str], bool]:
             password = "demo-" + secrets.token_urlsafe(9)
             if role is Role.OWNER:
                 owner = practice_create(
-                    name="Riverside Counseling (demo)", owner_email=email, owner_name=name, owner_password=password
+                    name="Riverside Counseling (demo)",
+                    owner_email=email,
+                    owner_name=name,
+                    owner_password=password,
+                    jurisdictions=["us-ca"],
                 )
                 practice = owner.practice
                 practice.slug = DEMO_SLUG

@@ -23,6 +23,9 @@ class Practice(models.Model):
     # opens one key instead of one per client. Wrapped by the master key; never stored bare.
     wrapped_directory_key = models.BinaryField(null=True)
     next_client_number = models.PositiveIntegerField(default=1)
+    # Rule-pack ids (confide/rulepacks/packs) whose law applies to this practice, e.g. ["us-ca"].
+    jurisdictions = models.JSONField(default=list)
+    reaffirm_months = models.PositiveSmallIntegerField(default=12)  # how often clients re-affirm agreements
     created_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:
@@ -37,6 +40,7 @@ class Member(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="memberships")
     role = models.CharField(max_length=16, choices=[(r.value, r.label) for r in Role])
     is_active = models.BooleanField(default=True)
+    licence_jurisdiction = models.CharField(max_length=16, blank=True)  # rule-pack id of the licence, e.g. us-ca
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

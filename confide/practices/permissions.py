@@ -28,6 +28,7 @@ class Permission(StrEnum):
     PRACTICE_CARETEAM_MANAGE = "practice:careteam:manage"
     PRACTICE_CLIENT_DIRECTORY = "practice:client:directory"
     PRACTICE_AUDIT_READ = "practice:audit:read"
+    PRACTICE_AGREEMENT_MANAGE = "practice:agreement:manage"
     CLIENTS_CLIENT_CREATE = "clients:client:create"
     CLIENTS_CLIENT_READ = "clients:client:read"
     CLIENTS_CLIENT_INVITE = "clients:client:invite"
@@ -37,6 +38,8 @@ class Permission(StrEnum):
     RECORDS_DOCUMENT_READ = "records:document:read"
     RECORDS_DOCUMENT_WRITE = "records:document:write"
     PORTAL_SELF_READ = "portal:self:read"
+    PORTAL_AGREEMENT_SIGN = "portal:agreement:sign"
+    PORTAL_DIRECTIVE_MANAGE = "portal:directive:manage"
     API_TOKEN_MANAGE = "api:token:manage"
 
 
@@ -56,6 +59,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.PRACTICE_CARETEAM_MANAGE,
             Permission.PRACTICE_CLIENT_DIRECTORY,
             Permission.PRACTICE_AUDIT_READ,
+            Permission.PRACTICE_AGREEMENT_MANAGE,
             Permission.CLIENTS_CLIENT_CREATE,
             Permission.CLIENTS_CLIENT_READ,
             Permission.CLIENTS_CLIENT_INVITE,
@@ -81,7 +85,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     | _CLINICAL_READ,
     # Front-desk staff arrive with scheduling; until then they sign in and see no client.
     Role.STAFF: frozenset({Permission.PRACTICE_DASHBOARD_VIEW}),
-    Role.CLIENT: frozenset({Permission.PORTAL_SELF_READ}),
+    Role.CLIENT: frozenset(
+        {Permission.PORTAL_SELF_READ, Permission.PORTAL_AGREEMENT_SIGN, Permission.PORTAL_DIRECTIVE_MANAGE}
+    ),
 }
 
 # Permissions whose reach is one client, granted only through the care team.

@@ -15,24 +15,33 @@ from confide.practices.models import Member, Practice
 from confide.practices.permissions import Permission, Role
 
 
-def practice_create(*, name: str, owner_email: str, owner_name: str, owner_password: str | None) -> Member:
-    """Create a practice and its first owner (used by the CLI and the demo)."""
+def practice_create(
+    *, name: str, owner_email: str, owner_name: str, owner_password: str | None, jurisdictions: list[str] | None = None
+) -> Member:
+    """Create a practice, its first owner and version 1 of its agreement (used by the CLI and the demo)."""
+    from confide.consent.services import agreement_publish_default, known_jurisdictions
+
     name = name.strip()
     if not name or len(name) > 120:
         raise ValidationError({"name": "Give the practice a name of 1 to 120 characters."})
+    unknown = sorted(set(jurisdictions or []) - known_jurisdictions())
+    if unknown:
+        raise ValidationError({"jurisdictions": f"Unknown jurisdiction(s): {', '.join(unknown)}."})
     base = slugify(name)[:50] or "practice"
     slug, n = base, 1
     while Practice.objects.filter(slug=slug).exists():
         n += 1
         slug = f"{base}-{n}"
     with transaction.atomic():
-        practice = Practice.objects.create(name=name, slug=slug)
+        practice = Practice.objects.create(name=name, slug=slug, jurisdictions=sorted(set(jurisdictions or [])))
         user = User.objects.filter(email__iexact=owner_email).first() or User.objects.create_user(
             owner_email, owner_password, full_name=owner_name
         )
         # The operator who runs this vouches for the address, so MFA set-up is not blocked on it.
         EmailAddress.objects.update_or_create(user=user, email=user.email, defaults={"verified": True, "primary": True})
-        return Member.objects.create(practice=practice, user=user, role=Role.OWNER)
+        owner = Member.objects.create(practice=practice, user=user, role=Role.OWNER)
+        agreement_publish_default(owner=owner)
+        return owner
 
 
 def member_set_role(*, actor: Member, member: Member, role: str | None, channel: Channel) -> None:

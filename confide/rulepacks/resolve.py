@@ -88,8 +88,9 @@ class Resolution:
         return [pack.ref for pack in self.packs]
 
 
-def layered(library: Library, pack_ids: list[str], on: dt.date) -> list[Pack]:
-    """The packs in force on ``on`` for these jurisdictions, parents before children, once each."""
+def layered(library: Library, pack_ids: list[str], on: dt.date, pinned: dict[str, str] | None = None) -> list[Pack]:
+    """The packs in force on ``on`` (or the ``pinned`` id → id@version) for these jurisdictions,
+    parents before children, once each."""
     ordered: list[Pack] = []
     seen: set[str] = set()
 
@@ -98,7 +99,7 @@ def layered(library: Library, pack_ids: list[str], on: dt.date) -> list[Pack]:
             raise ValueError(f"rule packs inherit in a circle: {' -> '.join((*path, pack_id))}")
         if pack_id in seen:
             return
-        pack = library.in_force(pack_id, on)
+        pack = library.by_ref(pinned[pack_id]) if pinned and pack_id in pinned else library.in_force(pack_id, on)
         for parent in pack.inherits:
             visit(parent, (*path, pack_id))
         seen.add(pack_id)
@@ -139,8 +140,9 @@ def _decide(kind: Kind, applied: list[Applied[ExceptionRule]]) -> Decision:
     )
 
 
-def resolve(library: Library, pack_ids: list[str], on: dt.date) -> Resolution:
-    packs = layered(library, pack_ids, on)
+def resolve(library: Library, pack_ids: list[str], on: dt.date, *, pinned: list[str] | None = None) -> Resolution:
+    """Resolve as of ``on``; ``pinned`` refs (id@version) rebuild a past decision exactly."""
+    packs = layered(library, pack_ids, on, {ref.split("@")[0]: ref for ref in pinned or []})
     by_kind: dict[Kind, list[Applied[ExceptionRule]]] = {}
     resolution = Resolution(on=on, packs=packs, decisions={})
     for pack in packs:

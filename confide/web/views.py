@@ -4,7 +4,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from confide.audit.actions import Channel
+from confide.clients.models import Client
 from confide.clients.selectors import client_list_for_member
+from confide.consent.selectors import due_for_clients
 from confide.practices.decorators import member_required
 from confide.practices.models import Member
 from confide.practices.permissions import Permission, Role
@@ -26,7 +28,10 @@ def home(request: HttpRequest) -> HttpResponse:
 @member_required(Permission.PRACTICE_DASHBOARD_VIEW)
 def dashboard(request: HttpRequest, member: Member) -> HttpResponse:
     clients = client_list_for_member(member=member, channel=Channel.WEB)
-    return render(request, "web/dashboard.html", {"clients": clients})
+    rows = list(Client.objects.filter(practice_id=member.practice_id, id__in=[c.id for c in clients]))
+    due = due_for_clients(practice=member.practice, clients=rows)
+    due_clients = [(c, due[c.id]) for c in clients if c.id in due]
+    return render(request, "web/dashboard.html", {"clients": clients, "due_clients": due_clients})
 
 
 def healthz(request: HttpRequest) -> HttpResponse:

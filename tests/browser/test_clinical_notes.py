@@ -8,9 +8,9 @@ from pytest_django.live_server_helper import LiveServer
 from confide.audit.actions import Channel
 from confide.careteams.models import CareTeamMember
 from confide.careteams.services import careteam_add
-from tests.browser.conftest import Inbox
 from tests.browser.helpers import fresh_totp, sign_in
 from tests.cast import PASSWORD, Cast
+from tests.conftest import Inbox
 
 PROGRESS = "Discussed sleep routine; progress-canary-41"
 PRIVATE = "Countertransference: reminded me of my brother. private-canary-77"

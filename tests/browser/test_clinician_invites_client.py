@@ -6,9 +6,9 @@ from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from confide.clients.models import Client
-from tests.browser.conftest import Inbox
 from tests.browser.helpers import sign_in
 from tests.cast import Cast
+from tests.conftest import Inbox
 
 
 def test_clinician_adds_and_invites_a_client_who_joins_the_portal(

@@ -16,6 +16,9 @@ class Command(BaseCommand):
         parser.add_argument("name")
         parser.add_argument("--owner-email", required=True)
         parser.add_argument("--owner-name", default="")
+        parser.add_argument(
+            "--jurisdiction", action="append", default=[], help="rule pack id, e.g. us-ca (repeat for several)"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         password = getpass.getpass("Owner password: ")
@@ -30,6 +33,7 @@ class Command(BaseCommand):
                 owner_email=options["owner_email"],
                 owner_name=options["owner_name"],
                 owner_password=password,
+                jurisdictions=options["jurisdiction"],
             )
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from None
