@@ -47,8 +47,16 @@ class _Sealed(models.Model):
     practice = models.ForeignKey("practices.Practice", on_delete=models.PROTECT, related_name="+")
     client = models.ForeignKey("clients.Client", on_delete=models.PROTECT, related_name="+")
 
+    SEALED: tuple[str, ...] = ()
+
     class Meta:
         abstract = True
+
+    def reseal(self, *, key: DataKey) -> None:
+        """Re-encrypt every sealed column under the key's primary (client-key rotation)."""
+        for column in self.SEALED:
+            if getattr(self, f"{column}_ct") is not None:
+                self.seal(column, self.open(column, key=key), key=key)
 
     def _ad(self, column: str) -> bytes:
         return field_ad(
@@ -75,6 +83,8 @@ class Signature(_Sealed):
     class Event(models.TextChoices):
         GIVEN = "given", "Consent given"
         RENEWED = "renewed", "Consent renewed"
+
+    SEALED = ("typed_name", "ip", "user_agent")
 
     version = models.ForeignKey(AgreementVersion, on_delete=models.PROTECT, related_name="signatures")
     signer = models.ForeignKey("practices.Member", null=True, on_delete=models.SET_NULL, related_name="+")
@@ -115,6 +125,8 @@ class Directive(_Sealed):
     class Status(models.TextChoices):
         ACTIVE = "active", "Active"
         REVOKED = "revoked", "Withdrawn"
+
+    SEALED = ("recipient_name",)
 
     recipient_kind = models.CharField(max_length=20)
     recipient_name_ct = models.BinaryField()

@@ -21,6 +21,7 @@ from confide.audit.actions import AuditAction, Channel
 from confide.audit.models import AuditEvent
 from confide.audit.services import event_record
 from confide.clients.models import ENCRYPTED_COLUMNS, INDEXED_COLUMNS, Client
+from confide.consent.models import Directive, Signature
 from confide.practices.models import Practice
 from confide.records.crypto import document_ad, progress_note_ad
 from confide.records.models import Document, ProgressNote, PsychotherapyNote
@@ -153,6 +154,11 @@ def client_reencrypt(*, client_id: uuid.UUID) -> int:
             doc.wrapped_stream_key = key.wrap_keyset(stream_key, associated_data=stream_ad)
             doc.save(update_fields=["meta_ct", "wrapped_stream_key"])
             count += 1
+        for model in (Signature, Directive):
+            for row in model.objects.filter(practice_id=client.practice_id, client=client):
+                row.reseal(key=key)
+                row.save(update_fields=[f"{c}_ct" for c in row.SEALED])
+                count += 1
         ad = key_ad(practice_id=client.practice_id, client_id=client.id)
         client.wrapped_key = master_key().rotate_data_key(bytes(client.wrapped_key), associated_data=ad, keep_old=False)
         client.needs_reencryption = False

@@ -18,6 +18,7 @@ from pytest_django.fixtures import DjangoCaptureOnCommitCallbacks, Settings
 from confide.audit.actions import AuditAction
 from confide.audit.models import AuditEvent
 from confide.clients.models import Client
+from confide.consent.models import Directive, Signature
 from confide.records.models import PsychotherapyNote
 from confide.records.private_notes import private_note_create
 from confide.records.progress import progress_notes_for
@@ -25,6 +26,7 @@ from confide.vault.keyring import MasterKey, VaultError
 from confide.vault.sealing import key_ad, master_key_forget
 from tests.browser.helpers import fresh_totp
 from tests.cast import Cast
+from tests.consent.helpers import grant, sign
 
 
 @pytest.fixture
@@ -76,6 +78,21 @@ def test_client_rotation_keeps_old_ciphertexts_readable_then_reencrypts(
     assert _notes(cast) == ["Session canary-note body"]
     response = _as(cast.clinician.user).get(f"/clients/{cast.client.id}/documents/{cast.document.id}/")
     assert b"".join(response.streaming_content) == b"Intake form canary-document text"  # type: ignore[attr-defined]
+
+
+def test_client_rotation_reencrypts_signatures_and_directives(
+    cast: Cast, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
+) -> None:
+    signature, directive = sign(cast), grant(cast)
+    before = bytes(signature.typed_name_ct), bytes(directive.recipient_name_ct)
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("keys", "rotate-client", str(cast.client.id), stdout=StringIO())
+    key = Client.objects.get(pk=cast.client.pk).data_key()
+    assert key.key_count == 1  # the old key is gone, so everything must have been re-sealed
+    signature, directive = Signature.objects.get(), Directive.objects.get()
+    assert (bytes(signature.typed_name_ct), bytes(directive.recipient_name_ct)) != before
+    assert signature.open("typed_name", key=key) == "Jordan Canary-Client"
+    assert directive.open("recipient_name", key=key) == "Dr Grace Canary-GP"
 
 
 def _as(user: object) -> HttpClient:
