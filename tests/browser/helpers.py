@@ -1,11 +1,16 @@
 from __future__ import annotations
 
+import re
 import time
+from typing import TYPE_CHECKING
 
 import pyotp
 from playwright.sync_api import Page, expect
 
 from tests.cast import PASSWORD, TOTP_SECRET
+
+if TYPE_CHECKING:
+    from tests.conftest import Inbox
 
 USED: dict[str, set[str]] = {}  # per account; cleared before each test (new accounts each time)
 
@@ -38,3 +43,24 @@ def sign_in(page: Page, base_url: str, email: str, *, with_totp: bool = True) ->
         expect(page.locator("input[name=code]")).to_be_visible()
         page.fill("input[name=code]", fresh_totp(email))
         page.click("main form button[type=submit]")
+
+
+def client_joins_portal(page: Page, base_url: str, inbox: Inbox, *, name: str, email: str) -> str:
+    """Chris adds a client and invites them; the client accepts and lands on the portal. Returns the link."""
+    sign_in(page, base_url, "chris@harbor.test")
+    page.click("text=Add a client")
+    page.fill("input[name=name]", name)
+    page.fill("input[name=email]", email)
+    page.click("main form button[type=submit]")
+    expect(page.get_by_role("heading", name=name)).to_be_visible()
+    page.click("#invite")
+    expect(page.locator(".messages")).to_contain_text("Invitation sent")
+    match = re.search(r"(http://\S+/invitations/\S+/)", inbox.body())
+    assert match, inbox.body()
+    page.context.clear_cookies()
+    page.goto(match.group(1))
+    page.fill("input[name=password1]", "a long client passphrase")
+    page.fill("input[name=password2]", "a long client passphrase")
+    page.click("main form button[type=submit]")
+    expect(page.get_by_role("heading", name=f"Hello, {name}")).to_be_visible()
+    return match.group(1)
