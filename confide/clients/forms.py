@@ -5,6 +5,13 @@ from django import forms
 from confide.clients.validation import EMAIL_MAX, NAME_MAX
 
 
+def _jurisdictions() -> list[tuple[str, str]]:
+    from confide.consent.selectors import rule_library
+
+    library = rule_library()
+    return [("", "Same as the practice"), *((i, library.versions(i)[-1].name) for i in library.ids())]
+
+
 class ClientForm(forms.Form):
     name = forms.CharField(label="Name", max_length=NAME_MAX)
     email = forms.CharField(
@@ -23,6 +30,9 @@ class ClientForm(forms.Form):
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    jurisdiction = forms.ChoiceField(
+        label="Where the client lives (its law is added to the practice's)", required=False, choices=_jurisdictions
     )
 
 

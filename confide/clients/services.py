@@ -54,11 +54,16 @@ def client_create(
     phone: object = "",
     date_of_birth: object = "",
     diagnoses: object = "",
+    jurisdiction: str = "",
     channel: Channel,
 ) -> Client:
     """Create a client with the next client number, put the creating clinician on its care team, audit it."""
+    from confide.consent.services import known_jurisdictions
+
     if not actor.has(Permission.CLIENTS_CLIENT_CREATE):
         raise PermissionDeniedError
+    if jurisdiction and jurisdiction not in known_jurisdictions():
+        raise ValidationError({"jurisdiction": "Choose a jurisdiction from the list."})
     today = timezone.localdate()
     clean = _clean(
         {
@@ -70,7 +75,7 @@ def client_create(
         }
     )
     client_id = uuid.uuid4()
-    client = Client(id=client_id, practice_id=actor.practice_id, created_by=actor)
+    client = Client(id=client_id, practice_id=actor.practice_id, created_by=actor, jurisdiction=jurisdiction)
     client.wrapped_key = new_wrapped_key(practice_id=actor.practice_id, client_id=client_id)
     key = client.data_key()
     client.name_ct = client.seal("name", clean["name"], key=key)
