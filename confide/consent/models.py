@@ -90,7 +90,7 @@ class Signature(_Sealed):
     signer = models.ForeignKey("practices.Member", null=True, on_delete=models.SET_NULL, related_name="+")
     event = models.CharField(max_length=10, choices=Event.choices)
     signed_at = models.DateTimeField(default=timezone.now)
-    method = models.CharField(max_length=40, default="typed full name after comprehension check")
+    method = models.CharField(max_length=80, default="typed full name after comprehension check")
     document_sha256 = models.CharField(max_length=64)  # of the exact text the client read and signed
     pack_refs = models.JSONField()  # ["us-federal@2026.1", "us-ca@2026.1"]
     exceptions_digest = models.CharField(max_length=64)  # of the client-facing exceptions: a change → re-affirm
