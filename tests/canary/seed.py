@@ -20,9 +20,18 @@ from django.core.management import call_command  # noqa: E402
 from django.test import Client as HttpClient  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 
+from confide.accounts.models import User  # noqa: E402
 from confide.audit.actions import Channel  # noqa: E402
+from confide.clients.models import Client  # noqa: E402
 from confide.clients.services import client_create  # noqa: E402
+from confide.consent.directives import directive_grant  # noqa: E402
+from confide.consent.models import Signature  # noqa: E402
+from confide.consent.questions import QUESTIONS  # noqa: E402
+from confide.consent.selectors import document_for, resolution_for, version_current  # noqa: E402
+from confide.consent.services import agreement_sign  # noqa: E402
 from confide.invitations.services import invitation_for_client_create  # noqa: E402
+from confide.practices.models import Member  # noqa: E402
+from confide.practices.permissions import Role  # noqa: E402
 from confide.practices.services import practice_create  # noqa: E402
 from confide.records.author_keys import author_key_enrol  # noqa: E402
 from confide.records.documents import document_upload  # noqa: E402
@@ -41,6 +50,9 @@ CANARIES = {
     "private": "canary-psychotherapy-8a4b dream about the lighthouse",
     "file_name": "canary-filename-3e7d.txt",
     "file_body": "canary-document-6f0a intake answers",
+    "user_agent": "canary-agent-4d2e",
+    "ip": "198.51.100.231",
+    "recipient": "canary-recipient-8e1b",
 }
 PASSWORD = "canary seed passphrase"
 
@@ -49,7 +61,11 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     with request_key_cache():
         owner = practice_create(
-            name="Canary Practice", owner_email="owner@canary.test", owner_name="O", owner_password=PASSWORD
+            name="Canary Practice",
+            owner_email="owner@canary.test",
+            owner_name="O",
+            owner_password=PASSWORD,
+            jurisdictions=["us-ca"],
         )
         TOTP.activate(owner.user, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
         client = client_create(
@@ -73,6 +89,7 @@ def main() -> None:
         invitation_for_client_create(
             actor=owner, client=client, link_base="http://localhost:8000/invitations/", channel=Channel.CLI
         )
+        portal = _consent_as_client(client)
         _, token = token_create(
             actor=owner, name="canary", scopes=["clients:client:read"], days=None, channel=Channel.CLI
         )
@@ -86,9 +103,49 @@ def main() -> None:
     http.post("/clients/", {"q": "zephyr"})
     http.post("/clients/new/", {"name": CANARIES["name"] + "\x00", "email": "bad"})  # rejected input is not logged
     http.get("/clients/00000000-0000-0000-0000-000000000000/")  # a 404 is logged, by path only
+    as_client = HttpClient()
+    as_client.force_login(portal.user)
+    for path in ("/portal/", "/portal/agreements/", "/portal/sharing/"):
+        assert as_client.get(path).status_code == 200, path
+    signature = Signature.objects.get(client=client)
+    assert as_client.get(f"/portal/agreements/{signature.id}/agreement.pdf").status_code == 200
+    as_client.post("/portal/sharing/", {"recipient_name": CANARIES["recipient"]})  # rejected: not logged either
     api = HttpClient(HTTP_AUTHORIZATION=f"Bearer {token}")
     assert api.get(f"/api/v1/clients/{client.id}").status_code == 200
     api.post("/api/v1/clients", {"name": 5}, content_type="application/json")
+
+
+def _consent_as_client(client: Client) -> Member:
+    """The client joins the portal, signs the agreement and names someone to share with."""
+    user = User.objects.create_user("portal@canary.test", PASSWORD)
+    member = Member.objects.create(practice_id=client.practice_id, user=user, role=Role.CLIENT)
+    client.portal_member = member
+    client.save(update_fields=["portal_member"])
+    version = version_current(practice_id=client.practice_id)
+    resolution = resolution_for(practice=client.practice, client=client)
+    assert version is not None and resolution is not None
+    agreement_sign(
+        member=member,
+        client=client,
+        version=version,
+        document_sha256=document_for(version=version, resolution=resolution, practice=client.practice).sha256,
+        typed_name=CANARIES["name"],
+        answers={q.id: q.correct for q in QUESTIONS},
+        ip=CANARIES["ip"],
+        user_agent=CANARIES["user_agent"],
+        channel=Channel.WEB,
+    )
+    directive_grant(
+        member=member,
+        client=client,
+        recipient_kind="family",
+        recipient_name=CANARIES["recipient"],
+        categories=["attendance"],
+        purpose="PATRQT",
+        valid_to=None,
+        channel=Channel.WEB,
+    )
+    return member
 
 
 if __name__ == "__main__":
