@@ -39,8 +39,8 @@ types: setup
 migrations-check: setup
 	CONFIDE_ENV=test CONFIDE_DATA_DIR=$$(mktemp -d) $(BIN)/confide makemigrations --check --dry-run -v 1
 
-browser-deps: ## Install Debian's chromium for the browser tests (when root and missing)
-	@bash scripts/ensure-chromium
+browser-deps: ## Install Debian's chromium and age for the tests (when root and missing)
+	@bash scripts/ensure-test-tools
 
 pytest: setup browser-deps
 	$(BIN)/pytest $(PYTEST_ARGS)
