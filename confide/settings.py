@@ -62,6 +62,9 @@ INSTALLED_APPS = [
     "confide.records",
     "confide.rulepacks",
     "confide.consent",
+    "confide.disclosures",
+    "confide.holds",
+    "confide.breakglass",
     "confide.web",
 ]
 

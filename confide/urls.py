@@ -4,10 +4,14 @@ from django.urls import include, path
 
 from confide.api.urls import api
 from confide.audit import views as audit
+from confide.breakglass import views as breakglass
 from confide.clients import views as clients
 from confide.consent import views as consent
 from confide.consent import views_directives as directives
 from confide.consent import views_practice as consent_practice
+from confide.disclosures import views as disclosures
+from confide.disclosures import views_portal as disclosures_portal
+from confide.holds import views as holds
 from confide.invitations import views as invitations
 from confide.portal import views as portal
 from confide.practices import views as practices
@@ -58,6 +62,18 @@ urlpatterns = [
     ),
     path("portal/agreements/<uuid:signature_id>/receipt.pdf", consent.portal_receipt_pdf, name="portal_receipt_pdf"),
     path("portal/agreements/<uuid:signature_id>/receipt.json", consent.portal_receipt_json, name="portal_receipt_json"),
+    path("portal/disclosures/", disclosures_portal.portal_accounting, name="portal_accounting"),
+    path("portal/disclosures.pdf", disclosures_portal.portal_accounting_pdf, name="portal_accounting_pdf"),
+    path("clients/<uuid:client_id>/disclosures/new/", disclosures.disclosure_new, name="disclosure_new"),
+    path("disclosures/<uuid:request_id>/", disclosures.disclosure_detail, name="disclosure_detail"),
+    path("disclosures/tasks/<int:task_id>/done/", disclosures.task_done, name="disclosure_task_done"),
+    path("emergency-access/", breakglass.breakglass_new, name="breakglass_new"),
+    path("practice/emergency-access/", breakglass.breakglass_reviews, name="breakglass_reviews"),
+    path(
+        "practice/emergency-access/<uuid:grant_id>/review/", breakglass.breakglass_review_view, name="breakglass_review"
+    ),
+    path("practice/holds/", holds.holds, name="holds"),
+    path("practice/holds/<uuid:hold_id>/release/", holds.hold_release_view, name="hold_release"),
     path("portal/sharing/", directives.portal_directives, name="portal_directives"),
     path(
         "portal/sharing/<uuid:directive_id>/withdraw/",

@@ -18,11 +18,15 @@ from django.test import Client as HttpClient
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from confide.audit.actions import Channel
+from confide.breakglass.models import Grant
+from confide.breakglass.services import breakglass_open
+from confide.holds.services import hold_place
 from confide.invitations.models import Invitation
 from confide.invitations.services import invitation_for_client_create
 from confide.tokens.services import token_create, token_scopes_for
 from tests.cast import Cast
 from tests.consent.helpers import grant, sign
+from tests.disclosures.helpers import prepare, released
 
 PEOPLE = ("anonymous", "owner", "clinician", "colleague", "supervisor", "staff", "client", "outsider")
 LOGIN = "login"  # redirected to the sign-in page
@@ -76,6 +80,17 @@ def _seat(cast: Cast) -> dict[str, Any]:
     return {"seat_id": cast.client.care_team.get(member=cast.supervisor).pk}
 
 
+def _grant(cast: Cast) -> dict[str, Any]:
+    reason = "Crisis call; the treating clinician is away today."
+    breakglass_open(member=cast.colleague, client_number="C-00001", reason=reason, channel=Channel.CLI)
+    return {"grant_id": Grant.objects.get(member=cast.colleague).id}
+
+
+def _hold(cast: Cast) -> dict[str, Any]:
+    hold = hold_place(actor=cast.owner, client=cast.client, reason="Court order 26-CV-0042", channel=Channel.CLI)
+    return {"hold_id": hold.id}
+
+
 API_READERS = only(200, "owner", "clinician", "colleague", "supervisor", "outsider", others=401, anonymous=401)
 MANAGERS = ("owner", "clinician", "colleague", "supervisor", "outsider")
 
@@ -108,6 +123,23 @@ RULES: dict[str, Rule] = {
     "portal_directives": Rule(only(200, "client")),
     "portal_directive_revoke": Rule(only(302, "client"), method="POST", kwargs=lambda c: {"directive_id": grant(c).id}),
     "portal_directive_fhir": Rule(only(200, "client"), kwargs=lambda c: {"directive_id": grant(c).id}),
+    "portal_accounting": Rule(only(200, "client")),
+    "portal_accounting_pdf": Rule(only(200, "client")),
+    "disclosure_new": Rule(only(200, "clinician"), kwargs=lambda c: {"client_id": c.client.id}),
+    # The author and any clinician who may approve (consultation) open a disclosure; each read is audited.
+    "disclosure_detail": Rule(
+        only(200, "clinician", "owner", "colleague", "supervisor"), kwargs=lambda c: {"request_id": prepare(c).id}
+    ),
+    "disclosure_task_done": Rule(
+        only(302, "clinician"), method="POST", kwargs=lambda c: {"task_id": released(c).tasks.get().id}
+    ),
+    "breakglass_new": Rule(only(200, "owner", "clinician", "colleague", "supervisor", "outsider")),
+    "breakglass_reviews": Rule(only(200, "owner", "outsider")),
+    "breakglass_review": Rule(
+        only(302, "owner"), method="POST", kwargs=_grant, data={"justified": "yes", "note": "Needed."}
+    ),
+    "holds": Rule(only(200, "owner", "outsider")),
+    "hold_release": Rule(only(302, "owner"), method="POST", kwargs=_hold, data={"release_reason": "Case closed now."}),
     "practice_agreements": Rule(only(200, "owner", "outsider")),
     "member_licence": Rule(
         only(302, "owner"),

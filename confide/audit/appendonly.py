@@ -1,4 +1,4 @@
-"""Append-only enforcement for the log tables (leaves, subtree hashes, checkpoints).
+"""Append-only enforcement for the log tables (leaves, subtree hashes, checkpoints) and the accounting of disclosures.
 
 SQLite: triggers refuse UPDATE and DELETE. PostgreSQL: triggers too, and `confide audit
 lockdown --role APP_ROLE` revokes UPDATE/DELETE/TRUNCATE from the application's role so that
@@ -11,6 +11,8 @@ from __future__ import annotations
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 TABLES = ("audit_logleaf", "audit_lognode", "audit_checkpoint")
+ACCOUNTING = ("disclosures_accountingentry",)  # the accounting of disclosures: corrections are new rows
+LOCKED = TABLES + ACCOUNTING
 
 
 def _sqlite(table: str) -> list[str]:
@@ -38,20 +40,20 @@ def _postgres(table: str) -> list[str]:
     ]
 
 
-def install(connection: BaseDatabaseWrapper) -> None:
+def install(connection: BaseDatabaseWrapper, tables: tuple[str, ...] = TABLES) -> None:
     statements: list[str] = []
     if connection.vendor == "sqlite":
-        statements = [s for t in TABLES for s in _sqlite(t)]
+        statements = [s for t in tables for s in _sqlite(t)]
     elif connection.vendor == "postgresql":
-        statements = [_PG_FUNCTION, *(s for t in TABLES for s in _postgres(t))]
+        statements = [_PG_FUNCTION, *(s for t in tables for s in _postgres(t))]
     with connection.cursor() as cursor:
         for statement in statements:
             cursor.execute(statement)
 
 
-def uninstall(connection: BaseDatabaseWrapper) -> None:
+def uninstall(connection: BaseDatabaseWrapper, tables: tuple[str, ...] = TABLES) -> None:
     with connection.cursor() as cursor:
-        for table in TABLES:
+        for table in tables:
             if connection.vendor == "sqlite":
                 for op in ("update", "delete"):
                     cursor.execute(f"DROP TRIGGER IF EXISTS {table}_no_{op}")
@@ -64,4 +66,4 @@ def lockdown_sql(role: str) -> list[str]:
     """Statements that take rewriting rights from the application's PostgreSQL role."""
     if not role.replace("_", "").isalnum():
         raise ValueError("a role name has letters, digits and underscores only")
-    return [f"REVOKE UPDATE, DELETE, TRUNCATE ON {table} FROM {role}" for table in TABLES]
+    return [f"REVOKE UPDATE, DELETE, TRUNCATE ON {table} FROM {role}" for table in LOCKED]

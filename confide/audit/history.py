@@ -43,6 +43,17 @@ PHRASES: dict[str, str] = {
     AuditAction.DIRECTIVE_GRANT: "gave permission to share information",
     AuditAction.DIRECTIVE_REVOKE: "withdrew a permission to share information",
     AuditAction.DIRECTIVE_EXPORT: "exported a sharing permission",
+    AuditAction.DISCLOSURE_REQUEST: "prepared a disclosure the law allows or requires",
+    AuditAction.DISCLOSURE_READ: "read a prepared disclosure",
+    AuditAction.DISCLOSURE_DECIDE: "reviewed a disclosure as a second clinician",
+    AuditAction.DISCLOSURE_RELEASE: "disclosed information (see your accounting of disclosures)",
+    AuditAction.DISCLOSURE_NOTICE: "sent you a notice about a disclosure",
+    AuditAction.ACCOUNTING_READ: "read your accounting of disclosures",
+    AuditAction.ACCOUNTING_CORRECT: "corrected an entry in your accounting of disclosures",
+    AuditAction.BREAKGLASS_OPEN: "opened your record in an emergency (break-glass access)",
+    AuditAction.BREAKGLASS_REVIEW: "reviewed an emergency access to your record",
+    AuditAction.HOLD_PLACE: "placed a legal hold on your record",
+    AuditAction.HOLD_RELEASE: "released a legal hold on your record",
 }
 ROLES = {
     "owner": "practice owner",

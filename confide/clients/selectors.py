@@ -64,11 +64,29 @@ def client_get_for_member(
         .filter(practice_id=member.practice_id, client_id=pk, member=member)
         .first()
     )
-    if seat is None or permission not in CARE_TEAM_ROLE_PERMISSIONS[seat.team_role] or seat.client.shredded_at:
+    client, team_role, purpose = (seat.client, seat.team_role, "") if seat else _emergency(member, pk)
+    if permission not in CARE_TEAM_ROLE_PERMISSIONS[team_role] or client.shredded_at:
         raise Http404
     with transaction.atomic():
-        event_record(actor=member, action=AuditAction.CLIENT_READ, channel=channel, client_id=pk, object_type="client")
-    return seat.client, seat.team_role
+        event_record(
+            actor=member,
+            action=AuditAction.CLIENT_READ,
+            channel=channel,
+            client_id=pk,
+            object_type="client",
+            purpose=purpose,
+        )
+    return client, team_role
+
+
+def _emergency(member: Member, client_id: uuid.UUID) -> tuple[Client, str, str]:
+    """Off the care team, only an unexpired break-glass grant opens the record (read-only)."""
+    from confide.breakglass.services import grant_active
+
+    grant = grant_active(member=member, client_id=client_id)
+    if grant is None:
+        raise Http404
+    return Client.objects.get(pk=client_id), "emergency", "emergency access"
 
 
 def client_detail_for_member(*, member: Member, client_id: object, channel: Channel) -> ClientDetail:

@@ -12,8 +12,7 @@ import uuid
 from django.db import models
 from django.utils import timezone
 
-from confide.vault.keyring import DataKey
-from confide.vault.sealing import field_ad
+from confide.clients.sealed import SealedRow
 
 
 class AgreementKind(models.TextChoices):
@@ -40,44 +39,7 @@ class AgreementVersion(models.Model):
         return f"{self.kind} v{self.number}"
 
 
-class _Sealed(models.Model):
-    """Columns named ``<x>_ct`` hold ciphertext under the client's key, bound to this row."""
-
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    practice = models.ForeignKey("practices.Practice", on_delete=models.PROTECT, related_name="+")
-    client = models.ForeignKey("clients.Client", on_delete=models.PROTECT, related_name="+")
-
-    SEALED: tuple[str, ...] = ()
-
-    class Meta:
-        abstract = True
-
-    def reseal(self, *, key: DataKey) -> None:
-        """Re-encrypt every sealed column under the key's primary (client-key rotation)."""
-        for column in self.SEALED:
-            if getattr(self, f"{column}_ct") is not None:
-                self.seal(column, self.open(column, key=key), key=key)
-
-    def _ad(self, column: str) -> bytes:
-        return field_ad(
-            practice_id=self.practice_id,
-            table=self._meta.db_table,
-            column=column,
-            row_id=self.id,
-            client_id=self.client_id,
-        )
-
-    def seal(self, column: str, value: str, *, key: DataKey) -> None:
-        setattr(self, f"{column}_ct", key.encrypt(value.encode(), associated_data=self._ad(column)))
-
-    def open(self, column: str, *, key: DataKey) -> str:
-        ciphertext = getattr(self, f"{column}_ct")
-        if ciphertext is None:
-            return ""
-        return key.decrypt(bytes(ciphertext), associated_data=self._ad(column)).decode()
-
-
-class Signature(_Sealed):
+class Signature(SealedRow):
     """A client's signature of one agreement version, as rendered for them (ISO/IEC TS 27560 record)."""
 
     class Event(models.TextChoices):
@@ -119,7 +81,7 @@ class Reminder(models.Model):
         return f"reminder {self.pk}"
 
 
-class Directive(_Sealed):
+class Directive(SealedRow):
     """The client's permission to share named categories with a named recipient, for a purpose and period."""
 
     class Status(models.TextChoices):

@@ -37,6 +37,11 @@ class Permission(StrEnum):
     RECORDS_PRIVATE_NOTE_WRITE = "records:psychotherapy-note:write"
     RECORDS_DOCUMENT_READ = "records:document:read"
     RECORDS_DOCUMENT_WRITE = "records:document:write"
+    RECORDS_DISCLOSURE_CREATE = "records:disclosure:create"
+    PRACTICE_DISCLOSURE_APPROVE = "practice:disclosure:approve"
+    CLIENTS_BREAKGLASS_OPEN = "clients:breakglass:open"
+    PRACTICE_BREAKGLASS_REVIEW = "practice:breakglass:review"
+    PRACTICE_HOLD_MANAGE = "practice:hold:manage"
     PORTAL_SELF_READ = "portal:self:read"
     PORTAL_AGREEMENT_SIGN = "portal:agreement:sign"
     PORTAL_DIRECTIVE_MANAGE = "portal:directive:manage"
@@ -45,8 +50,15 @@ class Permission(StrEnum):
 
 _CLINICAL_READ = frozenset({Permission.RECORDS_NOTE_READ, Permission.RECORDS_DOCUMENT_READ})
 _CLINICAL_WRITE = frozenset(
-    {Permission.RECORDS_NOTE_WRITE, Permission.RECORDS_PRIVATE_NOTE_WRITE, Permission.RECORDS_DOCUMENT_WRITE}
+    {
+        Permission.RECORDS_NOTE_WRITE,
+        Permission.RECORDS_PRIVATE_NOTE_WRITE,
+        Permission.RECORDS_DOCUMENT_WRITE,
+        Permission.RECORDS_DISCLOSURE_CREATE,
+    }
 )
+# Consultation and emergency access belong to every clinical role (never to staff or clients).
+_CLINICAL_DUTY = frozenset({Permission.PRACTICE_DISCLOSURE_APPROVE, Permission.CLIENTS_BREAKGLASS_OPEN})
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     # Owners run the practice: they see the client directory to assign care teams, but
@@ -60,6 +72,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.PRACTICE_CLIENT_DIRECTORY,
             Permission.PRACTICE_AUDIT_READ,
             Permission.PRACTICE_AGREEMENT_MANAGE,
+            Permission.PRACTICE_BREAKGLASS_REVIEW,
+            Permission.PRACTICE_HOLD_MANAGE,
             Permission.CLIENTS_CLIENT_CREATE,
             Permission.CLIENTS_CLIENT_READ,
             Permission.CLIENTS_CLIENT_INVITE,
@@ -67,7 +81,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         }
     )
     | _CLINICAL_READ
-    | _CLINICAL_WRITE,
+    | _CLINICAL_WRITE
+    | _CLINICAL_DUTY,
     Role.CLINICIAN: frozenset(
         {
             Permission.PRACTICE_DASHBOARD_VIEW,
@@ -78,11 +93,13 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         }
     )
     | _CLINICAL_READ
-    | _CLINICAL_WRITE,
+    | _CLINICAL_WRITE
+    | _CLINICAL_DUTY,
     Role.SUPERVISOR: frozenset(
         {Permission.PRACTICE_DASHBOARD_VIEW, Permission.CLIENTS_CLIENT_READ, Permission.API_TOKEN_MANAGE}
     )
-    | _CLINICAL_READ,
+    | _CLINICAL_READ
+    | _CLINICAL_DUTY,
     # Front-desk staff arrive with scheduling; until then they sign in and see no client.
     Role.STAFF: frozenset({Permission.PRACTICE_DASHBOARD_VIEW}),
     Role.CLIENT: frozenset(
@@ -101,6 +118,8 @@ CARE_TEAM_ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
     "primary": _TREATING,
     "clinician": _TREATING,
     "supervisor": frozenset({Permission.CLIENTS_CLIENT_READ}) | _CLINICAL_READ,
+    # A time-limited break-glass grant (not a seat): read the record in an emergency, nothing more.
+    "emergency": frozenset({Permission.CLIENTS_CLIENT_READ}) | _CLINICAL_READ,
 }
 
 

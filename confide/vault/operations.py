@@ -22,6 +22,7 @@ from confide.audit.models import AuditEvent
 from confide.audit.services import event_record
 from confide.clients.models import ENCRYPTED_COLUMNS, INDEXED_COLUMNS, Client
 from confide.consent.models import Directive, Signature
+from confide.holds.services import hold_check
 from confide.practices.models import Practice
 from confide.records.crypto import document_ad, progress_note_ad
 from confide.records.models import Document, ProgressNote, PsychotherapyNote
@@ -183,6 +184,7 @@ def client_shred(*, client_id: uuid.UUID, reason: str) -> None:
     """
     with transaction.atomic():
         client = Client.objects.select_for_update().get(pk=client_id)
+        hold_check(client_id=client.id)
         paths = [
             Path(settings.CONFIDE_DOCUMENTS_DIR) / str(d.practice_id) / f"{d.id}.bin" for d in client.documents.all()
         ]

@@ -7,6 +7,7 @@ from confide.audit.actions import Channel
 from confide.clients.models import Client
 from confide.clients.selectors import client_list_for_member
 from confide.consent.selectors import due_for_clients
+from confide.disclosures.selectors import awaiting_decision, tasks_open
 from confide.practices.decorators import member_required
 from confide.practices.models import Member
 from confide.practices.permissions import Permission, Role
@@ -31,7 +32,13 @@ def dashboard(request: HttpRequest, member: Member) -> HttpResponse:
     rows = list(Client.objects.filter(practice_id=member.practice_id, id__in=[c.id for c in clients]))
     due = due_for_clients(practice=member.practice, clients=rows)
     due_clients = [(c, due[c.id]) for c in clients if c.id in due]
-    return render(request, "web/dashboard.html", {"clients": clients, "due_clients": due_clients})
+    context = {
+        "clients": clients,
+        "due_clients": due_clients,
+        "tasks": tasks_open(member=member),
+        "to_decide": awaiting_decision(member=member),
+    }
+    return render(request, "web/dashboard.html", context)
 
 
 def healthz(request: HttpRequest) -> HttpResponse:

@@ -44,7 +44,7 @@ def test_appends_still_work(triggers: None, cast: Cast) -> None:
 
 def test_lockdown_names_every_log_table() -> None:
     assert appendonly.lockdown_sql("confide_app") == [
-        f"REVOKE UPDATE, DELETE, TRUNCATE ON {t} FROM confide_app" for t in appendonly.TABLES
+        f"REVOKE UPDATE, DELETE, TRUNCATE ON {t} FROM confide_app" for t in appendonly.LOCKED
     ]
     with pytest.raises(ValueError):
         appendonly.lockdown_sql("x; DROP TABLE y")

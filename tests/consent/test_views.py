@@ -80,5 +80,6 @@ def test_the_owner_page_shows_the_deciding_rules(cast: Cast) -> None:
 def test_the_clinician_dashboard_lists_clients_due(cast: Cast) -> None:
     response = _as(cast.clinician).get("/dashboard/")
     assert b"Agreements to re-affirm" in response.content and b"never signed" in response.content
+    assert "<title>Dashboard · Confide</title>" in response.content.decode()  # the list is in the page, not the title
     sign(cast)
     assert b"Agreements to re-affirm" not in _as(cast.clinician).get("/dashboard/").content

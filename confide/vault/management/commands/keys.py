@@ -10,6 +10,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from confide.clients.models import Client
+from confide.holds.services import UnderLegalHoldError
 from confide.records.escrow import escrow_export
 from confide.vault.keyring import MasterKey, VaultError, read_age_identity
 from confide.vault.operations import client_key_rotate, client_reencrypt, client_shred, master_key_rotate
@@ -116,7 +117,10 @@ class Command(BaseCommand):
             raise CommandError("--confirm must repeat the client id exactly.")
         if not options["reason"].strip():
             raise CommandError("Give a reason; it is recorded.")
-        client_shred(client_id=client_id, reason=options["reason"])
+        try:
+            client_shred(client_id=client_id, reason=options["reason"])
+        except UnderLegalHoldError as exc:
+            raise CommandError(str(exc)) from None
         self.stdout.write(
             f"Client {client_id} shredded. Backups taken before now still hold its key: see docs/operations.md."
         )

@@ -1,0 +1,315 @@
+"""The disclosure workflow: request → (approval) → release with package, accounting, deadlines, notice."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.http import Http404
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from confide.audit.actions import AuditAction, Channel
+from confide.audit.services import event_record
+from confide.clients.models import Client
+from confide.consent.selectors import resolution_for
+from confide.disclosures.items import items_available, items_read
+from confide.disclosures.models import AccountingEntry, DeadlineTask, DisclosureRequest, Notice
+from confide.disclosures.package import Summary, package_encrypt, package_zip, sha256
+from confide.disclosures.workflow import Requirements, due_at, notice_problem, requirements_of
+from confide.practices.models import Member
+from confide.practices.permissions import Permission
+from confide.rulepacks.schema import Obligation
+
+ORDER = {Obligation.MANDATORY: 0, Obligation.CONDITIONAL: 1, Obligation.PERMISSIVE: 2, Obligation.PENDING: 3}
+
+
+def situations_for(*, client: Client) -> list[Requirements]:
+    """Every situation the client's law addresses, mandatory ones first."""
+    resolution = resolution_for(practice=client.practice, client=client)
+    if resolution is None:
+        return []
+    found = [requirements_of(d) for d in resolution.decisions.values() if d.obligation is not Obligation.PENDING]
+    return sorted(found, key=lambda r: (ORDER[r.obligation], r.kind))
+
+
+def requirements_for(*, client: Client, situation: str) -> Requirements:
+    for requirements in situations_for(client=client):
+        if requirements.kind == situation:
+            return requirements
+    raise ValidationError({"situation": "Choose one of the situations the law here addresses."})
+
+
+@dataclass(frozen=True)
+class RequestInput:
+    situation: str
+    recipient_name: str
+    recipient_address: str
+    purpose: str
+    justification: str
+    items: list[str]
+    emergency: bool
+    notice: str
+    notice_on: dt.date | None
+    notice_reason: str
+
+
+def _validate(client: Client, member: Member, data: RequestInput) -> Requirements:
+    errors: dict[str, str] = {}
+    try:
+        requirements = requirements_for(client=client, situation=data.situation)
+    except ValidationError as exc:
+        raise ValidationError(exc.message_dict) from None
+    if not data.recipient_name.strip():
+        errors["recipient_name"] = "Name the person or agency who receives the information."
+    if not data.purpose.strip():
+        errors["purpose"] = "State the purpose: the client reads it in their accounting of disclosures."
+    if len(data.justification.strip()) < 20:
+        errors["justification"] = "Explain why these items, and no more, are needed (at least a sentence)."
+    available = {i.key: i for i in items_available(client=client, member=member)}
+    if not data.items or any(k not in available for k in data.items):
+        errors["items"] = "Choose at least one item to disclose."
+    elif any(available[k].private for k in data.items) and not requirements.psychotherapy_notes_allowed:
+        errors["items"] = "This rule does not allow disclosing psychotherapy notes."
+    if data.notice not in Notice.values:
+        errors["notice"] = "Choose when the client is told."
+    else:
+        errors |= notice_problem(
+            policy=requirements.notice_policy,
+            notice=data.notice,
+            notice_on=data.notice_on,
+            reason=data.notice_reason,
+            today=timezone.localdate(),
+        )
+    if errors:
+        raise ValidationError(errors)
+    return requirements
+
+
+def disclosure_request_create(
+    *, member: Member, client: Client, data: RequestInput, channel: Channel
+) -> DisclosureRequest:
+    """The treating clinician prepares a disclosure; it waits for a second clinician unless an emergency."""
+    if not member.has(Permission.RECORDS_DISCLOSURE_CREATE):
+        raise Http404
+    requirements = _validate(client, member, data)
+    request = DisclosureRequest(
+        practice_id=client.practice_id,
+        client=client,
+        created_by=member,
+        situation=requirements.kind,
+        rule_id=requirements.rule_id,
+        pack_refs=resolution_refs(client),
+        obligation=requirements.obligation.value,
+        items=list(dict.fromkeys(data.items)),
+        emergency=data.emergency,
+        state=DisclosureRequest.State.APPROVED if data.emergency else DisclosureRequest.State.AWAITING,
+        notice=data.notice,
+        notice_on=data.notice_on if data.notice == Notice.DELAYED else None,
+    )
+    key = client.data_key()
+    request.seal("recipient_name", data.recipient_name.strip(), key=key)
+    if data.recipient_address.strip():
+        request.seal("recipient_address", data.recipient_address.strip(), key=key)
+    request.seal("purpose", data.purpose.strip(), key=key)
+    request.seal("justification", data.justification.strip(), key=key)
+    if data.notice != Notice.IMMEDIATE:
+        request.seal("notice_reason", data.notice_reason.strip(), key=key)
+    with transaction.atomic():
+        request.save()
+        event_record(
+            actor=member,
+            action=AuditAction.DISCLOSURE_REQUEST,
+            channel=channel,
+            client_id=client.id,
+            object_type="disclosure",
+            object_id=str(request.id),
+            purpose=requirements.rule_id,
+        )
+    return request
+
+
+def resolution_refs(client: Client) -> list[str]:
+    resolution = resolution_for(practice=client.practice, client=client)
+    return resolution.refs if resolution else []
+
+
+def disclosure_decide(
+    *, member: Member, request: DisclosureRequest, approve: bool, note: str, channel: Channel
+) -> None:
+    """A second clinician approves or declines before release, or reviews an emergency release after it."""
+    if not member.has(Permission.PRACTICE_DISCLOSURE_APPROVE) or member.practice_id != request.practice_id:
+        raise Http404
+    if member.id == request.created_by_id:
+        raise ValidationError({"decision": "A second clinician must decide; you prepared this disclosure."})
+    reviewing = request.emergency and request.decided_by_id is None
+    if request.state != DisclosureRequest.State.AWAITING and not reviewing:
+        raise ValidationError({"decision": "This disclosure is not waiting for a decision."})
+    if not note.strip():
+        raise ValidationError({"note": "Record the reasons for your decision."})
+    with transaction.atomic():
+        if request.state == DisclosureRequest.State.AWAITING:
+            request.state = DisclosureRequest.State.APPROVED if approve else DisclosureRequest.State.DECLINED
+        request.decided_by, request.decided_at = member, timezone.now()
+        request.seal(
+            "review_note", ("approved: " if approve else "declined: ") + note.strip(), key=request.client.data_key()
+        )
+        request.save(update_fields=["state", "decided_by", "decided_at", "review_note_ct"])
+        event_record(
+            actor=member,
+            action=AuditAction.DISCLOSURE_DECIDE,
+            channel=channel,
+            client_id=request.client_id,
+            object_type="disclosure",
+            object_id=str(request.id),
+            purpose="approved" if approve else "declined",
+        )
+
+
+def _summary(request: DisclosureRequest, requirements: Requirements, labels: list[str], when: dt.datetime) -> Summary:
+    key = request.client.data_key()
+    return Summary(
+        practice=request.client.practice.name,
+        situation=requirements.title,
+        rule=f"{requirements.rule_id} ({requirements.pack})",
+        citations=requirements.citations,
+        recipient=request.open("recipient_name", key=key),
+        purpose=request.open("purpose", key=key),
+        justification=request.open("justification", key=key),
+        decided_by=str(request.created_by.user),
+        approved_by=str(request.decided_by.user) if request.decided_by else "emergency: review after release",
+        released_at=when,
+        items=labels,
+    )
+
+
+def disclosure_release(
+    *,
+    member: Member,
+    request: DisclosureRequest,
+    recipient_key: str,
+    passphrase: str,
+    private_bodies: dict[str, str],
+    channel: Channel,
+) -> bytes:
+    """Build and encrypt the package, record the accounting entry, deadlines and notice; return the package."""
+    if member.id != request.created_by_id:
+        raise Http404
+    if request.state != DisclosureRequest.State.APPROVED:
+        raise ValidationError({"release": "Only an approved disclosure (or an emergency) can be released."})
+    client = request.client
+    requirements = requirements_for(client=client, situation=request.situation)
+    labels = {i.key: i.label for i in items_available(client=client, member=member)}
+    missing = [k for k in request.items if k.startswith("private:") and k.split(":", 1)[1] not in private_bodies]
+    if missing:
+        raise ValidationError({"release": "Unlock your private notes first: they are sealed to you."})
+    now = timezone.now()
+    contents = items_read(
+        client=client, member=member, keys=request.items, private_bodies=private_bodies, channel=channel
+    )
+    summary = _summary(request, requirements, [labels.get(k, k) for k in request.items], now)
+    try:
+        package = package_encrypt(
+            package_zip(summary=summary, contents=contents), recipient=recipient_key, passphrase=passphrase
+        )
+    except ValueError as exc:
+        raise ValidationError({"recipient_key": str(exc)}) from None
+    digest = sha256(package)
+    with transaction.atomic():
+        request.state, request.released_at, request.package_sha256 = DisclosureRequest.State.RELEASED, now, digest
+        request.save(update_fields=["state", "released_at", "package_sha256"])
+        entry = _account(request, requirements, summary, digest, now) if requirements.accountable else None
+        for deadline in requirements.deadlines:
+            DeadlineTask.objects.create(
+                practice_id=request.practice_id,
+                request=request,
+                owner=member,
+                title=deadline.title[:200],
+                due_at=due_at(request.created_at, deadline),
+            )
+        event_record(
+            actor=member,
+            action=AuditAction.DISCLOSURE_RELEASE,
+            channel=channel,
+            client_id=client.id,
+            object_type="accounting-entry" if entry else "disclosure",
+            object_id=str(entry.id if entry else request.id),
+            purpose=requirements.rule_id,
+        )
+        if request.notice == Notice.IMMEDIATE:
+            _notify(request, now)
+    return package
+
+
+def _account(
+    request: DisclosureRequest, requirements: Requirements, summary: Summary, digest: str, now: dt.datetime
+) -> AccountingEntry:
+    key = request.client.data_key()
+    entry = AccountingEntry(
+        practice_id=request.practice_id,
+        client=request.client,
+        request=request,
+        disclosed_at=now,
+        basis_rule_id=requirements.rule_id,
+        pack_refs=request.pack_refs,
+        decided_by=request.created_by,
+        approved_by=request.decided_by,
+        notice=request.notice,
+        notice_on=request.notice_on,
+        package_sha256=digest,
+        psychotherapy_notes_included=any(k.startswith("private:") for k in request.items),
+    )
+    entry.seal("recipient_name", summary.recipient, key=key)
+    address = request.open("recipient_address", key=key)
+    if address:
+        entry.seal("recipient_address", address, key=key)
+    entry.seal("description", "; ".join(summary.items), key=key)
+    entry.seal("purpose", summary.purpose, key=key)
+    entry.save(force_insert=True)
+    return entry
+
+
+def _notify(request: DisclosureRequest, now: dt.datetime) -> None:
+    """Portal notice + an e-mail that says only that a notice is waiting (inside the caller's transaction)."""
+    client = request.client
+    DisclosureRequest.objects.filter(pk=request.pk).update(notified_at=now)
+    event_record(
+        actor=None,
+        practice_id=client.practice_id,
+        action=AuditAction.DISCLOSURE_NOTICE,
+        channel=Channel.JOB,
+        client_id=client.id,
+        object_type="disclosure",
+        object_id=str(request.id),
+    )
+    if client.portal_member is not None:
+        send_mail(
+            subject="A notice is waiting in your portal",
+            message=render_to_string(
+                "disclosures/email/notice.txt", {"link": settings.CONFIDE_BASE_URL + reverse("portal_accounting")}
+            ),
+            from_email=None,
+            recipient_list=[client.portal_member.user.email],
+        )
+
+
+def notices_send(*, now: dt.datetime | None = None) -> int:
+    """Daily: send delayed notices whose date has come."""
+    now = now or timezone.now()
+    due = DisclosureRequest.objects.filter(
+        state=DisclosureRequest.State.RELEASED,
+        notice=Notice.DELAYED,
+        notified_at=None,
+        notice_on__lte=timezone.localdate(now),
+    ).select_related("client__portal_member__user")
+    sent = 0
+    for request in due:
+        with transaction.atomic():
+            _notify(request, now)
+        sent += 1
+    return sent
