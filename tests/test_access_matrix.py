@@ -183,6 +183,11 @@ RULES: dict[str, Rule] = {
         kwargs=lambda c: {"client_id": c.client.id},
         api=True,
     ),
+    "disclosures_list": Rule(
+        only(200, "clinician", "supervisor", others=404, anonymous=401) | {"client": 401, "staff": 401},
+        kwargs=lambda c: {"client_id": c.client.id},
+        api=True,
+    ),
     "clients_create": Rule(
         only(201, "owner", "clinician", "colleague", "outsider", others=401, anonymous=401) | {"supervisor": 403},
         method="POST",

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from ninja import NinjaAPI
 
-from confide.api import clients, log, problems
+from confide.api import clients, disclosures, log, problems
 from confide.api.auth import TokenAuth
 
 api = NinjaAPI(
@@ -17,5 +17,6 @@ api = NinjaAPI(
 problems.install(api)
 api.add_router("/", clients.router)
 api.add_router("/", log.router)
+api.add_router("/", disclosures.router)
 
 urlpatterns = api.urls

@@ -31,6 +31,18 @@ class RequestForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
+    suspended_until = forms.DateField(
+        label="An agency asked to suspend the client's accounting until (leave empty if not)",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    suspension_statement = forms.CharField(
+        label="The agency's statement (who asked, how, for how long)",
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
     def __init__(self, *args: object, items: list[tuple[str, str]], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["items"].choices = items  # type: ignore[attr-defined]

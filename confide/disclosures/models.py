@@ -26,7 +26,15 @@ class DisclosureRequest(SealedRow):
         RELEASED = "released", "Released"
         DECLINED = "declined", "Declined"
 
-    SEALED = ("recipient_name", "recipient_address", "purpose", "justification", "notice_reason", "review_note")
+    SEALED = (
+        "recipient_name",
+        "recipient_address",
+        "purpose",
+        "justification",
+        "notice_reason",
+        "review_note",
+        "suspension_statement",
+    )
 
     created_by = models.ForeignKey("practices.Member", on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
@@ -50,6 +58,9 @@ class DisclosureRequest(SealedRow):
     notified_at = models.DateTimeField(null=True)
     released_at = models.DateTimeField(null=True)
     package_sha256 = models.CharField(max_length=64, blank=True)
+    # 164.528(a)(2): a health-oversight or law-enforcement agency asked to suspend the client's accounting.
+    suspended_until = models.DateField(null=True)
+    suspension_statement_ct = models.BinaryField(null=True)
 
     class Meta:
         indexes = [models.Index(fields=["practice", "state"], name="disclosure_state")]

@@ -57,6 +57,8 @@ class RequestInput:
     notice: str
     notice_on: dt.date | None
     notice_reason: str
+    suspended_until: dt.date | None = None
+    suspension_statement: str = ""
 
 
 def _validate(client: Client, member: Member, data: RequestInput) -> Requirements:
@@ -86,6 +88,11 @@ def _validate(client: Client, member: Member, data: RequestInput) -> Requirement
             reason=data.notice_reason,
             today=timezone.localdate(),
         )
+    if data.suspended_until is not None:
+        if data.suspended_until <= timezone.localdate():
+            errors["suspended_until"] = "A suspension ends on a future date."
+        if len(data.suspension_statement.strip()) < 10:
+            errors["suspension_statement"] = "Record the agency's statement: who asked, and for how long."
     if errors:
         raise ValidationError(errors)
     return requirements
@@ -111,6 +118,7 @@ def disclosure_request_create(
         state=DisclosureRequest.State.APPROVED if data.emergency else DisclosureRequest.State.AWAITING,
         notice=data.notice,
         notice_on=data.notice_on if data.notice == Notice.DELAYED else None,
+        suspended_until=data.suspended_until,
     )
     key = client.data_key()
     request.seal("recipient_name", data.recipient_name.strip(), key=key)
@@ -120,6 +128,8 @@ def disclosure_request_create(
     request.seal("justification", data.justification.strip(), key=key)
     if data.notice != Notice.IMMEDIATE:
         request.seal("notice_reason", data.notice_reason.strip(), key=key)
+    if data.suspended_until is not None:
+        request.seal("suspension_statement", data.suspension_statement.strip(), key=key)
     with transaction.atomic():
         request.save()
         event_record(
@@ -263,6 +273,7 @@ def _account(
         notice_on=request.notice_on,
         package_sha256=digest,
         psychotherapy_notes_included=any(k.startswith("private:") for k in request.items),
+        suspended_until=request.suspended_until,
     )
     entry.seal("recipient_name", summary.recipient, key=key)
     address = request.open("recipient_address", key=key)
@@ -270,6 +281,8 @@ def _account(
         entry.seal("recipient_address", address, key=key)
     entry.seal("description", "; ".join(summary.items), key=key)
     entry.seal("purpose", summary.purpose, key=key)
+    if request.suspended_until is not None:
+        entry.seal("suspension_statement", request.open("suspension_statement", key=key), key=key)
     entry.save(force_insert=True)
     return entry
 
@@ -313,3 +326,64 @@ def notices_send(*, now: dt.datetime | None = None) -> int:
             _notify(request, now)
         sent += 1
     return sent
+
+
+@dataclass(frozen=True)
+class Correction:
+    recipient_name: str
+    recipient_address: str
+    description: str
+    purpose: str
+    reason: str
+
+
+def accounting_correct(
+    *, member: Member, entry_id: object, correction: Correction, channel: Channel
+) -> AccountingEntry:
+    """Entries are never edited: a correction is a new entry that points at the one it corrects."""
+    try:
+        original = AccountingEntry.objects.select_related("client").get(
+            practice_id=member.practice_id, pk=str(entry_id)
+        )
+    except (AccountingEntry.DoesNotExist, ValueError, ValidationError):
+        raise Http404 from None
+    if member.id != original.decided_by_id and not member.has(Permission.PRACTICE_BREAKGLASS_REVIEW):
+        raise Http404  # the clinician who decided, or the owner (privacy officer)
+    if len(correction.reason.strip()) < 10 or not correction.description.strip() or not correction.purpose.strip():
+        raise ValidationError({"reason": "Give what is corrected (description and purpose) and why."})
+    key = original.client.data_key()
+    entry = AccountingEntry(
+        practice_id=original.practice_id,
+        client=original.client,
+        request=original.request,
+        corrects=original,
+        disclosed_at=original.disclosed_at,
+        basis_rule_id=original.basis_rule_id,
+        pack_refs=original.pack_refs,
+        decided_by=original.decided_by,
+        approved_by=original.approved_by,
+        notice=original.notice,
+        notice_on=original.notice_on,
+        package_sha256=original.package_sha256,
+        psychotherapy_notes_included=original.psychotherapy_notes_included,
+        suspended_until=original.suspended_until,
+    )
+    entry.seal("recipient_name", correction.recipient_name.strip() or original.open("recipient_name", key=key), key=key)
+    address = correction.recipient_address.strip() or original.open("recipient_address", key=key)
+    if address:
+        entry.seal("recipient_address", address, key=key)
+    entry.seal("description", correction.description.strip(), key=key)
+    entry.seal("purpose", f"{correction.purpose.strip()} (corrected: {correction.reason.strip()})", key=key)
+    if original.suspension_statement_ct is not None:
+        entry.seal("suspension_statement", original.open("suspension_statement", key=key), key=key)
+    with transaction.atomic():
+        entry.save(force_insert=True)
+        event_record(
+            actor=member,
+            action=AuditAction.ACCOUNTING_CORRECT,
+            channel=channel,
+            client_id=original.client_id,
+            object_type="accounting-entry",
+            object_id=str(entry.id),
+        )
+    return entry

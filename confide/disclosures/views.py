@@ -67,6 +67,8 @@ def disclosure_new(request: HttpRequest, member: Member, client_id: str) -> Http
                     notice=data["notice"],
                     notice_on=data["notice_on"],
                     notice_reason=data["notice_reason"],
+                    suspended_until=data["suspended_until"],
+                    suspension_statement=data["suspension_statement"],
                 ),
                 channel=Channel.WEB,
             )

@@ -1,0 +1,43 @@
+"""Deadline reminders for clinicians: an e-mail with a link to the dashboard — no client, no situation."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.tasks import task
+from django.urls import reverse
+from django.utils import timezone
+
+from confide.disclosures.models import DeadlineTask
+from confide.disclosures.services import notices_send
+
+AHEAD = dt.timedelta(hours=12)  # remind when a deadline is this close, or already past
+
+
+def deadline_reminders_send(*, now: dt.datetime | None = None) -> int:
+    now = now or timezone.now()
+    due = DeadlineTask.objects.filter(done_at=None, reminded_at=None, due_at__lte=now + AHEAD).select_related(
+        "owner__user"
+    )
+    link = settings.CONFIDE_BASE_URL + reverse("dashboard")
+    sent = 0
+    for deadline in due:
+        with transaction.atomic():
+            DeadlineTask.objects.filter(pk=deadline.pk).update(reminded_at=now)
+            send_mail(
+                subject="A reporting deadline is due in Confide",
+                message=f"A deadline you own is due at {deadline.due_at:%Y-%m-%d %H:%M} UTC.\n\n{link}\n",
+                from_email=None,
+                recipient_list=[deadline.owner.user.email],
+            )
+        sent += 1
+    return sent
+
+
+@task()
+def disclosures_task() -> int:
+    """Hourly: delayed client notices whose date has come, and deadline reminders."""
+    return notices_send() + deadline_reminders_send()
