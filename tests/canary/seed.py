@@ -14,6 +14,7 @@ import django  # noqa: E402
 
 django.setup()
 
+import pyrage  # noqa: E402
 from allauth.mfa.totp.internal.auth import TOTP  # noqa: E402
 from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
 from django.core.management import call_command  # noqa: E402
@@ -29,6 +30,8 @@ from confide.consent.models import Signature  # noqa: E402
 from confide.consent.questions import QUESTIONS  # noqa: E402
 from confide.consent.selectors import document_for, resolution_for, version_current  # noqa: E402
 from confide.consent.services import agreement_sign  # noqa: E402
+from confide.disclosures.services import RequestInput, disclosure_release, disclosure_request_create  # noqa: E402
+from confide.holds.services import hold_place  # noqa: E402
 from confide.invitations.services import invitation_for_client_create  # noqa: E402
 from confide.practices.models import Member  # noqa: E402
 from confide.practices.permissions import Role  # noqa: E402
@@ -53,6 +56,9 @@ CANARIES = {
     "user_agent": "canary-agent-4d2e",
     "ip": "198.51.100.231",
     "recipient": "canary-recipient-8e1b",
+    "disclosed_to": "canary-police-9d3f",
+    "justification": "canary-justification-5a7c only the identity is needed",
+    "hold": "canary-hold-2b6e court order",
 }
 PASSWORD = "canary seed passphrase"
 
@@ -90,6 +96,7 @@ def main() -> None:
             actor=owner, client=client, link_base="http://localhost:8000/invitations/", channel=Channel.CLI
         )
         portal = _consent_as_client(client)
+        _disclose(owner, client)
         _, token = token_create(
             actor=owner, name="canary", scopes=["clients:client:read"], days=None, channel=Channel.CLI
         )
@@ -105,7 +112,13 @@ def main() -> None:
     http.get("/clients/00000000-0000-0000-0000-000000000000/")  # a 404 is logged, by path only
     as_client = HttpClient()
     as_client.force_login(portal.user)
-    for path in ("/portal/", "/portal/agreements/", "/portal/sharing/"):
+    for path in (
+        "/portal/",
+        "/portal/agreements/",
+        "/portal/sharing/",
+        "/portal/disclosures/",
+        "/portal/disclosures.pdf",
+    ):
         assert as_client.get(path).status_code == 200, path
     signature = Signature.objects.get(client=client)
     assert as_client.get(f"/portal/agreements/{signature.id}/agreement.pdf").status_code == 200
@@ -113,6 +126,32 @@ def main() -> None:
     api = HttpClient(HTTP_AUTHORIZATION=f"Bearer {token}")
     assert api.get(f"/api/v1/clients/{client.id}").status_code == 200
     api.post("/api/v1/clients", {"name": 5}, content_type="application/json")
+
+
+def _disclose(owner: Member, client: Client) -> None:
+    """An emergency disclosure to the police, released to an age key; and a legal hold."""
+    request = disclosure_request_create(
+        member=owner,
+        client=client,
+        data=RequestInput(
+            situation="threat_to_identifiable_others",
+            recipient_name=CANARIES["disclosed_to"],
+            recipient_address="",
+            purpose="canary purpose of the warning",
+            justification=CANARIES["justification"],
+            items=["identity"],
+            emergency=True,
+            notice="immediate",
+            notice_on=None,
+            notice_reason="",
+        ),
+        channel=Channel.WEB,
+    )
+    recipient = str(pyrage.x25519.Identity.generate().to_public())
+    disclosure_release(
+        member=owner, request=request, recipient_key=recipient, passphrase="", private_bodies={}, channel=Channel.WEB
+    )
+    hold_place(actor=owner, client=client, reason=CANARIES["hold"], channel=Channel.WEB)
 
 
 def _consent_as_client(client: Client) -> Member:
