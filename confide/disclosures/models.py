@@ -38,7 +38,7 @@ class DisclosureRequest(SealedRow):
 
     created_by = models.ForeignKey("practices.Member", on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
-    situation = models.CharField(max_length=40)
+    situation = models.CharField(max_length=60)
     rule_id = models.CharField(max_length=80)
     pack_refs = models.JSONField()
     obligation = models.CharField(max_length=16)
@@ -48,6 +48,8 @@ class DisclosureRequest(SealedRow):
     justification_ct = models.BinaryField()
     items = models.JSONField()  # item keys: "identity", "diagnoses", "note:<id>", "document:<id>", "private:<id>"
     emergency = models.BooleanField(default=False)
+    # A release the client authorized (a consent directive) rather than a legal exception.
+    directive = models.ForeignKey("consent.Directive", null=True, on_delete=models.PROTECT, related_name="+")
     state = models.CharField(max_length=10, choices=State.choices)
     decided_by = models.ForeignKey("practices.Member", null=True, on_delete=models.PROTECT, related_name="+")
     decided_at = models.DateTimeField(null=True)

@@ -18,6 +18,7 @@ from confide.audit.actions import AuditAction, Channel
 from confide.audit.services import event_record
 from confide.clients.models import Client
 from confide.consent.selectors import resolution_for
+from confide.disclosures.authorized import authorized_requirements, directive_of, directives_active
 from confide.disclosures.items import items_available, items_read
 from confide.disclosures.models import AccountingEntry, DeadlineTask, DisclosureRequest, Notice
 from confide.disclosures.package import Summary, package_encrypt, package_zip, sha256
@@ -30,19 +31,20 @@ ORDER = {Obligation.MANDATORY: 0, Obligation.CONDITIONAL: 1, Obligation.PERMISSI
 
 
 def situations_for(*, client: Client) -> list[Requirements]:
-    """Every situation the client's law addresses, mandatory ones first."""
+    """Every situation the client's law addresses (mandatory first), then the releases the client authorized."""
     resolution = resolution_for(practice=client.practice, client=client)
     if resolution is None:
         return []
     found = [requirements_of(d) for d in resolution.decisions.values() if d.obligation is not Obligation.PENDING]
-    return sorted(found, key=lambda r: (ORDER[r.obligation], r.kind))
+    authorized = [authorized_requirements(d) for d in directives_active(client=client)]
+    return sorted(found, key=lambda r: (ORDER[r.obligation], r.kind)) + authorized
 
 
 def requirements_for(*, client: Client, situation: str) -> Requirements:
     for requirements in situations_for(client=client):
         if requirements.kind == situation:
             return requirements
-    raise ValidationError({"situation": "Choose one of the situations the law here addresses."})
+    raise ValidationError({"situation": "Choose one of the situations the law here addresses, or a valid permission."})
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,10 @@ def _validate(client: Client, member: Member, data: RequestInput) -> Requirement
         errors["items"] = "Choose at least one item to disclose."
     elif any(available[k].private for k in data.items) and not requirements.psychotherapy_notes_allowed:
         errors["items"] = "This rule does not allow disclosing psychotherapy notes."
+    elif requirements.item_prefixes is not None and not all(
+        k.startswith(requirements.item_prefixes) for k in data.items
+    ):
+        errors["items"] = "The client's permission covers less than this: choose only what it names."
     if data.notice not in Notice.values:
         errors["notice"] = "Choose when the client is told."
     else:
@@ -114,8 +120,13 @@ def disclosure_request_create(
         pack_refs=resolution_refs(client),
         obligation=requirements.obligation.value,
         items=list(dict.fromkeys(data.items)),
-        emergency=data.emergency,
-        state=DisclosureRequest.State.APPROVED if data.emergency else DisclosureRequest.State.AWAITING,
+        emergency=data.emergency and requirements.needs_approval,
+        directive_id=directive_of(requirements),
+        state=(
+            DisclosureRequest.State.AWAITING
+            if requirements.needs_approval and not data.emergency
+            else DisclosureRequest.State.APPROVED
+        ),
         notice=data.notice,
         notice_on=data.notice_on if data.notice == Notice.DELAYED else None,
         suspended_until=data.suspended_until,
@@ -213,7 +224,10 @@ def disclosure_release(
     if request.state != DisclosureRequest.State.APPROVED:
         raise ValidationError({"release": "Only an approved disclosure (or an emergency) can be released."})
     client = request.client
-    requirements = requirements_for(client=client, situation=request.situation)
+    try:
+        requirements = requirements_for(client=client, situation=request.situation)
+    except ValidationError:
+        raise ValidationError({"release": "The client's permission was withdrawn or has expired."}) from None
     labels = {i.key: i.label for i in items_available(client=client, member=member)}
     missing = [k for k in request.items if k.startswith("private:") and k.split(":", 1)[1] not in private_bodies]
     if missing:

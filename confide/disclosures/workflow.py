@@ -40,6 +40,8 @@ class Requirements:
     psychotherapy_notes_allowed: bool
     citations: list[str]
     explanation: str
+    item_prefixes: tuple[str, ...] | None = None  # None: any item; else only keys starting with these
+    needs_approval: bool = True
 
 
 def requirements_of(decision: Decision) -> Requirements:

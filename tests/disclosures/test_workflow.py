@@ -148,3 +148,37 @@ def test_a_bad_recipient_key_is_a_field_error_and_nothing_is_released(cast: Cast
     assert "recipient_key" in caught.value.message_dict
     request.refresh_from_db()
     assert request.state == DisclosureRequest.State.APPROVED and not AccountingEntry.objects.exists()
+
+
+def test_a_client_authorized_release_needs_no_approval_and_no_accounting(cast: Cast) -> None:
+    from tests.consent.helpers import grant
+
+    directive = grant(cast)  # the GP may receive attendance and a summary
+    request = prepare(
+        cast, situation=f"authorized:{directive.id}", items=["identity"], recipient_name="Dr Grace Canary-GP"
+    )
+    assert request.state == DisclosureRequest.State.APPROVED and request.directive_id == directive.id
+    release(cast, request)
+    assert not AccountingEntry.objects.exists()  # 164.528(a)(1)(iv): authorized disclosures are not accountable
+    assert AuditEvent.objects.filter(action=AuditAction.DISCLOSURE_RELEASE, client_id=cast.client.id).exists()
+
+
+def test_an_authorized_release_is_limited_to_what_the_client_named(cast: Cast) -> None:
+    from tests.consent.helpers import grant
+
+    directive = grant(cast)
+    with pytest.raises(ValidationError) as caught:
+        prepare(cast, situation=f"authorized:{directive.id}", items=["identity", "diagnoses"])
+    assert "covers less" in caught.value.message_dict["items"][0]
+
+
+def test_withdrawing_the_permission_stops_the_release(cast: Cast) -> None:
+    from confide.consent.directives import directive_revoke
+    from tests.consent.helpers import grant
+
+    directive = grant(cast)
+    request = prepare(cast, situation=f"authorized:{directive.id}", items=["identity"])
+    assert cast.client_member is not None
+    directive_revoke(member=cast.client_member, client=cast.client, directive_id=directive.id, channel=Channel.WEB)
+    with pytest.raises(ValidationError, match="withdrawn"):
+        release(cast, request)
