@@ -66,6 +66,9 @@ urlpatterns = [
     path("portal/disclosures.pdf", disclosures_portal.portal_accounting_pdf, name="portal_accounting_pdf"),
     path("clients/<uuid:client_id>/disclosures/new/", disclosures.disclosure_new, name="disclosure_new"),
     path("disclosures/<uuid:request_id>/", disclosures.disclosure_detail, name="disclosure_detail"),
+    path(
+        "disclosures/<uuid:request_id>/summary.pdf", disclosures.disclosure_summary_pdf, name="disclosure_summary_pdf"
+    ),
     path("disclosures/tasks/<int:task_id>/done/", disclosures.task_done, name="disclosure_task_done"),
     path("emergency-access/", breakglass.breakglass_new, name="breakglass_new"),
     path("practice/emergency-access/", breakglass.breakglass_reviews, name="breakglass_reviews"),

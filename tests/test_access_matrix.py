@@ -130,6 +130,9 @@ RULES: dict[str, Rule] = {
     "disclosure_detail": Rule(
         only(200, "clinician", "owner", "colleague", "supervisor"), kwargs=lambda c: {"request_id": prepare(c).id}
     ),
+    "disclosure_summary_pdf": Rule(
+        only(200, "clinician", "owner", "colleague", "supervisor"), kwargs=lambda c: {"request_id": released(c).id}
+    ),
     "disclosure_task_done": Rule(
         only(302, "clinician"), method="POST", kwargs=lambda c: {"task_id": released(c).tasks.get().id}
     ),

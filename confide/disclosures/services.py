@@ -401,3 +401,30 @@ def accounting_correct(
             object_id=str(entry.id),
         )
     return entry
+
+
+def summary_of(*, request: DisclosureRequest) -> Summary:
+    """The printable summary of a released disclosure, for the clinician's own file."""
+    if request.released_at is None:
+        raise Http404
+    client = request.client
+    try:
+        requirements = requirements_for(client=client, situation=request.situation)
+        situation, citations = requirements.title, requirements.citations
+    except ValidationError:  # e.g. the client's permission has since been withdrawn
+        situation, citations = request.situation, []
+    labels = {i.key: i.label for i in items_available(client=client, member=request.created_by)}
+    key = client.data_key()
+    return Summary(
+        practice=client.practice.name,
+        situation=situation,
+        rule=request.rule_id,
+        citations=citations,
+        recipient=request.open("recipient_name", key=key),
+        purpose=request.open("purpose", key=key),
+        justification=request.open("justification", key=key),
+        decided_by=str(request.created_by.user),
+        approved_by=str(request.decided_by.user) if request.decided_by else "—",
+        released_at=request.released_at,
+        items=[labels.get(k, "an item no longer available") for k in request.items],
+    )

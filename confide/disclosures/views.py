@@ -16,6 +16,7 @@ from confide.clients.selectors import client_get_for_member
 from confide.disclosures.forms import DecisionForm, ReleaseForm, RequestForm
 from confide.disclosures.items import items_available
 from confide.disclosures.models import DeadlineTask, DisclosureRequest
+from confide.disclosures.package import summary_pdf
 from confide.disclosures.selectors import request_for_member
 from confide.disclosures.services import (
     RequestInput,
@@ -24,6 +25,7 @@ from confide.disclosures.services import (
     disclosure_request_create,
     requirements_for,
     situations_for,
+    summary_of,
 )
 from confide.practices.decorators import member_required
 from confide.practices.models import Member
@@ -165,3 +167,21 @@ def task_done(request: HttpRequest, member: Member, task_id: int) -> HttpRespons
         task.save(update_fields=["done_at"])
         messages.success(request, "Marked done.")
     return redirect("dashboard")
+
+
+@member_required(Permission.PRACTICE_DASHBOARD_VIEW)
+def disclosure_summary_pdf(request: HttpRequest, member: Member, request_id: str) -> HttpResponse:
+    disclosure = request_for_member(member=member, request_id=request_id)
+    summary = summary_of(request=disclosure)
+    with transaction.atomic():
+        event_record(
+            actor=member,
+            action=AuditAction.DISCLOSURE_READ,
+            channel=Channel.WEB,
+            client_id=disclosure.client_id,
+            object_type="disclosure-summary",
+            object_id=str(disclosure.id),
+        )
+    response = HttpResponse(summary_pdf(summary), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="disclosure-{disclosure.id}-summary.pdf"'
+    return response

@@ -182,3 +182,14 @@ def test_withdrawing_the_permission_stops_the_release(cast: Cast) -> None:
     directive_revoke(member=cast.client_member, client=cast.client, directive_id=directive.id, channel=Channel.WEB)
     with pytest.raises(ValidationError, match="withdrawn"):
         release(cast, request)
+
+
+def test_the_printable_summary_names_recipient_rule_and_approver(cast: Cast) -> None:
+    from pypdf import PdfReader
+
+    from confide.disclosures.package import summary_pdf
+    from confide.disclosures.services import summary_of
+
+    text = PdfReader(io.BytesIO(summary_pdf(summary_of(request=released(cast))))).pages[0].extract_text()
+    assert "Officer Canary-Police, Harbor PD" in text
+    assert "ca.civ43_92.duty_to_protect" in text and "Sam Supervisor" in text
