@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "confide.disclosures",
     "confide.holds",
     "confide.breakglass",
+    "confide.scheduling",
     "confide.web",
 ]
 

@@ -17,6 +17,7 @@ from confide.portal import views as portal
 from confide.practices import views as practices
 from confide.records import private_views as private
 from confide.records import views as records
+from confide.scheduling import views as scheduling
 from confide.tokens import views as tokens
 from confide.web import views as web
 
@@ -77,6 +78,13 @@ urlpatterns = [
     ),
     path("practice/holds/", holds.holds, name="holds"),
     path("practice/holds/<uuid:hold_id>/release/", holds.hold_release_view, name="hold_release"),
+    path("clients/<uuid:client_id>/sessions/", scheduling.client_sessions, name="client_sessions"),
+    path(
+        "sessions/<uuid:appointment_id>/attendance/", scheduling.appointment_attendance, name="appointment_attendance"
+    ),
+    path("account/calendar/", scheduling.calendar_settings, name="calendar_settings"),
+    path("calendar/<str:secret>.ics", scheduling.calendar_feed, name="calendar_feed"),
+    path("portal/sessions/", scheduling.portal_sessions, name="portal_sessions"),
     path("portal/sharing/", directives.portal_directives, name="portal_directives"),
     path(
         "portal/sharing/<uuid:directive_id>/withdraw/",

@@ -7,6 +7,7 @@ person's write does not change what the next one sees.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,6 +17,7 @@ from allauth.mfa.models import Authenticator
 from django.db import transaction
 from django.test import Client as HttpClient
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from confide.audit.actions import Channel
 from confide.breakglass.models import Grant
@@ -23,6 +25,8 @@ from confide.breakglass.services import breakglass_open
 from confide.holds.services import hold_place
 from confide.invitations.models import Invitation
 from confide.invitations.services import invitation_for_client_create
+from confide.scheduling.calendar import feed_create
+from confide.scheduling.services import series_create
 from confide.tokens.services import token_create, token_scopes_for
 from tests.cast import Cast
 from tests.consent.helpers import grant, sign
@@ -91,6 +95,14 @@ def _hold(cast: Cast) -> dict[str, Any]:
     return {"hold_id": hold.id}
 
 
+def _appointment(cast: Cast) -> dict[str, Any]:
+    start = timezone.now() - dt.timedelta(hours=2)
+    series = series_create(
+        actor=cast.clinician, client=cast.client, first_start=start, cadence_days=7, count=1, channel=Channel.CLI
+    )
+    return {"appointment_id": series.appointments.get().id}
+
+
 API_READERS = only(200, "owner", "clinician", "colleague", "supervisor", "outsider", others=401, anonymous=401)
 MANAGERS = ("owner", "clinician", "colleague", "supervisor", "outsider")
 
@@ -143,6 +155,17 @@ RULES: dict[str, Rule] = {
     ),
     "holds": Rule(only(200, "owner", "outsider")),
     "hold_release": Rule(only(302, "owner"), method="POST", kwargs=_hold, data={"release_reason": "Case closed now."}),
+    "client_sessions": Rule(only(200, "clinician"), kwargs=lambda c: {"client_id": c.client.id}),
+    "appointment_attendance": Rule(
+        only(302, "clinician"), method="POST", kwargs=_appointment, data={"status": "attended"}
+    ),
+    "calendar_settings": Rule(only(200, "owner", "clinician", "colleague", "supervisor", "outsider")),
+    # The secret in the URL is the credential (for calendar apps): whoever holds it reads the feed.
+    "calendar_feed": Rule(
+        {**everyone(200), "anonymous": 200},
+        kwargs=lambda c: {"secret": feed_create(member=c.clinician, channel=Channel.CLI)},
+    ),
+    "portal_sessions": Rule(only(200, "client")),
     "practice_agreements": Rule(only(200, "owner", "outsider")),
     "member_licence": Rule(
         only(302, "owner"),

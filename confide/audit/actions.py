@@ -55,6 +55,13 @@ class AuditAction(StrEnum):
     BREAKGLASS_REVIEW = "clients:breakglass:review"
     HOLD_PLACE = "clients:hold:place"
     HOLD_RELEASE = "clients:hold:release"
+    APPOINTMENT_CREATE = "scheduling:appointment:create"
+    APPOINTMENT_UPDATE = "scheduling:appointment:update"
+    APPOINTMENT_CHANGE_REQUEST = "scheduling:appointment:change-request"
+    APPOINTMENT_REMIND = "scheduling:appointment:remind"
+    CALENDAR_FEED_CREATE = "scheduling:calendar-feed:create"
+    CALENDAR_FEED_REVOKE = "scheduling:calendar-feed:revoke"
+    CALENDAR_FEED_READ = "scheduling:calendar-feed:read"
     TOKEN_CREATE = "api:token:create"
     TOKEN_REVOKE = "api:token:revoke"
 

@@ -54,6 +54,10 @@ PHRASES: dict[str, str] = {
     AuditAction.BREAKGLASS_REVIEW: "reviewed an emergency access to your record",
     AuditAction.HOLD_PLACE: "placed a legal hold on your record",
     AuditAction.HOLD_RELEASE: "released a legal hold on your record",
+    AuditAction.APPOINTMENT_CREATE: "scheduled a session with you",
+    AuditAction.APPOINTMENT_UPDATE: "updated a session (time or attendance)",
+    AuditAction.APPOINTMENT_CHANGE_REQUEST: "asked to change a session",
+    AuditAction.APPOINTMENT_REMIND: "sent you a session reminder",
 }
 ROLES = {
     "owner": "practice owner",

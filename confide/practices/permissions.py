@@ -38,6 +38,8 @@ class Permission(StrEnum):
     RECORDS_DOCUMENT_READ = "records:document:read"
     RECORDS_DOCUMENT_WRITE = "records:document:write"
     RECORDS_DISCLOSURE_CREATE = "records:disclosure:create"
+    SCHEDULING_APPOINTMENT_MANAGE = "scheduling:appointment:manage"
+    SCHEDULING_CALENDAR_FEED = "scheduling:calendar-feed:manage"
     PRACTICE_DISCLOSURE_APPROVE = "practice:disclosure:approve"
     CLIENTS_BREAKGLASS_OPEN = "clients:breakglass:open"
     PRACTICE_BREAKGLASS_REVIEW = "practice:breakglass:review"
@@ -55,10 +57,13 @@ _CLINICAL_WRITE = frozenset(
         Permission.RECORDS_PRIVATE_NOTE_WRITE,
         Permission.RECORDS_DOCUMENT_WRITE,
         Permission.RECORDS_DISCLOSURE_CREATE,
+        Permission.SCHEDULING_APPOINTMENT_MANAGE,
     }
 )
 # Consultation and emergency access belong to every clinical role (never to staff or clients).
-_CLINICAL_DUTY = frozenset({Permission.PRACTICE_DISCLOSURE_APPROVE, Permission.CLIENTS_BREAKGLASS_OPEN})
+_CLINICAL_DUTY = frozenset(
+    {Permission.PRACTICE_DISCLOSURE_APPROVE, Permission.CLIENTS_BREAKGLASS_OPEN, Permission.SCHEDULING_CALENDAR_FEED}
+)
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     # Owners run the practice: they see the client directory to assign care teams, but
