@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "confide.holds",
     "confide.breakglass",
     "confide.scheduling",
+    "confide.measures",
     "confide.web",
 ]
 

@@ -13,6 +13,7 @@ from confide.disclosures import views as disclosures
 from confide.disclosures import views_portal as disclosures_portal
 from confide.holds import views as holds
 from confide.invitations import views as invitations
+from confide.measures import views as measures
 from confide.portal import views as portal
 from confide.practices import views as practices
 from confide.records import private_views as private
@@ -85,6 +86,16 @@ urlpatterns = [
     path("account/calendar/", scheduling.calendar_settings, name="calendar_settings"),
     path("calendar/<str:secret>.ics", scheduling.calendar_feed, name="calendar_feed"),
     path("portal/sessions/", scheduling.portal_sessions, name="portal_sessions"),
+    path("clients/<uuid:client_id>/measures/", measures.client_measures, name="client_measures"),
+    path(
+        "clients/<uuid:client_id>/measures/<str:instrument>.svg",
+        measures.client_measure_chart,
+        name="client_measure_chart",
+    ),
+    path("measures/<uuid:administration_id>/fhir.json", measures.administration_fhir, name="administration_fhir"),
+    path("warnings/<uuid:warning_id>/acknowledge/", measures.warning_acknowledge_view, name="warning_acknowledge"),
+    path("portal/questionnaires/", measures.portal_measures, name="portal_measures"),
+    path("portal/questionnaires/<int:assignment_id>/", measures.portal_measure_fill, name="portal_measure_fill"),
     path("portal/sharing/", directives.portal_directives, name="portal_directives"),
     path(
         "portal/sharing/<uuid:directive_id>/withdraw/",

@@ -25,12 +25,14 @@ from confide.breakglass.services import breakglass_open
 from confide.holds.services import hold_place
 from confide.invitations.models import Invitation
 from confide.invitations.services import invitation_for_client_create
+from confide.measures.services import assignment_create
 from confide.scheduling.calendar import feed_create
 from confide.scheduling.services import series_create
 from confide.tokens.services import token_create, token_scopes_for
 from tests.cast import Cast
 from tests.consent.helpers import grant, sign
 from tests.disclosures.helpers import prepare, released
+from tests.measures.helpers import record
 
 PEOPLE = ("anonymous", "owner", "clinician", "colleague", "supervisor", "staff", "client", "outsider")
 LOGIN = "login"  # redirected to the sign-in page
@@ -103,6 +105,19 @@ def _appointment(cast: Cast) -> dict[str, Any]:
     return {"appointment_id": series.appointments.get().id}
 
 
+def _warning(cast: Cast) -> dict[str, Any]:
+    _, [warning] = record(cast, "phq9", [0, 0, 0, 0, 0, 0, 0, 0, 1])
+    return {"warning_id": warning.id}
+
+
+def _assignment(cast: Cast) -> dict[str, Any]:
+    return {
+        "assignment_id": assignment_create(
+            actor=cast.clinician, client=cast.client, instrument="phq9", channel=Channel.CLI
+        ).id
+    }
+
+
 API_READERS = only(200, "owner", "clinician", "colleague", "supervisor", "outsider", others=401, anonymous=401)
 MANAGERS = ("owner", "clinician", "colleague", "supervisor", "outsider")
 
@@ -166,6 +181,18 @@ RULES: dict[str, Rule] = {
         kwargs=lambda c: {"secret": feed_create(member=c.clinician, channel=Channel.CLI)},
     ),
     "portal_sessions": Rule(only(200, "client")),
+    "client_measures": Rule(only(200, "clinician", "supervisor"), kwargs=lambda c: {"client_id": c.client.id}),
+    "client_measure_chart": Rule(
+        only(200, "clinician", "supervisor"), kwargs=lambda c: {"client_id": c.client.id, "instrument": "phq9"}
+    ),
+    "administration_fhir": Rule(
+        only(200, "clinician", "supervisor"), kwargs=lambda c: {"administration_id": record(c, "gad7", [1] * 7)[0].id}
+    ),
+    "warning_acknowledge": Rule(
+        only(302, "clinician", "supervisor"), method="POST", kwargs=_warning, data={"note": "Seen."}
+    ),
+    "portal_measures": Rule(only(200, "client")),
+    "portal_measure_fill": Rule(only(200, "client"), kwargs=_assignment),
     "practice_agreements": Rule(only(200, "owner", "outsider")),
     "member_licence": Rule(
         only(302, "owner"),

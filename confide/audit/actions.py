@@ -62,6 +62,10 @@ class AuditAction(StrEnum):
     CALENDAR_FEED_CREATE = "scheduling:calendar-feed:create"
     CALENDAR_FEED_REVOKE = "scheduling:calendar-feed:revoke"
     CALENDAR_FEED_READ = "scheduling:calendar-feed:read"
+    MEASURE_ASSIGN = "measures:assignment:create"
+    MEASURE_RECORD = "measures:administration:create"
+    MEASURE_READ = "measures:administration:read"
+    WARNING_ACKNOWLEDGE = "measures:warning:acknowledge"
     TOKEN_CREATE = "api:token:create"
     TOKEN_REVOKE = "api:token:revoke"
 

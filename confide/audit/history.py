@@ -58,6 +58,10 @@ PHRASES: dict[str, str] = {
     AuditAction.APPOINTMENT_UPDATE: "updated a session (time or attendance)",
     AuditAction.APPOINTMENT_CHANGE_REQUEST: "asked to change a session",
     AuditAction.APPOINTMENT_REMIND: "sent you a session reminder",
+    AuditAction.MEASURE_ASSIGN: "asked you to fill in a questionnaire",
+    AuditAction.MEASURE_RECORD: "recorded a questionnaire",
+    AuditAction.MEASURE_READ: "looked at your questionnaire results",
+    AuditAction.WARNING_ACKNOWLEDGE: "reviewed an alert from your questionnaire results",
 }
 ROLES = {
     "owner": "practice owner",

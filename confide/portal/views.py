@@ -8,6 +8,7 @@ from django.shortcuts import render
 from confide.audit.history import history_rows, proof_bundle
 from confide.clients.selectors import client_for_portal
 from confide.consent.selectors import client_due_reasons
+from confide.measures.models import Assignment
 from confide.practices.decorators import member_required
 from confide.practices.models import Member
 from confide.practices.permissions import Permission
@@ -18,7 +19,12 @@ def portal_home(request: HttpRequest, member: Member) -> HttpResponse:
     client = client_for_portal(member=member)
     key = client.data_key()
     team = [str(s.member.user) for s in client.care_team.select_related("member__user").order_by("added_at")]
-    context = {"name": client.open("name", key=key), "team": team, "agreement_due": client_due_reasons(client=client)}
+    context = {
+        "name": client.open("name", key=key),
+        "team": team,
+        "agreement_due": client_due_reasons(client=client),
+        "questionnaires_due": Assignment.objects.filter(client=client, completed_at=None).count(),
+    }
     return render(request, "portal/home.html", context)
 
 

@@ -39,6 +39,8 @@ class Permission(StrEnum):
     RECORDS_DOCUMENT_WRITE = "records:document:write"
     RECORDS_DISCLOSURE_CREATE = "records:disclosure:create"
     SCHEDULING_APPOINTMENT_MANAGE = "scheduling:appointment:manage"
+    MEASURES_READ = "measures:administration:read"
+    MEASURES_WRITE = "measures:administration:write"
     SCHEDULING_CALENDAR_FEED = "scheduling:calendar-feed:manage"
     PRACTICE_DISCLOSURE_APPROVE = "practice:disclosure:approve"
     CLIENTS_BREAKGLASS_OPEN = "clients:breakglass:open"
@@ -50,7 +52,7 @@ class Permission(StrEnum):
     API_TOKEN_MANAGE = "api:token:manage"
 
 
-_CLINICAL_READ = frozenset({Permission.RECORDS_NOTE_READ, Permission.RECORDS_DOCUMENT_READ})
+_CLINICAL_READ = frozenset({Permission.RECORDS_NOTE_READ, Permission.RECORDS_DOCUMENT_READ, Permission.MEASURES_READ})
 _CLINICAL_WRITE = frozenset(
     {
         Permission.RECORDS_NOTE_WRITE,
@@ -58,6 +60,7 @@ _CLINICAL_WRITE = frozenset(
         Permission.RECORDS_DOCUMENT_WRITE,
         Permission.RECORDS_DISCLOSURE_CREATE,
         Permission.SCHEDULING_APPOINTMENT_MANAGE,
+        Permission.MEASURES_WRITE,
     }
 )
 # Consultation and emergency access belong to every clinical role (never to staff or clients).

@@ -8,6 +8,7 @@ from confide.clients.models import Client
 from confide.clients.selectors import client_list_for_member
 from confide.consent.selectors import due_for_clients
 from confide.disclosures.selectors import awaiting_decision, tasks_open
+from confide.measures.services import warnings_open_for
 from confide.practices.decorators import member_required
 from confide.practices.models import Member
 from confide.practices.permissions import Permission, Role
@@ -37,6 +38,7 @@ def dashboard(request: HttpRequest, member: Member) -> HttpResponse:
         "due_clients": due_clients,
         "tasks": tasks_open(member=member),
         "to_decide": awaiting_decision(member=member),
+        "warnings": warnings_open_for(member=member),
     }
     return render(request, "web/dashboard.html", context)
 
