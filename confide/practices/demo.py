@@ -24,6 +24,7 @@ from confide.audit.actions import Channel
 from confide.careteams.models import CareTeamMember
 from confide.careteams.services import careteam_add
 from confide.clients.services import client_create
+from confide.practices.demo_care import demo_care
 from confide.practices.models import Member, Practice
 from confide.practices.permissions import Role
 from confide.practices.services import practice_create
@@ -121,9 +122,13 @@ def demo_seed() -> tuple[list[DemoLogin], list[str], bool]:
         for index in (1, 2):  # the clinicians set up private notes; their recovery keys are printed
             enrolment = author_key_enrol(member=members[index], password=logins[index].password, channel=Channel.CLI)
             logins[index] = dataclasses.replace(logins[index], recovery_key=enrolment.recovery_key)
+        chris_clients, names = [], {}
         for (name, email, which), (progress, private) in zip(CLIENTS, NOTES, strict=True):
             clinician = chris if which == 1 else casey
             client = client_create(actor=clinician, name=name, email=email, channel=Channel.CLI)
+            names[str(client.id)] = name
+            if which == 1:
+                chris_clients.append(client)
             if which == 1:
                 careteam_add(
                     actor=owner,
@@ -136,5 +141,6 @@ def demo_seed() -> tuple[list[DemoLogin], list[str], bool]:
             progress_note_sign(actor=clinician, client=client, note_id=note.id, channel=Channel.CLI)
             if private:
                 private_note_create(actor=clinician, client=client, body=private, channel=Channel.CLI)
+        demo_care(clinician=chris, clients=chris_clients, names=names)
         _write_private(_credentials_file(), [login.__dict__ for login in logins])
     return logins, [name for name, _, _ in CLIENTS], True

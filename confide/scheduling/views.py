@@ -18,6 +18,7 @@ from confide.scheduling.calendar import feed_create, feed_ics, feed_member, feed
 from confide.scheduling.consistency import Visit, client_consistency
 from confide.scheduling.forms import AttendanceForm, SeriesForm
 from confide.scheduling.models import Appointment, Series
+from confide.scheduling.selectors import overview_for
 from confide.scheduling.services import (
     appointment_for_member,
     attendance_mark,
@@ -117,3 +118,10 @@ def portal_sessions(request: HttpRequest, member: Member) -> HttpResponse:
         messages.success(request, "Your request was sent. Your clinician will propose another time.")
         return redirect("portal_sessions")
     return render(request, "scheduling/portal_sessions.html", {"upcoming": upcoming_for_client(client=client)})
+
+
+@member_required(Permission.SCHEDULING_APPOINTMENT_MANAGE)
+def my_overview(request: HttpRequest, member: Member) -> HttpResponse:
+    """Alliance and consistency across the clinician's clients, and the clinician's own reliability."""
+    rows, own = overview_for(member=member, channel=Channel.WEB)
+    return render(request, "scheduling/overview.html", {"rows": rows, "own": own})

@@ -13,6 +13,7 @@ from confide.practices.decorators import member_required
 from confide.practices.models import Member
 from confide.practices.permissions import Permission, Role
 from confide.practices.selectors import current_member
+from confide.scheduling.selectors import overview_for
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -39,6 +40,13 @@ def dashboard(request: HttpRequest, member: Member) -> HttpResponse:
         "tasks": tasks_open(member=member),
         "to_decide": awaiting_decision(member=member),
         "warnings": warnings_open_for(member=member),
+        "attendance_alerts": [
+            (row, alert)
+            for row in overview_for(member=member, channel=Channel.WEB, record=False)[0]
+            for alert in row.figures.alerts
+        ]
+        if member.has(Permission.SCHEDULING_APPOINTMENT_MANAGE)
+        else [],
     }
     return render(request, "web/dashboard.html", context)
 

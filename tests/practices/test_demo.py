@@ -20,3 +20,25 @@ def test_demo_is_idempotent_and_prints_the_same_logins(db: None) -> None:
     assert len(logins) == 4
     assert logins == [line for line in second.getvalue().splitlines() if "password" in line]
     assert "http://localhost:8000" in first.getvalue()
+
+
+def test_the_demo_has_recent_weeks_of_care_to_show(db: None) -> None:
+    from confide.measures.models import Administration, Assignment
+    from confide.measures.services import warnings_open_for
+    from confide.practices.models import Member
+    from confide.scheduling.consistency import Visit, client_consistency
+    from confide.scheduling.models import Appointment
+
+    call_command("demo", stdout=StringIO())
+    chris = Member.objects.get(user__email="chris@demo.confide.localhost")
+    assert Appointment.objects.filter(status="attended").count() >= 10
+    assert Appointment.objects.filter(status="scheduled").count() == 9  # three to come for each of three clients
+    assert Administration.objects.count() >= 20 and Assignment.objects.filter(completed_at=None).count() == 3
+    kinds = {w.kind for w in warnings_open_for(member=chris)}
+    assert {"risk", "alliance", "deterioration"} <= kinds
+    priya = next(c for c in Client.objects.all() if c.open("name") == "Priya Natarajan")
+    visits = [Visit(a.start_at, a.status) for a in Appointment.objects.filter(client=priya)]
+    from django.utils import timezone
+
+    figures = client_consistency(visits, cadence_days=7, now=timezone.now())
+    assert figures.attendance_rate is not None and figures.attendance_rate < 1
