@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import uuid
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.http import Http404
+from django.utils import timezone
 
 from confide.audit.actions import AuditAction, Channel
 from confide.audit.services import event_record
@@ -55,14 +59,29 @@ def practice_set_jurisdictions(
         event_record(actor=actor, action=AuditAction.JURISDICTION_SET, channel=channel, object_type="practice")
 
 
-def member_set_licence(*, actor: Member, member: Member, jurisdiction: str, channel: Channel) -> None:
+@dataclass(frozen=True)
+class Licence:
+    jurisdiction: str = ""
+    number: str = ""
+    expires: dt.date | None = None
+    credentials: str = ""
+
+
+def member_set_licence(*, actor: Member, member: Member, licence: Licence, channel: Channel) -> None:
+    """Record a clinician's licence and credentials, which clients see on their care team."""
     if not actor.has(Permission.PRACTICE_MEMBER_MANAGE) or member.practice_id != actor.practice_id:
         raise Http404
-    if jurisdiction and jurisdiction not in rule_library().ids():
-        raise ValidationError({"licence_jurisdiction": "Choose a jurisdiction from the list."})
+    errors = {}
+    if licence.jurisdiction and licence.jurisdiction not in rule_library().ids():
+        errors["licence_jurisdiction"] = "Choose a jurisdiction from the list."
+    if len(licence.number) > 40 or len(licence.credentials) > 120:
+        errors["licence_number"] = "Keep the number under 40 and the credentials under 120 characters."
+    if errors:
+        raise ValidationError(errors)
     with transaction.atomic():
-        member.licence_jurisdiction = jurisdiction
-        member.save(update_fields=["licence_jurisdiction"])
+        member.licence_jurisdiction, member.licence_number = licence.jurisdiction, licence.number.strip()
+        member.licence_expires, member.credentials = licence.expires, licence.credentials.strip()
+        member.save(update_fields=["licence_jurisdiction", "licence_number", "licence_expires", "credentials"])
         event_record(
             actor=actor,
             action=AuditAction.MEMBER_ROLE_CHANGE,
@@ -70,6 +89,16 @@ def member_set_licence(*, actor: Member, member: Member, jurisdiction: str, chan
             object_type="member",
             object_id=str(member.id),
         )
+
+
+def licences_expiring(*, practice_id: uuid.UUID, within_days: int = 60) -> list[Member]:
+    """Active clinicians whose licence has expired or expires within ``within_days`` (for the owner)."""
+    horizon = timezone.localdate() + dt.timedelta(days=within_days)
+    return list(
+        Member.objects.filter(practice_id=practice_id, is_active=True, licence_expires__lte=horizon)
+        .select_related("user")
+        .order_by("licence_expires")
+    )
 
 
 def agreement_publish(*, actor: Member, kind: str, wording: str, channel: Channel) -> AgreementVersion:

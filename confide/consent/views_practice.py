@@ -6,12 +6,13 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.dateparse import parse_date
 
 from confide.audit.actions import Channel
 from confide.consent.forms import JurisdictionForm, WordingForm
 from confide.consent.models import AgreementKind, AgreementVersion
 from confide.consent.selectors import document_for, resolution_for, rule_library, version_current
-from confide.consent.services import agreement_publish, member_set_licence, practice_set_jurisdictions
+from confide.consent.services import Licence, agreement_publish, member_set_licence, practice_set_jurisdictions
 from confide.practices.decorators import member_required
 from confide.practices.models import Member
 from confide.practices.permissions import Permission, Role
@@ -81,13 +82,18 @@ def member_licence(request: HttpRequest, member: Member, member_id: str) -> Http
     if request.method != "POST":
         return redirect("practice_agreements")
     target = member_get_for_manager(manager=member, member_id=member_id)
+    expires = parse_date(request.POST.get("licence_expires", "") or "")
+    licence = Licence(
+        jurisdiction=request.POST.get("licence_jurisdiction", ""),
+        number=request.POST.get("licence_number", ""),
+        expires=expires,
+        credentials=request.POST.get("credentials", ""),
+    )
     try:
-        member_set_licence(
-            actor=member, member=target, jurisdiction=request.POST.get("licence_jurisdiction", ""), channel=Channel.WEB
-        )
+        member_set_licence(actor=member, member=target, licence=licence, channel=Channel.WEB)
     except ValidationError as exc:
         for text in exc.messages:
             messages.error(request, text)
     else:
-        messages.success(request, "Licence jurisdiction saved.")
+        messages.success(request, "Licence and credentials saved.")
     return redirect("practice_agreements")

@@ -18,7 +18,7 @@ from confide.practices.permissions import Permission
 def portal_home(request: HttpRequest, member: Member) -> HttpResponse:
     client = client_for_portal(member=member)
     key = client.data_key()
-    team = [str(s.member.user) for s in client.care_team.select_related("member__user").order_by("added_at")]
+    team = [s.member for s in client.care_team.select_related("member__user").order_by("added_at")]
     context = {
         "name": client.open("name", key=key),
         "team": team,

@@ -41,6 +41,10 @@ class Member(models.Model):
     role = models.CharField(max_length=16, choices=[(r.value, r.label) for r in Role])
     is_active = models.BooleanField(default=True)
     licence_jurisdiction = models.CharField(max_length=16, blank=True)  # rule-pack id of the licence, e.g. us-ca
+    # Competence shown to clients: credentials and licence (number, expiry); owners are warned before expiry.
+    credentials = models.CharField(max_length=120, blank=True)
+    licence_number = models.CharField(max_length=40, blank=True)
+    licence_expires = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -2,11 +2,13 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from confide.audit.actions import Channel
 from confide.clients.models import Client
 from confide.clients.selectors import client_list_for_member
 from confide.consent.selectors import due_for_clients
+from confide.consent.services import licences_expiring
 from confide.disclosures.selectors import awaiting_decision, tasks_open
 from confide.measures.services import warnings_open_for
 from confide.practices.decorators import member_required
@@ -35,11 +37,15 @@ def dashboard(request: HttpRequest, member: Member) -> HttpResponse:
     due = due_for_clients(practice=member.practice, clients=rows)
     due_clients = [(c, due[c.id]) for c in clients if c.id in due]
     context = {
+        "today": timezone.localdate(),
         "clients": clients,
         "due_clients": due_clients,
         "tasks": tasks_open(member=member),
         "to_decide": awaiting_decision(member=member),
         "warnings": warnings_open_for(member=member),
+        "licences": licences_expiring(practice_id=member.practice_id)
+        if member.has(Permission.PRACTICE_MEMBER_MANAGE)
+        else [],
         "attendance_alerts": [
             (row, alert)
             for row in overview_for(member=member, channel=Channel.WEB, record=False)[0]
