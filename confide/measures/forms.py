@@ -37,3 +37,8 @@ class QuestionnaireForm(forms.Form):
 
     def answers(self) -> list[int | None]:
         return [self.cleaned_data[f"q{n}"] for n in range(1, len(self.fields) + 1)]
+
+
+class PlanForm(forms.Form):
+    instrument = forms.ChoiceField(label="Ask regularly", choices=[(i, CATALOGUE[i].name) for i in PORTAL_INSTRUMENTS])
+    every_sessions = forms.IntegerField(label="Every how many sessions (0 stops)", min_value=0, max_value=12, initial=4)

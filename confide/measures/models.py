@@ -27,6 +27,23 @@ class Assignment(models.Model):
         return f"assignment {self.pk}"
 
 
+class Plan(models.Model):
+    """Ask the client for an instrument every N attended sessions (created when attendance is recorded)."""
+
+    id = models.BigAutoField(primary_key=True)
+    practice = models.ForeignKey("practices.Practice", on_delete=models.PROTECT, related_name="+")
+    client = models.ForeignKey("clients.Client", on_delete=models.PROTECT, related_name="+")
+    instrument = models.CharField(max_length=10)
+    every_sessions = models.PositiveSmallIntegerField()
+    created_by = models.ForeignKey("practices.Member", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["practice", "client", "instrument"], name="plan_unique")]
+
+    def __str__(self) -> str:
+        return f"measure plan {self.pk}"
+
+
 class Administration(SealedRow):
     SEALED = ("answers", "result")
 

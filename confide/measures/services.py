@@ -18,7 +18,7 @@ from confide.clients.directory import directory_rows
 from confide.clients.models import Client
 from confide.measures import InvalidAnswersError, Score, score
 from confide.measures.catalogue import CATALOGUE
-from confide.measures.models import Administration, Assignment, EarlyWarning
+from confide.measures.models import Administration, Assignment, EarlyWarning, Plan
 from confide.measures.series import Point
 from confide.measures.warnings import alerts_for
 from confide.practices.models import Member
@@ -50,6 +50,42 @@ def assignment_create(*, actor: Member, client: Client, instrument: str, channel
             object_id=str(assignment.id),
         )
     return assignment
+
+
+def plan_set(*, actor: Member, client: Client, instrument: str, every_sessions: int, channel: Channel) -> None:
+    """Ask every N attended sessions (0 stops asking)."""
+    if not actor.has(Permission.MEASURES_WRITE):
+        raise Http404
+    if instrument not in PORTAL_INSTRUMENTS or not 0 <= every_sessions <= 12:
+        raise ValidationError({"every_sessions": "Choose PHQ-9 or GAD-7, every 1 to 12 sessions (0 to stop)."})
+    with transaction.atomic():
+        if every_sessions == 0:
+            Plan.objects.filter(practice_id=client.practice_id, client=client, instrument=instrument).delete()
+        else:
+            Plan.objects.update_or_create(
+                practice_id=client.practice_id,
+                client=client,
+                instrument=instrument,
+                defaults={"every_sessions": every_sessions, "created_by": actor},
+            )
+        event_record(
+            actor=actor,
+            action=AuditAction.MEASURE_ASSIGN,
+            channel=channel,
+            client_id=client.id,
+            object_type="measure-plan",
+            purpose=f"{instrument} every {every_sessions}",
+        )
+
+
+def plans_apply(*, actor: Member, client: Client, attended: int, channel: Channel) -> list[Assignment]:
+    """After the ``attended``-th session: assign each planned instrument that falls due (once)."""
+    created = []
+    for plan in Plan.objects.filter(practice_id=client.practice_id, client=client):
+        pending = Assignment.objects.filter(client=client, instrument=plan.instrument, completed_at=None).exists()
+        if attended % plan.every_sessions == 0 and not pending:
+            created.append(assignment_create(actor=actor, client=client, instrument=plan.instrument, channel=channel))
+    return created
 
 
 def administration_record(

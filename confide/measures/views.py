@@ -16,16 +16,18 @@ from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_POST
 
 from confide.audit.actions import Channel
+from confide.clients.models import Client
 from confide.clients.selectors import client_for_portal, client_get_for_member
 from confide.measures.catalogue import CATALOGUE
 from confide.measures.charts import trend_svg
 from confide.measures.fhir import questionnaire_response
-from confide.measures.forms import AssignForm, EntryForm, QuestionnaireForm
-from confide.measures.models import Administration, Assignment
+from confide.measures.forms import AssignForm, EntryForm, PlanForm, QuestionnaireForm
+from confide.measures.models import Administration, Assignment, Plan
 from confide.measures.services import (
     administration_record,
     assignment_create,
     history_for,
+    plan_set,
     warning_acknowledge,
 )
 from confide.practices.decorators import member_required
@@ -37,53 +39,63 @@ from confide.web.forms import apply_errors
 CONTENT = json.loads((Path(__file__).parent / "content" / "public.json").read_text())
 
 
+def _posted(request: HttpRequest) -> AssignForm | EntryForm | PlanForm:
+    if "plan-instrument" in request.POST:
+        return PlanForm(request.POST, prefix="plan")
+    if "assign-instrument" in request.POST:
+        return AssignForm(request.POST, prefix="assign")
+    return EntryForm(request.POST, prefix="entry")
+
+
+def _apply(form: AssignForm | EntryForm | PlanForm, member: Member, client: Client) -> str:
+    data = form.cleaned_data
+    if isinstance(form, PlanForm):
+        plan_set(
+            actor=member,
+            client=client,
+            instrument=data["instrument"],
+            every_sessions=data["every_sessions"],
+            channel=Channel.WEB,
+        )
+        return "Plan saved: the client is asked when attendance is recorded."
+    if isinstance(form, AssignForm):
+        assignment_create(actor=member, client=client, instrument=data["instrument"], channel=Channel.WEB)
+        return "The client will see it in their portal."
+    _, warnings = administration_record(
+        entered_by=member, client=client, instrument=data["instrument"], answers=data["answers"], channel=Channel.WEB
+    )
+    return f"Recorded. {len(warnings)} early warning(s) raised."
+
+
 @member_required(Permission.MEASURES_READ)
 def client_measures(request: HttpRequest, member: Member, client_id: str) -> HttpResponse:
     client, _ = client_get_for_member(
         member=member, client_id=client_id, permission=Permission.MEASURES_READ, channel=Channel.WEB
     )
-    assign, entry = AssignForm(prefix="assign"), EntryForm(prefix="entry")
+    forms = {"assign": AssignForm(prefix="assign"), "entry": EntryForm(prefix="entry"), "plan": PlanForm(prefix="plan")}
     can_write = (
         member.has(Permission.MEASURES_WRITE)
         and client.care_team.filter(member=member, team_role__in=["primary", "clinician"]).exists()
     )
     if request.method == "POST" and can_write:
-        form = (
-            AssignForm(request.POST, prefix="assign")
-            if "assign-instrument" in request.POST
-            else EntryForm(request.POST, prefix="entry")
-        )
+        form = _posted(request)
         if form.is_valid():
             try:
-                if isinstance(form, AssignForm):
-                    assignment_create(
-                        actor=member, client=client, instrument=form.cleaned_data["instrument"], channel=Channel.WEB
-                    )
-                    messages.success(request, "The client will see it in their portal.")
-                else:
-                    _, warnings = administration_record(
-                        entered_by=member,
-                        client=client,
-                        instrument=form.cleaned_data["instrument"],
-                        answers=form.cleaned_data["answers"],
-                        channel=Channel.WEB,
-                    )
-                    messages.success(request, f"Recorded. {len(warnings)} early warning(s) raised.")
+                messages.success(request, _apply(form, member, client))
                 return redirect("client_measures", client_id=client.id)
             except ValidationError as exc:
                 apply_errors(form, exc)
-        assign, entry = (form, entry) if isinstance(form, AssignForm) else (assign, form)
+        forms[form.prefix or "entry"] = form
     series = history_for(member=member, client=client, channel=Channel.WEB)
     context = {
         "client": client,
         "series": {CATALOGUE[k].name: (k, v) for k, v in series.items()},
-        "assign": assign,
-        "entry": entry,
+        **forms,
+        "plans": Plan.objects.filter(client=client).order_by("instrument"),
         "can_write": can_write,
     }
-    return render(
-        request, "measures/client_measures.html", context, status=422 if assign.errors or entry.errors else 200
-    )
+    status = 422 if any(f.errors for f in forms.values()) else 200
+    return render(request, "measures/client_measures.html", context, status=status)
 
 
 @member_required(Permission.MEASURES_READ)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from confide.audit.actions import AuditAction, Channel
 from confide.audit.services import event_record
 from confide.clients.models import Client
+from confide.measures.services import plans_apply
 from confide.practices.models import Member
 from confide.practices.permissions import Permission
 from confide.scheduling.models import Appointment, Modality, Series
@@ -119,6 +120,9 @@ def attendance_mark(
         appointment.status, appointment.clinician_late_minutes = status, clinician_late_minutes
         appointment.save(update_fields=["status", "clinician_late_minutes"])
         _event(actor, AuditAction.APPOINTMENT_UPDATE, appointment, channel)
+        if status == Appointment.Status.ATTENDED:
+            attended = Appointment.objects.filter(client=appointment.client, status=Appointment.Status.ATTENDED).count()
+            plans_apply(actor=actor, client=appointment.client, attended=attended, channel=channel)
 
 
 def appointment_reschedule(

@@ -113,3 +113,27 @@ def test_gad7_uses_the_verified_loinc_item_codes() -> None:
         "/69736-7",
         "/70274-6",
     ]
+
+
+def test_a_plan_assigns_every_n_attended_sessions(cast: Cast) -> None:
+    from confide.measures.models import Assignment
+    from confide.measures.services import plan_set
+    from confide.scheduling.services import attendance_mark, series_create
+
+    plan_set(actor=cast.clinician, client=cast.client, instrument="phq9", every_sessions=2, channel=Channel.WEB)
+    series = series_create(
+        actor=cast.clinician,
+        client=cast.client,
+        first_start=timezone.now() - dt.timedelta(days=28),
+        cadence_days=7,
+        count=4,
+        channel=Channel.WEB,
+    )
+    sessions = list(series.appointments.order_by("start_at"))
+    attendance_mark(actor=cast.clinician, appointment=sessions[0], status="attended", channel=Channel.WEB)
+    assert not Assignment.objects.exists()
+    attendance_mark(actor=cast.clinician, appointment=sessions[1], status="attended", channel=Channel.WEB)
+    assert Assignment.objects.filter(instrument="phq9", completed_at=None).count() == 1
+    attendance_mark(actor=cast.clinician, appointment=sessions[2], status="attended", channel=Channel.WEB)
+    attendance_mark(actor=cast.clinician, appointment=sessions[3], status="attended", channel=Channel.WEB)
+    assert Assignment.objects.filter(instrument="phq9").count() == 1  # still pending: not assigned twice
