@@ -20,11 +20,12 @@ $(BIN)/confide: pyproject.toml uv.lock
 
 setup: $(BIN)/confide ## Install Confide and its tools into .venv (uv included)
 
-run: setup ## Migrate SQLite, seed the demo practice if empty, serve http://localhost:8000 (and the job worker)
+run: setup ## Migrate SQLite, seed the demo practice if empty, serve http://localhost:8000 (with the job worker and periodic jobs)
 	$(BIN)/confide migrate --no-input -v 0
 	$(BIN)/confide demo
 	@mkdir -p var; $(BIN)/confide db_worker --interval 2 >> var/worker.log 2>&1 & worker=$$!; \
-	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  (while sleep 900; do $(BIN)/confide jobs run >> var/jobs.log 2>&1; done) & jobs=$$!; \
+	  trap 'kill $$worker $$jobs 2>/dev/null' EXIT INT TERM; \
 	  $(BIN)/confide serve --host 127.0.0.1 --port 8000
 
 check: lint types migrations-check ## ruff, format check, mypy --strict, missing migrations

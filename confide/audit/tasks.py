@@ -15,3 +15,10 @@ def log_integrate_task(practice_id: str) -> int:
     while added := log_integrate(practice_id=uuid.UUID(practice_id)):
         total += added
     return total
+
+
+def log_integrate_all() -> int:
+    """Integrate every practice's pending events now (the periodic safety net behind the per-event task)."""
+    from confide.practices.models import Practice
+
+    return sum(log_integrate_task.call(str(pk)) for pk in Practice.objects.values_list("pk", flat=True))
