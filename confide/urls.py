@@ -83,6 +83,7 @@ urlpatterns = [
     path(
         "sessions/<uuid:appointment_id>/attendance/", scheduling.appointment_attendance, name="appointment_attendance"
     ),
+    path("sessions/<uuid:appointment_id>/move/", scheduling.appointment_move, name="appointment_move"),
     path("account/overview/", scheduling.my_overview, name="my_overview"),
     path("account/calendar/", scheduling.calendar_settings, name="calendar_settings"),
     path("calendar/<str:secret>.ics", scheduling.calendar_feed, name="calendar_feed"),

@@ -174,6 +174,9 @@ RULES: dict[str, Rule] = {
     "appointment_attendance": Rule(
         only(302, "clinician"), method="POST", kwargs=_appointment, data={"status": "attended"}
     ),
+    "appointment_move": Rule(
+        only(302, "clinician"), method="POST", kwargs=_appointment, data={"start_at": "2030-01-07T10:00"}
+    ),
     "my_overview": Rule(only(200, "owner", "clinician", "colleague", "outsider")),
     "calendar_settings": Rule(only(200, "owner", "clinician", "colleague", "supervisor", "outsider")),
     # The secret in the URL is the credential (for calendar apps): whoever holds it reads the feed.

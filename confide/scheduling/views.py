@@ -16,11 +16,12 @@ from confide.practices.models import Member
 from confide.practices.permissions import Permission
 from confide.scheduling.calendar import feed_create, feed_ics, feed_member, feed_revoke
 from confide.scheduling.consistency import Visit, client_consistency
-from confide.scheduling.forms import AttendanceForm, SeriesForm
+from confide.scheduling.forms import AttendanceForm, RescheduleForm, SeriesForm
 from confide.scheduling.models import Appointment, Series
 from confide.scheduling.selectors import overview_for
 from confide.scheduling.services import (
     appointment_for_member,
+    appointment_reschedule,
     attendance_mark,
     change_request,
     series_create,
@@ -125,3 +126,23 @@ def my_overview(request: HttpRequest, member: Member) -> HttpResponse:
     """Alliance and consistency across the clinician's clients, and the clinician's own reliability."""
     rows, own = overview_for(member=member, channel=Channel.WEB)
     return render(request, "scheduling/overview.html", {"rows": rows, "own": own})
+
+
+@require_POST
+@member_required(Permission.SCHEDULING_APPOINTMENT_MANAGE)
+def appointment_move(request: HttpRequest, member: Member, appointment_id: str) -> HttpResponse:
+    appointment = appointment_for_member(member=member, appointment_id=appointment_id)
+    form = RescheduleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Give the new date and time.")
+    else:
+        try:
+            appointment_reschedule(
+                actor=member, appointment=appointment, new_start=form.cleaned_data["start_at"], channel=Channel.WEB
+            )
+        except ValidationError as exc:
+            for text in exc.messages:
+                messages.error(request, text)
+        else:
+            messages.success(request, "Session moved.")
+    return redirect("client_sessions", client_id=appointment.client_id)

@@ -116,3 +116,23 @@ def test_the_feed_url_works_until_revoked(cast: Cast) -> None:
     feed_revoke(member=cast.clinician, channel=Channel.WEB)
     assert http.get(f"/calendar/{secret}.ics").status_code == 404
     assert http.get("/calendar/not-a-secret.ics").status_code == 404
+
+
+def test_the_sessions_page_moves_a_session_and_plans_a_custom_cadence(cast: Cast) -> None:
+    http = HttpClient()
+    http.force_login(cast.clinician.user)
+    url = f"/clients/{cast.client.id}/sessions/"
+    data = {
+        "first_start": "2030-01-07T10:00",
+        "cadence_days": "10",
+        "count": "2",
+        "duration_minutes": "50",
+        "modality": "video",
+    }
+    assert http.post(url, data).status_code == 302
+    first, second = Appointment.objects.order_by("start_at")
+    assert (second.start_at - first.start_at).days == 10 and first.modality == "video"
+    assert http.post(f"/sessions/{first.id}/move/", {"start_at": "2030-01-08T09:00"}).status_code == 302
+    first.refresh_from_db()
+    assert first.status == "rescheduled" and first.replaced_by is not None
+    assert b"Moved to another time" in http.get(url).content
