@@ -85,6 +85,7 @@ urlpatterns = [
     ),
     path("sessions/<uuid:appointment_id>/move/", scheduling.appointment_move, name="appointment_move"),
     path("account/overview/", scheduling.my_overview, name="my_overview"),
+    path("account/overview/<str:kind>.svg", scheduling.my_overview_chart, name="my_overview_chart"),
     path("account/calendar/", scheduling.calendar_settings, name="calendar_settings"),
     path("calendar/<str:secret>.ics", scheduling.calendar_feed, name="calendar_feed"),
     path("portal/sessions/", scheduling.portal_sessions, name="portal_sessions"),

@@ -178,6 +178,9 @@ RULES: dict[str, Rule] = {
         only(302, "clinician"), method="POST", kwargs=_appointment, data={"start_at": "2030-01-07T10:00"}
     ),
     "my_overview": Rule(only(200, "owner", "clinician", "colleague", "outsider")),
+    "my_overview_chart": Rule(
+        only(200, "owner", "clinician", "colleague", "outsider"), kwargs=lambda c: {"kind": "alliance"}
+    ),
     "calendar_settings": Rule(only(200, "owner", "clinician", "colleague", "supervisor", "outsider")),
     # The secret in the URL is the credential (for calendar apps): whoever holds it reads the feed.
     "calendar_feed": Rule(

@@ -4,6 +4,7 @@ attended sessions on the same time axis. Served as an image, so it runs nothing 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 import pygal
@@ -66,3 +67,26 @@ def trend_svg(*, instrument: str, points: list[Point], attended: list[datetime])
 def _day(moment: datetime) -> float:
     """Days since the epoch: a plain number on the x axis (pygal's date charts use deprecated UTC helpers)."""
     return moment.timestamp() / 86400
+
+
+def across_clients_svg(
+    *, title: str, values: Sequence[tuple[str, float | None]], maximum: float, cutoff: float | None
+) -> bytes:
+    """One bar per client (labelled by initials): e.g. latest SRS, or attendance %, across a clinician's caseload."""
+    chart = pygal.HorizontalBar(
+        js=[],
+        style=STYLE,
+        width=640,
+        height=max(160, 40 * len(values) + 80),
+        show_legend=cutoff is not None,
+        legend_at_bottom=True,
+        range=(0, maximum),
+        title=title,
+        print_values=True,
+        value_formatter=lambda v: f"{v:g}",
+    )
+    chart.x_labels = [label for label, _ in values]
+    chart.add(title, [value for _, value in values])
+    if cutoff is not None:
+        chart.add(f"cut-off {cutoff:g}", [cutoff] * len(values), show_dots=False)
+    return _SCRIPT.sub(b"", bytes(chart.render()))

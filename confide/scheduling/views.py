@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.csp import CSP
+from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_POST
 
 from confide.audit.actions import Channel
 from confide.clients.selectors import client_for_portal, client_get_for_member
+from confide.measures.charts import across_clients_svg
 from confide.practices.decorators import member_required
 from confide.practices.models import Member
 from confide.practices.permissions import Permission
@@ -146,3 +149,27 @@ def appointment_move(request: HttpRequest, member: Member, appointment_id: str) 
         else:
             messages.success(request, "Session moved.")
     return redirect("client_sessions", client_id=appointment.client_id)
+
+
+def _initials(name: str) -> str:
+    return ".".join(part[0].upper() for part in name.replace("-", " ").split() if part) + "."
+
+
+@member_required(Permission.SCHEDULING_APPOINTMENT_MANAGE)
+@csp_override({"default-src": [CSP.NONE], "style-src": [CSP.UNSAFE_INLINE]})
+def my_overview_chart(request: HttpRequest, member: Member, kind: str) -> HttpResponse:
+    """Alliance (latest SRS) or attendance across the clinician's clients, as a picture labelled by initials."""
+    rows, _ = overview_for(member=member, channel=Channel.WEB)
+    if kind == "alliance":
+        svg = across_clients_svg(
+            title="Latest SRS", values=[(_initials(r.name), r.latest_srs) for r in rows], maximum=40, cutoff=36
+        )
+    elif kind == "attendance":
+        values = [
+            (_initials(r.name), None if r.figures.attendance_rate is None else round(100 * r.figures.attendance_rate))
+            for r in rows
+        ]
+        svg = across_clients_svg(title="Attendance, last 8 weeks (%)", values=values, maximum=100, cutoff=None)
+    else:
+        raise Http404
+    return HttpResponse(svg, content_type="image/svg+xml")

@@ -45,3 +45,16 @@ def test_the_dashboard_shows_the_attendance_alert(cast: Cast) -> None:
     http.force_login(cast.clinician.user)
     content = http.get("/dashboard/").content.decode()
     assert 'id="attendance-alerts"' in content and "2 sessions missed in a row" in content
+
+
+def test_the_caseload_charts_are_pictures_labelled_by_initials(cast: Cast) -> None:
+    _missed_twice(cast)
+    record(cast, "srs", [80, 85, 85, 80])
+    http = HttpClient()
+    http.force_login(cast.clinician.user)
+    for kind in ("alliance", "attendance"):
+        response = http.get(f"/account/overview/{kind}.svg")
+        svg = response.content.decode()
+        assert response["Content-Type"] == "image/svg+xml" and "<script" not in svg
+        assert "J.C.C." in svg and "Jordan" not in svg
+    assert http.get("/account/overview/names.svg").status_code == 404
