@@ -18,13 +18,15 @@ from confide.clients.directory import directory_rows
 from confide.clients.models import Client
 from confide.measures import InvalidAnswersError, Score, score
 from confide.measures.catalogue import CATALOGUE
+from confide.measures.content import wordings
 from confide.measures.models import Administration, Assignment, EarlyWarning, Plan
 from confide.measures.series import Point
 from confide.measures.warnings import alerts_for
 from confide.practices.models import Member
 from confide.practices.permissions import Permission
 
-PORTAL_INSTRUMENTS = ("phq9", "gad7")  # shipped wording; licensed ones are entered by the clinician
+# Instruments whose wording is shipped (content files); licensed ones are entered by the clinician.
+PORTAL_INSTRUMENTS = tuple(wordings())
 
 
 def _result(administration: Administration, key: object) -> Score:
@@ -36,7 +38,7 @@ def assignment_create(*, actor: Member, client: Client, instrument: str, channel
     if not actor.has(Permission.MEASURES_WRITE):
         raise Http404
     if instrument not in PORTAL_INSTRUMENTS:
-        raise ValidationError({"instrument": "Clients can complete PHQ-9 and GAD-7 in the portal."})
+        raise ValidationError({"instrument": "Clients complete only questionnaires whose wording is installed."})
     with transaction.atomic():
         assignment = Assignment.objects.create(
             practice_id=client.practice_id, client=client, instrument=instrument, assigned_by=actor
@@ -57,7 +59,7 @@ def plan_set(*, actor: Member, client: Client, instrument: str, every_sessions: 
     if not actor.has(Permission.MEASURES_WRITE):
         raise Http404
     if instrument not in PORTAL_INSTRUMENTS or not 0 <= every_sessions <= 12:
-        raise ValidationError({"every_sessions": "Choose PHQ-9 or GAD-7, every 1 to 12 sessions (0 to stop)."})
+        raise ValidationError({"every_sessions": "Choose a portal questionnaire, every 1 to 12 sessions (0 to stop)."})
     with transaction.atomic():
         if every_sessions == 0:
             Plan.objects.filter(practice_id=client.practice_id, client=client, instrument=instrument).delete()

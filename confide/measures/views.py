@@ -4,7 +4,6 @@ the client's questionnaires in the portal."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -20,6 +19,7 @@ from confide.clients.models import Client
 from confide.clients.selectors import client_for_portal, client_get_for_member
 from confide.measures.catalogue import CATALOGUE
 from confide.measures.charts import trend_svg
+from confide.measures.content import wordings
 from confide.measures.fhir import questionnaire_response
 from confide.measures.forms import AssignForm, EntryForm, PlanForm, QuestionnaireForm
 from confide.measures.models import Administration, Assignment, Plan
@@ -36,7 +36,7 @@ from confide.practices.permissions import Permission
 from confide.scheduling.models import Appointment
 from confide.web.forms import apply_errors
 
-CONTENT = json.loads((Path(__file__).parent / "content" / "public.json").read_text())
+WORDINGS = wordings()
 
 
 def _posted(request: HttpRequest) -> AssignForm | EntryForm | PlanForm:
@@ -170,8 +170,8 @@ def portal_measure_fill(request: HttpRequest, member: Member, assignment_id: int
         )
     except Assignment.DoesNotExist:
         raise Http404 from None
-    text = CONTENT[assignment.instrument]
-    form = QuestionnaireForm(request.POST or None, items=text["items"], anchors=CONTENT["anchors"])
+    text = WORDINGS[assignment.instrument]
+    form = QuestionnaireForm(request.POST or None, items=text.items, anchors=text.anchors)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             administration, _ = administration_record(
@@ -187,7 +187,7 @@ def portal_measure_fill(request: HttpRequest, member: Member, assignment_id: int
     context = {
         "form": form,
         "name": CATALOGUE[assignment.instrument].name,
-        "stem": text["stem"],
+        "stem": text.stem,
         "copyright": CATALOGUE[assignment.instrument].copyright,
     }
     return render(request, "measures/portal_fill.html", context, status=422 if form.errors else 200)
