@@ -210,9 +210,9 @@ RULES: dict[str, Rule] = {
     "practice_audit": Rule(only(200, "owner", "outsider")),
     "my_activity": Rule(only(200, "owner", "clinician", "colleague", "supervisor", "staff", "outsider")),
     "log_checkpoint": Rule(API_READERS, api=True),
-    # Entry 0 is the practice publishing its first agreement; entry 1 is Chris creating Jordan's record:
+    # Entries 0 and 1 publish the practice's first agreements; entry 2 is Chris creating Jordan's record:
     # his own entry, and the owner may see any.
-    "log_inclusion": Rule(API_READERS | {"colleague": 404, "supervisor": 404}, api=True, query={"index": 1}),
+    "log_inclusion": Rule(API_READERS | {"colleague": 404, "supervisor": 404}, api=True, query={"index": 2}),
     "log_consistency": Rule(API_READERS, api=True, query={"old": 1}),
     "portal_history_proofs": Rule(only(200, "client")),
     # Clinical records: the treating clinician writes; the supervisor on the team reads.

@@ -127,7 +127,39 @@ def due_for_clients(
         )
         if reasons:
             due[client.id] = reasons
+    for client_id in _telehealth_due(practice, clients, today):
+        due.setdefault(client_id, []).append(DueReason.TELEHEALTH)
     return due
+
+
+def _telehealth_due(practice: Practice, clients: list[Client], today: dt.date) -> set[uuid.UUID]:
+    """Clients with a video session coming who have not signed the current teletherapy consent."""
+    from confide.scheduling.models import Appointment, Modality
+
+    version = version_current(practice_id=practice.id, kind=AgreementKind.TELEHEALTH)
+    if version is None:
+        return set()
+    video = set(
+        Appointment.objects.filter(
+            practice_id=practice.id,
+            client__in=clients,
+            modality=Modality.VIDEO,
+            status=Appointment.Status.SCHEDULED,
+            start_at__date__gte=today,
+        ).values_list("client_id", flat=True)
+    )
+    signed = set(
+        Signature.objects.filter(practice_id=practice.id, client_id__in=video, version=version).values_list(
+            "client_id", flat=True
+        )
+    )
+    return video - signed
+
+
+def kind_due(reasons: list[DueReason]) -> list[str]:
+    """Which agreements the portal asks for: the confidentiality one, and teletherapy consent when due."""
+    kinds = [AgreementKind.CONFIDENTIALITY.value] if any(r is not DueReason.TELEHEALTH for r in reasons) else []
+    return kinds + ([AgreementKind.TELEHEALTH.value] if DueReason.TELEHEALTH in reasons else [])
 
 
 def client_due_reasons(*, client: Client) -> list[DueReason]:

@@ -25,6 +25,7 @@ from confide.practices.permissions import Permission
 
 MAX_WORDING = 20_000
 DEFAULT_WORDING = Path(__file__).with_name("default_wording.md")
+TELEHEALTH_WORDING = Path(__file__).with_name("telehealth_wording.md")
 
 
 def known_jurisdictions() -> set[str]:
@@ -32,7 +33,10 @@ def known_jurisdictions() -> set[str]:
 
 
 def agreement_publish_default(*, owner: Member) -> AgreementVersion:
-    """Version 1 for a new practice, so clients can sign as soon as a jurisdiction is chosen."""
+    """Version 1 of both agreements for a new practice, so clients can sign once a jurisdiction is chosen."""
+    agreement_publish(
+        actor=owner, kind=AgreementKind.TELEHEALTH, wording=TELEHEALTH_WORDING.read_text(), channel=Channel.CLI
+    )
     return agreement_publish(
         actor=owner, kind=AgreementKind.CONFIDENTIALITY, wording=DEFAULT_WORDING.read_text(), channel=Channel.CLI
     )

@@ -20,6 +20,7 @@ from confide.consent.receipts import receipt_of, receipt_pdf_of, signed_pdf
 from confide.consent.selectors import (
     client_due_reasons,
     document_for,
+    kind_due,
     resolution_for,
     signature_for_portal,
     signatures_of,
@@ -42,14 +43,21 @@ def portal_agreements(request: HttpRequest, member: Member) -> HttpResponse:
     return render(
         request,
         "consent/portal_agreements.html",
-        {"due": client_due_reasons(client=client), "signatures": signatures_of(client=client)},
+        {
+            "due": (due := client_due_reasons(client=client)),
+            "kinds": kind_due(due),
+            "signatures": signatures_of(client=client),
+        },
     )
 
 
 @member_required(Permission.PORTAL_AGREEMENT_SIGN)
 def portal_agreement_sign(request: HttpRequest, member: Member) -> HttpResponse:
     client = client_for_portal(member=member)
-    version = version_current(practice_id=client.practice_id, kind=AgreementKind.CONFIDENTIALITY)
+    kind = request.GET.get("kind", AgreementKind.CONFIDENTIALITY)
+    if kind not in AgreementKind.values:
+        kind = AgreementKind.CONFIDENTIALITY
+    version = version_current(practice_id=client.practice_id, kind=kind)
     resolution = resolution_for(practice=client.practice, client=client)
     if version is None or resolution is None:
         return render(request, "consent/portal_not_ready.html", status=409)

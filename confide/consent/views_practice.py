@@ -39,7 +39,13 @@ def practice_agreements(request: HttpRequest, member: Member) -> HttpResponse:
         request.POST if which == "wording" else None,
         initial={"kind": AgreementKind.CONFIDENTIALITY, "wording": current.wording if current else ""},
     )
-    form = law if which == "law" else wording
+    tele_current = version_current(practice_id=practice.id, kind=AgreementKind.TELEHEALTH)
+    telehealth = WordingForm(
+        request.POST if which == "telehealth" else None,
+        prefix="tele",
+        initial={"kind": AgreementKind.TELEHEALTH, "wording": tele_current.wording if tele_current else ""},
+    )
+    form = {"law": law, "telehealth": telehealth}.get(which or "", wording)
     if request.method == "POST" and form.is_valid():
         try:
             if which == "law":
@@ -66,6 +72,7 @@ def practice_agreements(request: HttpRequest, member: Member) -> HttpResponse:
     context = {
         "law": law,
         "wording": wording,
+        "telehealth": telehealth,
         "versions": AgreementVersion.objects.filter(practice_id=practice.id).order_by("-number")[:10],
         "preview": document_for(version=current, resolution=resolution, practice=practice)
         if current and resolution

@@ -47,7 +47,7 @@ def test_publishing_new_wording_makes_signed_clients_due(cast: Cast) -> None:
         "/practice/agreements/", {"form": "wording", "kind": "confidentiality", "wording": "## Fees\n\nNew fees."}
     )
     assert response.status_code == 302
-    assert AgreementVersion.objects.filter(practice=cast.owner.practice).count() == 2
+    assert AgreementVersion.objects.filter(practice=cast.owner.practice, kind="confidentiality").count() == 2
     assert client_due_reasons(client=cast.client) == [DueReason.NEW_VERSION]
 
 
@@ -56,7 +56,7 @@ def test_empty_wording_is_refused_with_a_field_error(cast: Cast) -> None:
         "/practice/agreements/", {"form": "wording", "kind": "confidentiality", "wording": " "}
     )
     assert response.status_code == 422
-    assert AgreementVersion.objects.filter(practice=cast.owner.practice).count() == 1
+    assert AgreementVersion.objects.filter(practice=cast.owner.practice, kind="confidentiality").count() == 1
 
 
 def test_the_owner_sets_jurisdictions_and_the_interval(cast: Cast) -> None:
@@ -83,3 +83,9 @@ def test_the_clinician_dashboard_lists_clients_due(cast: Cast) -> None:
     assert "<title>Dashboard · Confide</title>" in response.content.decode()  # the list is in the page, not the title
     sign(cast)
     assert b"Agreements to re-affirm" not in _as(cast.clinician).get("/dashboard/").content
+
+
+def test_the_owner_publishes_teletherapy_wording(cast: Cast) -> None:
+    data = {"form": "telehealth", "tele-kind": "telehealth", "tele-wording": "## Video\n\nWe use a private link."}
+    assert _as(cast.owner).post("/practice/agreements/", data).status_code == 302
+    assert AgreementVersion.objects.filter(practice=cast.owner.practice, kind="telehealth").count() == 2
