@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.utils import timezone
 
-from confide.audit.actions import AuditAction
+from confide.audit.actions import AuditAction, Channel
 from confide.audit.models import AuditEvent
-from confide.consent.models import Signature
-from confide.consent.selectors import client_due_reasons
+from confide.consent.due import DueReason
+from confide.consent.models import AgreementKind, Signature
+from confide.consent.selectors import client_due_reasons, document_for, resolution_for, version_current
+from confide.scheduling.services import series_create
 from tests.cast import Cast
 from tests.consent.helpers import RIGHT, current_hash, sign
 
@@ -74,17 +79,7 @@ def test_signing_is_audited_in_the_clients_history(cast: Cast) -> None:
     assert (event.client_id, event.object_id) == (cast.client.id, str(signature.id))
 
 
-def test_a_video_session_makes_teletherapy_consent_due_until_signed(cast: Cast) -> None:
-    import datetime as dt
-
-    from django.utils import timezone
-
-    from confide.audit.actions import Channel
-    from confide.consent.due import DueReason
-    from confide.consent.models import AgreementKind
-    from confide.consent.selectors import version_current
-    from confide.scheduling.services import series_create
-
+def _session_in_two_days(cast: Cast, modality: str) -> None:
     sign(cast)
     series_create(
         actor=cast.clinician,
@@ -92,36 +87,22 @@ def test_a_video_session_makes_teletherapy_consent_due_until_signed(cast: Cast) 
         first_start=timezone.now() + dt.timedelta(days=2),
         cadence_days=7,
         count=1,
-        modality="video",
+        modality=modality,
         channel=Channel.CLI,
     )
+
+
+def test_a_video_session_makes_teletherapy_consent_due_until_signed(cast: Cast) -> None:
+    _session_in_two_days(cast, "video")
     assert client_due_reasons(client=cast.client) == [DueReason.TELEHEALTH]
     telehealth = version_current(practice_id=cast.client.practice_id, kind=AgreementKind.TELEHEALTH)
-    assert telehealth is not None
-    from confide.consent.selectors import document_for, resolution_for
-
     resolution = resolution_for(practice=cast.client.practice, client=cast.client)
-    assert resolution is not None
+    assert telehealth is not None and resolution is not None
     digest = document_for(version=telehealth, resolution=resolution, practice=cast.client.practice).sha256
     sign(cast, version=telehealth, document_sha256=digest)
     assert client_due_reasons(client=cast.client) == []
 
 
 def test_in_person_sessions_need_no_teletherapy_consent(cast: Cast) -> None:
-    import datetime as dt
-
-    from django.utils import timezone
-
-    from confide.audit.actions import Channel
-    from confide.scheduling.services import series_create
-
-    sign(cast)
-    series_create(
-        actor=cast.clinician,
-        client=cast.client,
-        first_start=timezone.now() + dt.timedelta(days=2),
-        cadence_days=7,
-        count=1,
-        channel=Channel.CLI,
-    )
+    _session_in_two_days(cast, "in_person")
     assert client_due_reasons(client=cast.client) == []
