@@ -160,6 +160,13 @@ RULES: dict[str, Rule] = {
     "disclosure_summary_pdf": Rule(
         only(200, "clinician", "owner", "colleague", "supervisor"), kwargs=lambda c: {"request_id": released(c).id}
     ),
+    # Only the deciding clinician (Chris) or the owner records an agency's suspension.
+    "accounting_suspend": Rule(
+        only(302, "clinician", "owner"),
+        method="POST",
+        kwargs=lambda c: {"request_id": released(c).id},
+        data={"until": "2030-01-01", "statement": "Agency Canary asked in writing."},
+    ),
     "disclosure_task_done": Rule(
         only(302, "clinician"), method="POST", kwargs=lambda c: {"task_id": released(c).tasks.get().id}
     ),

@@ -11,7 +11,8 @@ from __future__ import annotations
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 TABLES = ("audit_logleaf", "audit_lognode", "audit_checkpoint")
-ACCOUNTING = ("disclosures_accountingentry",)  # the accounting of disclosures: corrections are new rows
+# The accounting of disclosures: corrections and suspensions are new rows.
+ACCOUNTING = ("disclosures_accountingentry", "disclosures_suspension")
 LOCKED = TABLES + ACCOUNTING
 
 

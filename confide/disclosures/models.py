@@ -116,3 +116,22 @@ class AccountingEntry(SealedRow):
 
     def __str__(self) -> str:
         return f"accounting entry {self.pk}"
+
+
+class Suspension(SealedRow):
+    """An agency's later request to suspend an entry from the client's accounting (164.528(a)(2)).
+
+    Append-only like the entries: the entry stays hidden until ``until``; an oral request lasts at most 30 days.
+    """
+
+    SEALED = ("statement",)
+
+    entry = models.ForeignKey(AccountingEntry, on_delete=models.PROTECT, related_name="suspensions")
+    until = models.DateField()
+    oral = models.BooleanField(default=False)
+    statement_ct = models.BinaryField()
+    recorded_by = models.ForeignKey("practices.Member", on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"suspension {self.pk}"

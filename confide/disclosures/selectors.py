@@ -72,12 +72,16 @@ def accounting_for_client(
     """The client's accounting: six years back, newest first; suspended entries hidden until the suspension ends."""
     today = today or timezone.localdate()
     since = add_months(today, -12 * LOOKBACK_YEARS)
-    rows = AccountingEntry.objects.filter(
-        Q(suspended_until=None) | Q(suspended_until__lte=today),
-        practice_id=client.practice_id,
-        client=client,
-        disclosed_at__date__gte=since,
-    ).order_by("-disclosed_at")
+    rows = (
+        AccountingEntry.objects.filter(
+            Q(suspended_until=None) | Q(suspended_until__lte=today),
+            practice_id=client.practice_id,
+            client=client,
+            disclosed_at__date__gte=since,
+        )
+        .exclude(suspensions__until__gt=today)
+        .order_by("-disclosed_at")
+    )
     key = client.data_key()
     lines = [
         AccountingLine(

@@ -20,7 +20,7 @@ from confide.clients.models import Client
 from confide.consent.selectors import resolution_for
 from confide.disclosures.authorized import authorized_requirements, directive_of, directives_active
 from confide.disclosures.items import items_available, items_read
-from confide.disclosures.models import AccountingEntry, DeadlineTask, DisclosureRequest, Notice
+from confide.disclosures.models import AccountingEntry, DeadlineTask, DisclosureRequest, Notice, Suspension
 from confide.disclosures.package import Summary, package_encrypt, package_zip, sha256
 from confide.disclosures.workflow import Requirements, due_at, notice_problem, requirements_of
 from confide.practices.models import Member
@@ -428,3 +428,43 @@ def summary_of(*, request: DisclosureRequest) -> Summary:
         released_at=request.released_at,
         items=[labels.get(k, "an item no longer available") for k in request.items],
     )
+
+
+ORAL_DAYS = 30  # 164.528(a)(2)(ii): an oral request suspends for at most 30 days unless a written one follows
+
+
+def accounting_suspend(
+    *, member: Member, entry_id: object, until: dt.date, statement: str, oral: bool, channel: Channel
+) -> Suspension:
+    """Record an agency's request, after release, to suspend an entry from the client's accounting."""
+    try:
+        entry = AccountingEntry.objects.select_related("client").get(practice_id=member.practice_id, pk=str(entry_id))
+    except (AccountingEntry.DoesNotExist, ValueError, ValidationError):
+        raise Http404 from None
+    if member.id != entry.decided_by_id and not member.has(Permission.PRACTICE_BREAKGLASS_REVIEW):
+        raise Http404
+    today = timezone.localdate()
+    errors = {}
+    if until <= today:
+        errors["until"] = "A suspension ends on a future date."
+    elif oral and until > today + dt.timedelta(days=ORAL_DAYS):
+        errors["until"] = f"An oral request suspends for at most {ORAL_DAYS} days; ask for it in writing."
+    if len(statement.strip()) < 10:
+        errors["statement"] = "Record the agency, the official and what they asked for."
+    if errors:
+        raise ValidationError(errors)
+    suspension = Suspension(
+        practice_id=entry.practice_id, client=entry.client, entry=entry, until=until, oral=oral, recorded_by=member
+    )
+    suspension.seal("statement", statement.strip(), key=entry.client.data_key())
+    with transaction.atomic():
+        suspension.save(force_insert=True)
+        event_record(
+            actor=member,
+            action=AuditAction.ACCOUNTING_CORRECT,
+            channel=channel,
+            client_id=entry.client_id,
+            object_type="accounting-suspension",
+            object_id=str(suspension.id),
+        )
+    return suspension

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.dateparse import parse_date
 from django.views.decorators.http import require_POST
 
 from confide.audit.actions import AuditAction, Channel
@@ -15,11 +16,12 @@ from confide.audit.services import event_record
 from confide.clients.selectors import client_get_for_member
 from confide.disclosures.forms import DecisionForm, ReleaseForm, RequestForm
 from confide.disclosures.items import items_available
-from confide.disclosures.models import DeadlineTask, DisclosureRequest
+from confide.disclosures.models import AccountingEntry, DeadlineTask, DisclosureRequest
 from confide.disclosures.package import summary_pdf
 from confide.disclosures.selectors import request_for_member
 from confide.disclosures.services import (
     RequestInput,
+    accounting_suspend,
     disclosure_decide,
     disclosure_release,
     disclosure_request_create,
@@ -185,3 +187,30 @@ def disclosure_summary_pdf(request: HttpRequest, member: Member, request_id: str
     response = HttpResponse(summary_pdf(summary), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="disclosure-{disclosure.id}-summary.pdf"'
     return response
+
+
+@require_POST
+@member_required(Permission.PRACTICE_DASHBOARD_VIEW)
+def accounting_suspend_view(request: HttpRequest, member: Member, request_id: str) -> HttpResponse:
+    """Record an agency's request (after release) to suspend this disclosure from the client's accounting."""
+    disclosure = request_for_member(member=member, request_id=request_id)
+    entry = AccountingEntry.objects.filter(request=disclosure, corrects=None).first()
+    until = parse_date(request.POST.get("until", "") or "")
+    if entry is None or until is None:
+        messages.error(request, "Give the date the suspension ends.")
+        return redirect("disclosure_detail", request_id=disclosure.id)
+    try:
+        accounting_suspend(
+            member=member,
+            entry_id=entry.id,
+            until=until,
+            statement=request.POST.get("statement", ""),
+            oral=request.POST.get("oral") == "on",
+            channel=Channel.WEB,
+        )
+    except ValidationError as exc:
+        for text in exc.messages:
+            messages.error(request, text)
+    else:
+        messages.success(request, "Suspension recorded: the client will not see this entry until then.")
+    return redirect("disclosure_detail", request_id=disclosure.id)

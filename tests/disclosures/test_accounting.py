@@ -92,6 +92,20 @@ def test_the_database_refuses_to_delete_an_entry(cast: Cast, append_only: None) 
         AccountingEntry.objects.all().delete()
 
 
+def test_the_database_refuses_to_lift_a_suspension(cast: Cast, append_only: None) -> None:
+    from confide.disclosures.models import Suspension
+    from confide.disclosures.services import accounting_suspend
+
+    entry = AccountingEntry.objects.get(request=released(cast))
+    until = timezone.localdate() + dt.timedelta(days=60)
+    statement = "Agency Canary, in writing: 60 days."
+    accounting_suspend(
+        member=cast.owner, entry_id=entry.id, until=until, statement=statement, oral=False, channel=Channel.WEB
+    )
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        Suspension.objects.all().delete()
+
+
 def test_there_is_no_admin_to_edit_entries_through(cast: Cast) -> None:
     http = HttpClient()
     http.force_login(cast.owner.user)

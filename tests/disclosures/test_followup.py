@@ -81,3 +81,34 @@ def test_a_suspension_carries_into_the_entry(cast: Cast) -> None:
     entry = AccountingEntry.objects.get(request=request)
     assert entry.suspended_until == until
     assert entry.open("suspension_statement", key=cast.client.data_key()) == statement
+
+
+def _suspend(cast: Cast, entry: AccountingEntry, days: int, *, oral: bool = False) -> None:
+    from confide.disclosures.services import accounting_suspend
+
+    accounting_suspend(
+        member=cast.clinician,
+        entry_id=entry.id,
+        until=timezone.localdate() + dt.timedelta(days=days),
+        statement="Det. Canary, Harbor PD, by phone: an investigation is ongoing.",
+        oral=oral,
+        channel=Channel.WEB,
+    )
+
+
+def test_a_later_suspension_hides_the_entry_until_its_date(cast: Cast) -> None:
+    entry = AccountingEntry.objects.get(request=released(cast))
+    _suspend(cast, entry, 20, oral=True)
+    assert cast.client_member is not None
+    assert accounting_for_client(client=cast.client, viewer=cast.client_member, channel=Channel.WEB) == []
+    later = timezone.localdate() + dt.timedelta(days=20)
+    shown = accounting_for_client(client=cast.client, viewer=cast.client_member, channel=Channel.WEB, today=later)
+    assert [line.id for line in shown] == [entry.id]
+
+
+def test_an_oral_suspension_lasts_at_most_thirty_days(cast: Cast) -> None:
+    entry = AccountingEntry.objects.get(request=released(cast))
+    with pytest.raises(ValidationError) as caught:
+        _suspend(cast, entry, 31, oral=True)
+    assert "at most 30 days" in caught.value.message_dict["until"][0]
+    _suspend(cast, entry, 90)  # in writing, longer is allowed

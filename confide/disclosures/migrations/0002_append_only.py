@@ -1,19 +1,21 @@
 from django.conf import settings
 from django.db import migrations
 
+TABLES = ("disclosures_accountingentry",)  # the tables as they stood at this migration
+
 
 def install(apps, schema_editor):
     if settings.CONFIDE_ENV == "test":
         return  # the suite flushes tables between tests; the tests install the triggers themselves
-    from confide.audit.appendonly import ACCOUNTING, install as install_triggers
+    from confide.audit.appendonly import install as install_triggers
 
-    install_triggers(schema_editor.connection, ACCOUNTING)
+    install_triggers(schema_editor.connection, TABLES)
 
 
 def uninstall(apps, schema_editor):
-    from confide.audit.appendonly import ACCOUNTING, uninstall as uninstall_triggers
+    from confide.audit.appendonly import uninstall as uninstall_triggers
 
-    uninstall_triggers(schema_editor.connection, ACCOUNTING)
+    uninstall_triggers(schema_editor.connection, TABLES)
 
 
 class Migration(migrations.Migration):
