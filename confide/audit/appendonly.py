@@ -9,6 +9,8 @@ Installed by migration everywhere except the test suite, which must tamper on pu
 from __future__ import annotations
 
 from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+from django.db.migrations import RunPython
 
 TABLES = ("audit_logleaf", "audit_lognode", "audit_checkpoint")
 # The accounting of disclosures: corrections and suspensions are new rows.
@@ -68,3 +70,19 @@ def lockdown_sql(role: str) -> list[str]:
     if not role.replace("_", "").isalnum():
         raise ValueError("a role name has letters, digits and underscores only")
     return [f"REVOKE UPDATE, DELETE, TRUNCATE ON {table} FROM {role}" for table in LOCKED]
+
+
+def migration_operation(tables: tuple[str, ...]) -> RunPython:
+    """The migration step that installs the triggers on ``tables`` (skipped in the test suite, which flushes
+    tables between tests and installs the triggers itself where it tests them)."""
+
+    def forward(apps: object, schema_editor: BaseDatabaseSchemaEditor) -> None:
+        from django.conf import settings
+
+        if settings.CONFIDE_ENV != "test":
+            install(schema_editor.connection, tables)
+
+    def backward(apps: object, schema_editor: BaseDatabaseSchemaEditor) -> None:
+        uninstall(schema_editor.connection, tables)
+
+    return RunPython(forward, backward)
