@@ -31,6 +31,7 @@ from confide.practices.decorators import member_required
 from confide.practices.models import Member
 from confide.practices.permissions import Permission
 from confide.web.forms import apply_errors
+from confide.web.responses import attachment
 
 
 def _client_ip(request: HttpRequest) -> str:
@@ -117,28 +118,26 @@ def _download(member: Member, signature_id: str, what: str) -> tuple[Client, Sig
     return client, signature
 
 
-def _file(body: bytes, content_type: str, name: str) -> HttpResponse:
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'  # ids only: no PHI in file names
-    return response
-
-
 @member_required(Permission.PORTAL_AGREEMENT_SIGN)
 def portal_signature_pdf(request: HttpRequest, member: Member, signature_id: str) -> HttpResponse:
     client, signature = _download(member, signature_id, "agreement-pdf")
     _, body = signed_pdf(signature=signature, client=client)
-    return _file(body, "application/pdf", f"agreement-v{signature.version.number}-{signature.receipt_id}.pdf")
+    return attachment(
+        body,
+        content_type="application/pdf",
+        filename=f"agreement-v{signature.version.number}-{signature.receipt_id}.pdf",
+    )
 
 
 @member_required(Permission.PORTAL_AGREEMENT_SIGN)
 def portal_receipt_json(request: HttpRequest, member: Member, signature_id: str) -> HttpResponse:
     client, signature = _download(member, signature_id, "receipt-json")
     body = json.dumps(receipt_of(signature=signature, client=client), indent=2).encode()
-    return _file(body, "application/json", f"consent-receipt-{signature.receipt_id}.json")
+    return attachment(body, content_type="application/json", filename=f"consent-receipt-{signature.receipt_id}.json")
 
 
 @member_required(Permission.PORTAL_AGREEMENT_SIGN)
 def portal_receipt_pdf(request: HttpRequest, member: Member, signature_id: str) -> HttpResponse:
     client, signature = _download(member, signature_id, "receipt-pdf")
     body = receipt_pdf_of(signature=signature, client=client)
-    return _file(body, "application/pdf", f"consent-receipt-{signature.receipt_id}.pdf")
+    return attachment(body, content_type="application/pdf", filename=f"consent-receipt-{signature.receipt_id}.pdf")

@@ -18,6 +18,7 @@ from confide.practices.decorators import member_required
 from confide.practices.models import Member
 from confide.practices.permissions import Permission
 from confide.web.forms import apply_errors
+from confide.web.responses import attachment
 
 
 @member_required(Permission.PORTAL_DIRECTIVE_MANAGE)
@@ -59,6 +60,5 @@ def portal_directive_revoke(request: HttpRequest, member: Member, directive_id: 
 def portal_directive_fhir(request: HttpRequest, member: Member, directive_id: str) -> HttpResponse:
     client = client_for_portal(member=member)
     resource = directive_fhir(member=member, client=client, directive_id=directive_id, channel=Channel.WEB)
-    response = HttpResponse(json.dumps(resource, indent=2), content_type="application/fhir+json")
-    response["Content-Disposition"] = f'attachment; filename="consent-{resource["id"]}.json"'
-    return response
+    body = json.dumps(resource, indent=2)
+    return attachment(body, content_type="application/fhir+json", filename=f"consent-{resource['id']}.json")

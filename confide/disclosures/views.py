@@ -36,6 +36,7 @@ from confide.records.author_keys import author_key_current
 from confide.records.private_notes import private_notes_for
 from confide.records.unlock import unlocked_private
 from confide.web.forms import apply_errors
+from confide.web.responses import attachment
 
 
 @member_required(Permission.RECORDS_DISCLOSURE_CREATE)
@@ -113,9 +114,9 @@ def disclosure_detail(request: HttpRequest, member: Member, request_id: str) -> 
         except ValidationError as exc:
             apply_errors(release, exc)
         else:
-            response = HttpResponse(package, content_type="application/octet-stream")
-            response["Content-Disposition"] = f'attachment; filename="disclosure-{disclosure.id}.age"'
-            return response
+            return attachment(
+                package, content_type="application/octet-stream", filename=f"disclosure-{disclosure.id}.age"
+            )
     if request.method == "POST" and request.POST.get("form") == "decide" and decision.is_valid():
         try:
             disclosure_decide(
@@ -184,9 +185,8 @@ def disclosure_summary_pdf(request: HttpRequest, member: Member, request_id: str
             object_type="disclosure-summary",
             object_id=str(disclosure.id),
         )
-    response = HttpResponse(summary_pdf(summary), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="disclosure-{disclosure.id}-summary.pdf"'
-    return response
+    filename = f"disclosure-{disclosure.id}-summary.pdf"
+    return attachment(summary_pdf(summary), content_type="application/pdf", filename=filename)
 
 
 @require_POST

@@ -13,6 +13,7 @@ from confide.disclosures.selectors import accounting_for_client
 from confide.practices.decorators import member_required
 from confide.practices.models import Member
 from confide.practices.permissions import Permission
+from confide.web.responses import attachment
 
 
 @member_required(Permission.PORTAL_SELF_READ)
@@ -27,6 +28,4 @@ def portal_accounting_pdf(request: HttpRequest, member: Member) -> HttpResponse:
     client = client_for_portal(member=member)
     entries = accounting_for_client(client=client, viewer=member, channel=Channel.WEB)
     body = accounting_pdf(practice=client.practice.name, entries=entries, produced=timezone.now())
-    response = HttpResponse(body, content_type="application/pdf")
-    response["Content-Disposition"] = 'attachment; filename="accounting-of-disclosures.pdf"'
-    return response
+    return attachment(body, content_type="application/pdf", filename="accounting-of-disclosures.pdf")

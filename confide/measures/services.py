@@ -17,20 +17,21 @@ from confide.careteams.models import CareTeamMember
 from confide.clients.directory import directory_rows
 from confide.clients.models import Client
 from confide.measures import InvalidAnswersError, Score, score
-from confide.measures.catalogue import CATALOGUE
 from confide.measures.content import wordings
 from confide.measures.models import Administration, Assignment, EarlyWarning, Plan
 from confide.measures.series import Point
 from confide.measures.warnings import alerts_for
 from confide.practices.models import Member
 from confide.practices.permissions import Permission
+from confide.vault.keyring import DataKey
 
 # Instruments whose wording is shipped (content files); licensed ones are entered by the clinician.
-PORTAL_INSTRUMENTS = tuple(wordings())
+WORDINGS = wordings()
+PORTAL_INSTRUMENTS = tuple(WORDINGS)
 
 
-def _result(administration: Administration, key: object) -> Score:
-    data = json.loads(administration.open("result", key=key))  # type: ignore[arg-type]
+def _result(administration: Administration, key: DataKey) -> Score:
+    data = json.loads(administration.open("result", key=key))
     return Score(administration.instrument, data["total"], data["band"], frozenset(data["flags"]))
 
 
@@ -228,7 +229,3 @@ def warning_acknowledge(*, member: Member, warning_id: object, note: str, channe
             object_type="early-warning",
             object_id=str(warning.id),
         )
-
-
-def instruments_known() -> list[str]:
-    return list(CATALOGUE)

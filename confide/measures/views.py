@@ -19,11 +19,11 @@ from confide.clients.models import Client
 from confide.clients.selectors import client_for_portal, client_get_for_member
 from confide.measures.catalogue import CATALOGUE
 from confide.measures.charts import trend_svg
-from confide.measures.content import wordings
 from confide.measures.fhir import questionnaire_response
 from confide.measures.forms import AssignForm, EntryForm, PlanForm, QuestionnaireForm
 from confide.measures.models import Administration, Assignment, Plan
 from confide.measures.services import (
+    WORDINGS,
     administration_record,
     assignment_create,
     history_for,
@@ -35,8 +35,7 @@ from confide.practices.models import Member
 from confide.practices.permissions import Permission
 from confide.scheduling.models import Appointment
 from confide.web.forms import apply_errors
-
-WORDINGS = wordings()
+from confide.web.responses import attachment
 
 
 def _posted(request: HttpRequest) -> AssignForm | EntryForm | PlanForm:
@@ -134,9 +133,8 @@ def administration_fhir(request: HttpRequest, member: Member, administration_id:
         client_id=str(client.id),
         authored=row.completed_at,
     )
-    response = HttpResponse(json.dumps(resource, indent=2), content_type="application/fhir+json")
-    response["Content-Disposition"] = f'attachment; filename="questionnaire-response-{row.id}.json"'
-    return response
+    body = json.dumps(resource, indent=2)
+    return attachment(body, content_type="application/fhir+json", filename=f"questionnaire-response-{row.id}.json")
 
 
 @require_POST

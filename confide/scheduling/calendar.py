@@ -59,7 +59,8 @@ def feed_member(*, secret: str) -> Member:
     return feed.member
 
 
-def _initials(name: str) -> str:
+def initials(name: str) -> str:
+    """ "Jordan Canary-Client" → "J.C.C.": how a client appears in a calendar or a caseload chart."""
     return ".".join(part[0].upper() for part in name.replace("-", " ").split() if part) + "."
 
 
@@ -90,7 +91,7 @@ def feed_ics(*, member: Member, now: dt.datetime | None = None) -> bytes:
         event.add("dtstart", appointment.start_at)
         event.add("dtend", appointment.start_at + dt.timedelta(minutes=appointment.duration_minutes))
         video = " (video)" if appointment.modality == Modality.VIDEO else ""
-        event.add("summary", f"Session · {_initials(names.get(appointment.client_id.hex, '?'))}{video}")
+        event.add("summary", f"Session · {initials(names.get(appointment.client_id.hex, '?'))}{video}")
         event.add("status", "CANCELLED" if appointment.status in CANCELLED else "CONFIRMED")
         event.add("class", "CONFIDENTIAL")
         calendar.add_component(event)

@@ -17,7 +17,7 @@ from confide.measures.charts import across_clients_svg
 from confide.practices.decorators import member_required
 from confide.practices.models import Member
 from confide.practices.permissions import Permission
-from confide.scheduling.calendar import feed_create, feed_ics, feed_member, feed_revoke
+from confide.scheduling.calendar import feed_create, feed_ics, feed_member, feed_revoke, initials
 from confide.scheduling.consistency import Visit, client_consistency
 from confide.scheduling.forms import AttendanceForm, RescheduleForm, SeriesForm
 from confide.scheduling.models import Appointment, Series
@@ -31,6 +31,7 @@ from confide.scheduling.services import (
     upcoming_for_client,
 )
 from confide.web.forms import apply_errors
+from confide.web.responses import attachment
 
 
 @member_required(Permission.SCHEDULING_APPOINTMENT_MANAGE)
@@ -107,9 +108,7 @@ def calendar_settings(request: HttpRequest, member: Member) -> HttpResponse:
 def calendar_feed(request: HttpRequest, secret: str) -> HttpResponse:
     """Fetched by calendar apps without a session: the secret in the URL is the credential."""
     member = feed_member(secret=secret)
-    response = HttpResponse(feed_ics(member=member), content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="sessions.ics"'
-    return response
+    return attachment(feed_ics(member=member), content_type="text/calendar; charset=utf-8", filename="sessions.ics")
 
 
 @member_required(Permission.PORTAL_SELF_READ)
@@ -151,10 +150,6 @@ def appointment_move(request: HttpRequest, member: Member, appointment_id: str) 
     return redirect("client_sessions", client_id=appointment.client_id)
 
 
-def _initials(name: str) -> str:
-    return ".".join(part[0].upper() for part in name.replace("-", " ").split() if part) + "."
-
-
 @member_required(Permission.SCHEDULING_APPOINTMENT_MANAGE)
 @csp_override({"default-src": [CSP.NONE], "style-src": [CSP.UNSAFE_INLINE]})
 def my_overview_chart(request: HttpRequest, member: Member, kind: str) -> HttpResponse:
@@ -162,11 +157,11 @@ def my_overview_chart(request: HttpRequest, member: Member, kind: str) -> HttpRe
     rows, _ = overview_for(member=member, channel=Channel.WEB)
     if kind == "alliance":
         svg = across_clients_svg(
-            title="Latest SRS", values=[(_initials(r.name), r.latest_srs) for r in rows], maximum=40, cutoff=36
+            title="Latest SRS", values=[(initials(r.name), r.latest_srs) for r in rows], maximum=40, cutoff=36
         )
     elif kind == "attendance":
         values = [
-            (_initials(r.name), None if r.figures.attendance_rate is None else round(100 * r.figures.attendance_rate))
+            (initials(r.name), None if r.figures.attendance_rate is None else round(100 * r.figures.attendance_rate))
             for r in rows
         ]
         svg = across_clients_svg(title="Attendance, last 8 weeks (%)", values=values, maximum=100, cutoff=None)
