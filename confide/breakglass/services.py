@@ -19,6 +19,7 @@ from confide.audit.services import event_record
 from confide.breakglass.models import Grant
 from confide.clients.models import Client
 from confide.clients.services import lookup_index
+from confide.lib.lookup import one_or_404
 from confide.practices.models import Member
 from confide.practices.permissions import Permission, Role
 
@@ -86,14 +87,12 @@ def breakglass_review(*, actor: Member, grant_id: object, justified: bool, note:
     if not note.strip():
         raise ValidationError({"note": "Record the reasons for your decision."})
     with transaction.atomic():
-        try:
-            grant = (
-                Grant.objects.select_for_update()
-                .select_related("client")
-                .get(practice_id=actor.practice_id, pk=str(grant_id), reviewed_at=None)
-            )
-        except (Grant.DoesNotExist, ValueError, ValidationError):
-            raise Http404 from None
+        grant = one_or_404(
+            Grant.objects.select_for_update().select_related("client"),
+            practice_id=actor.practice_id,
+            pk=str(grant_id),
+            reviewed_at=None,
+        )
         grant.reviewed_by, grant.reviewed_at = actor, timezone.now()
         grant.decision = Grant.Decision.JUSTIFIED if justified else Grant.Decision.NOT_JUSTIFIED
         grant.expires_at = min(grant.expires_at, grant.reviewed_at)  # closing the review ends the access

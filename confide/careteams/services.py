@@ -10,6 +10,7 @@ from confide.audit.actions import AuditAction, Channel
 from confide.audit.services import event_record
 from confide.careteams.models import CareTeamMember
 from confide.clients.models import Client
+from confide.lib.lookup import one_or_404
 from confide.practices.models import Member
 from confide.practices.permissions import Permission, Role
 
@@ -48,10 +49,7 @@ def careteam_add(*, actor: Member, client: Client, member: Member, team_role: st
 def careteam_remove(*, actor: Member, seat_id: int, channel: Channel) -> None:
     if not actor.has(Permission.PRACTICE_CARETEAM_MANAGE):
         raise Http404
-    try:
-        seat = CareTeamMember.objects.get(practice_id=actor.practice_id, pk=seat_id)
-    except (CareTeamMember.DoesNotExist, ValueError):
-        raise Http404 from None
+    seat = one_or_404(CareTeamMember.objects.all(), practice_id=actor.practice_id, pk=seat_id)
     with transaction.atomic():
         event_record(
             actor=actor,

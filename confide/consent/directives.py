@@ -17,6 +17,7 @@ from confide.clients.models import Client
 from confide.consent.fhir import CATEGORIES, PURPOSES, RECIPIENT_KINDS, DirectiveFacts, consent_resource
 from confide.consent.models import Directive
 from confide.consent.selectors import resolution_for
+from confide.lib.lookup import one_or_404
 from confide.practices.models import Member
 from confide.practices.permissions import Permission
 from confide.rulepacks.resolve import Decision
@@ -113,10 +114,7 @@ def directive_revoke(*, member: Member, client: Client, directive_id: object, ch
 
 def directive_get(*, client: Client, directive_id: object, lock: bool = False) -> Directive:
     rows = Directive.objects.select_for_update() if lock else Directive.objects.all()
-    try:
-        return rows.get(practice_id=client.practice_id, client=client, pk=str(directive_id))
-    except (Directive.DoesNotExist, ValueError, ValidationError):
-        raise Http404 from None
+    return one_or_404(rows, practice_id=client.practice_id, client=client, pk=str(directive_id))
 
 
 def _active(directive: Directive, today: dt.date) -> bool:

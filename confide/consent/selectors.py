@@ -5,8 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.utils import timezone
 
 from confide.clients.models import Client
@@ -14,6 +12,7 @@ from confide.consent.document import AgreementDocument, document_compose
 from confide.consent.due import DueReason, Signed, due_reasons
 from confide.consent.models import AgreementKind, AgreementVersion, Signature
 from confide.consent.policy import policy_generate
+from confide.lib.lookup import one_or_404
 from confide.practices.models import Practice
 from confide.rulepacks.loader import Library, load_library
 from confide.rulepacks.resolve import Resolution, resolve
@@ -78,12 +77,9 @@ def signatures_of(*, client: Client) -> list[Signature]:
 
 def signature_for_portal(*, client: Client, signature_id: object) -> Signature:
     """One of the signed-in client's own signatures (others' ids are simply not found)."""
-    try:
-        return Signature.objects.select_related("version").get(
-            practice_id=client.practice_id, client=client, pk=str(signature_id)
-        )
-    except (Signature.DoesNotExist, ValueError, ValidationError):
-        raise Http404 from None
+    return one_or_404(
+        Signature.objects.select_related("version"), practice_id=client.practice_id, client=client, pk=str(signature_id)
+    )
 
 
 def _digest(practice: Practice, resolution: Resolution) -> str:

@@ -6,7 +6,6 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
@@ -17,6 +16,7 @@ from confide.audit.services import event_record
 from confide.clients.models import Client
 from confide.consent.due import add_months
 from confide.disclosures.models import AccountingEntry, DeadlineTask, DisclosureRequest
+from confide.lib.lookup import one_or_404
 from confide.practices.models import Member
 from confide.practices.permissions import Permission
 
@@ -25,12 +25,11 @@ LOOKBACK_YEARS = 6  # 45 CFR 164.528(a)
 
 def request_for_member(*, member: Member, request_id: object) -> DisclosureRequest:
     """Its author, or a clinician who may approve (consultation), may open a disclosure."""
-    try:
-        request = DisclosureRequest.objects.select_related(
-            "client__practice", "created_by__user", "decided_by__user"
-        ).get(practice_id=member.practice_id, pk=str(request_id))
-    except (DisclosureRequest.DoesNotExist, ValueError, ValidationError):
-        raise Http404 from None
+    request = one_or_404(
+        DisclosureRequest.objects.select_related("client__practice", "created_by__user", "decided_by__user"),
+        practice_id=member.practice_id,
+        pk=str(request_id),
+    )
     if request.created_by_id != member.id and not member.has(Permission.PRACTICE_DISCLOSURE_APPROVE):
         raise Http404
     return request

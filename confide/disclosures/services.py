@@ -23,6 +23,7 @@ from confide.disclosures.items import items_available, items_read
 from confide.disclosures.models import AccountingEntry, DeadlineTask, DisclosureRequest, Notice, Suspension
 from confide.disclosures.package import Summary, package_encrypt, package_zip, sha256
 from confide.disclosures.workflow import Requirements, due_at, notice_problem, requirements_of
+from confide.lib.lookup import one_or_404
 from confide.practices.models import Member
 from confide.practices.permissions import Permission
 from confide.rulepacks.schema import Obligation
@@ -355,12 +356,9 @@ def accounting_correct(
     *, member: Member, entry_id: object, correction: Correction, channel: Channel
 ) -> AccountingEntry:
     """Entries are never edited: a correction is a new entry that points at the one it corrects."""
-    try:
-        original = AccountingEntry.objects.select_related("client").get(
-            practice_id=member.practice_id, pk=str(entry_id)
-        )
-    except (AccountingEntry.DoesNotExist, ValueError, ValidationError):
-        raise Http404 from None
+    original = one_or_404(
+        AccountingEntry.objects.select_related("client"), practice_id=member.practice_id, pk=str(entry_id)
+    )
     if member.id != original.decided_by_id and not member.has(Permission.PRACTICE_BREAKGLASS_REVIEW):
         raise Http404  # the clinician who decided, or the owner (privacy officer)
     if len(correction.reason.strip()) < 10 or not correction.description.strip() or not correction.purpose.strip():
@@ -437,10 +435,9 @@ def accounting_suspend(
     *, member: Member, entry_id: object, until: dt.date, statement: str, oral: bool, channel: Channel
 ) -> Suspension:
     """Record an agency's request, after release, to suspend an entry from the client's accounting."""
-    try:
-        entry = AccountingEntry.objects.select_related("client").get(practice_id=member.practice_id, pk=str(entry_id))
-    except (AccountingEntry.DoesNotExist, ValueError, ValidationError):
-        raise Http404 from None
+    entry = one_or_404(
+        AccountingEntry.objects.select_related("client"), practice_id=member.practice_id, pk=str(entry_id)
+    )
     if member.id != entry.decided_by_id and not member.has(Permission.PRACTICE_BREAKGLASS_REVIEW):
         raise Http404
     today = timezone.localdate()

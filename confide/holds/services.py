@@ -13,6 +13,7 @@ from confide.audit.actions import AuditAction, Channel
 from confide.audit.services import event_record
 from confide.clients.models import Client
 from confide.holds.models import LegalHold
+from confide.lib.lookup import one_or_404
 from confide.practices.models import Member
 from confide.practices.permissions import Permission
 
@@ -56,14 +57,12 @@ def hold_release(*, actor: Member, hold_id: object, reason: str, channel: Channe
     if len(reason.strip()) < 10:
         raise ValidationError({"release_reason": "Record why the hold ends (e.g. the case closed)."})
     with transaction.atomic():
-        try:
-            hold = (
-                LegalHold.objects.select_for_update()
-                .select_related("client")
-                .get(practice_id=actor.practice_id, pk=str(hold_id), released_at=None)
-            )
-        except (LegalHold.DoesNotExist, ValueError, ValidationError):
-            raise Http404 from None
+        hold = one_or_404(
+            LegalHold.objects.select_for_update().select_related("client"),
+            practice_id=actor.practice_id,
+            pk=str(hold_id),
+            released_at=None,
+        )
         hold.released_by, hold.released_at = actor, timezone.now()
         hold.seal("release_reason", reason.strip(), key=hold.client.data_key())
         hold.save(update_fields=["released_by", "released_at", "release_reason_ct"])

@@ -16,6 +16,7 @@ from confide.audit.services import event_record
 from confide.careteams.models import CareTeamMember
 from confide.clients.directory import directory_rows
 from confide.clients.models import Client
+from confide.lib.lookup import one_or_404
 from confide.measures import InvalidAnswersError, Score, score
 from confide.measures.content import wordings
 from confide.measures.models import Administration, Assignment, EarlyWarning, Plan
@@ -207,14 +208,12 @@ def warning_acknowledge(*, member: Member, warning_id: object, note: str, channe
     if not note.strip():
         raise ValidationError({"note": "Record what you did (e.g. risk reviewed, safety plan updated)."})
     with transaction.atomic():
-        try:
-            warning = (
-                EarlyWarning.objects.select_for_update()
-                .select_related("client")
-                .get(practice_id=member.practice_id, pk=str(warning_id), acknowledged_at=None)
-            )
-        except (EarlyWarning.DoesNotExist, ValueError, ValidationError):
-            raise Http404 from None
+        warning = one_or_404(
+            EarlyWarning.objects.select_for_update().select_related("client"),
+            practice_id=member.practice_id,
+            pk=str(warning_id),
+            acknowledged_at=None,
+        )
         on_team = CareTeamMember.objects.filter(client_id=warning.client_id, member=member).exists()
         if not on_team or not member.has(Permission.MEASURES_READ):
             raise Http404

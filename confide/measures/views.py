@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from confide.audit.actions import Channel
 from confide.clients.models import Client
 from confide.clients.selectors import client_for_portal, client_get_for_member
+from confide.lib.lookup import one_or_404
 from confide.measures.catalogue import CATALOGUE
 from confide.measures.charts import trend_svg
 from confide.measures.fhir import questionnaire_response
@@ -117,10 +118,7 @@ def client_measure_chart(request: HttpRequest, member: Member, client_id: str, i
 
 @member_required(Permission.MEASURES_READ)
 def administration_fhir(request: HttpRequest, member: Member, administration_id: str) -> HttpResponse:
-    try:
-        row = Administration.objects.get(practice_id=member.practice_id, pk=administration_id)
-    except (Administration.DoesNotExist, ValueError, ValidationError):
-        raise Http404 from None
+    row = one_or_404(Administration.objects.all(), practice_id=member.practice_id, pk=administration_id)
     client, _ = client_get_for_member(
         member=member, client_id=row.client_id, permission=Permission.MEASURES_READ, channel=Channel.WEB
     )

@@ -5,11 +5,11 @@ from __future__ import annotations
 import uuid
 
 from django.contrib.auth.models import AnonymousUser
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 
 from confide.accounts.models import User
+from confide.lib.lookup import one_or_404
 from confide.practices.models import Member, Practice
 from confide.practices.permissions import Permission
 
@@ -39,7 +39,4 @@ def member_get_for_manager(*, manager: Member, member_id: uuid.UUID | str) -> Me
     """Return a member of the manager's practice, or 404 (never another practice's)."""
     if not manager.has(Permission.PRACTICE_MEMBER_MANAGE):
         raise Http404
-    try:
-        return Member.objects.select_related("user").get(practice_id=manager.practice_id, pk=member_id)
-    except (Member.DoesNotExist, ValueError, ValidationError):
-        raise Http404 from None
+    return one_or_404(Member.objects.select_related("user"), practice_id=manager.practice_id, pk=member_id)

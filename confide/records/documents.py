@@ -17,13 +17,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.http import Http404
 from django.template.defaultfilters import filesizeformat
 from tink import streaming_aead
 
 from confide.audit.actions import AuditAction, Channel
 from confide.audit.services import event_record
 from confide.clients.models import Client
+from confide.lib.lookup import one_or_404
 from confide.practices.models import Member
 from confide.records.crypto import document_ad
 from confide.records.models import Document
@@ -133,10 +133,7 @@ def document_open(
     *, actor: Member, client: Client, document_id: uuid.UUID | str, channel: Channel
 ) -> tuple[DocumentMeta, Iterator[bytes]]:
     """Return the metadata and a stream of decrypted chunks; the read is audited first."""
-    try:
-        doc = Document.objects.get(practice_id=client.practice_id, client=client, pk=document_id)
-    except (Document.DoesNotExist, ValueError, ValidationError):
-        raise Http404 from None
+    doc = one_or_404(Document.objects.all(), practice_id=client.practice_id, client=client, pk=document_id)
     meta = _meta(doc, client)
     handle = client.data_key().unwrap_keyset(bytes(doc.wrapped_stream_key), associated_data=_ad(doc, "stream_key"))
     with transaction.atomic():

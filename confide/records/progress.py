@@ -9,12 +9,12 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404
 from django.utils import timezone
 
 from confide.audit.actions import AuditAction, Channel
 from confide.audit.services import event_record, events_record_bulk
 from confide.clients.models import Client
+from confide.lib.lookup import one_or_404
 from confide.practices.models import Member
 from confide.records.crypto import progress_note_ad
 from confide.records.models import ProgressNote
@@ -79,10 +79,7 @@ def progress_note_create(
 
 
 def _own_note(*, actor: Member, client: Client, note_id: uuid.UUID | str) -> ProgressNote:
-    try:
-        return ProgressNote.objects.get(practice_id=client.practice_id, client=client, pk=note_id)
-    except (ProgressNote.DoesNotExist, ValueError, ValidationError):
-        raise Http404 from None
+    return one_or_404(ProgressNote.objects.all(), practice_id=client.practice_id, client=client, pk=note_id)
 
 
 def progress_note_update(

@@ -12,6 +12,7 @@ from django.utils import timezone
 from confide.audit.actions import AuditAction, Channel
 from confide.audit.services import event_record
 from confide.clients.models import Client
+from confide.lib.lookup import one_or_404
 from confide.measures.services import plans_apply
 from confide.practices.models import Member
 from confide.practices.permissions import Permission
@@ -94,12 +95,9 @@ def series_create(
 
 
 def appointment_for_member(*, member: Member, appointment_id: object) -> Appointment:
-    try:
-        appointment = Appointment.objects.select_related("client").get(
-            practice_id=member.practice_id, pk=str(appointment_id)
-        )
-    except (Appointment.DoesNotExist, ValueError, ValidationError):
-        raise Http404 from None
+    appointment = one_or_404(
+        Appointment.objects.select_related("client"), practice_id=member.practice_id, pk=str(appointment_id)
+    )
     on_team = appointment.client.care_team.filter(member=member).exists()
     if not member.has(Permission.SCHEDULING_APPOINTMENT_MANAGE) or not on_team:
         raise Http404
@@ -153,12 +151,13 @@ def change_request(*, member: Member, client: Client, appointment_id: object, ch
     """The client asks to move a session (from the portal); the clinician sees it on the dashboard."""
     if not member.has(Permission.PORTAL_SELF_READ) or client.portal_member_id != member.id:
         raise Http404
-    try:
-        appointment = Appointment.objects.get(
-            practice_id=client.practice_id, client=client, pk=str(appointment_id), status=Appointment.Status.SCHEDULED
-        )
-    except (Appointment.DoesNotExist, ValueError, ValidationError):
-        raise Http404 from None
+    appointment = one_or_404(
+        Appointment.objects.all(),
+        practice_id=client.practice_id,
+        client=client,
+        pk=str(appointment_id),
+        status=Appointment.Status.SCHEDULED,
+    )
     with transaction.atomic():
         appointment.change_requested_at = timezone.now()
         appointment.save(update_fields=["change_requested_at"])

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from confide.audit.actions import AuditAction, Channel
 from confide.audit.services import event_record
+from confide.lib.lookup import one_or_404
 from confide.practices.models import Member
 from confide.practices.permissions import ROLE_PERMISSIONS, Permission
 from confide.tokens.models import AccessToken
@@ -77,10 +78,7 @@ def token_list(*, member: Member) -> QuerySet[AccessToken]:
 
 
 def token_revoke(*, actor: Member, token_id: uuid.UUID | str, channel: Channel) -> None:
-    try:
-        token = AccessToken.objects.get(member=actor, pk=token_id, revoked_at=None)
-    except (AccessToken.DoesNotExist, ValueError, ValidationError):
-        raise Http404 from None
+    token = one_or_404(AccessToken.objects.all(), member=actor, pk=token_id, revoked_at=None)
     with transaction.atomic():
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
