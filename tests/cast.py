@@ -4,6 +4,11 @@ Practice "Harbor": owner Olivia; clinician Chris, on Jordan's care team; colleag
 Casey, off it (Casey treats Aisha); supervisor Sam, on Jordan's team as supervisor;
 staff Stacy; Jordan, the client, with a portal account. Practice "Elsewhere": the
 outsider Otto, an owner and clinician with a client of his own.
+
+Three more for the guards that need them (not in ``people()``, so the access matrix keeps
+its eight columns): Cam, a second clinician on Jordan's team with an author key of her own;
+Dana, on Jordan's team as a clinician until the owner lowered her role to staff; and Drew, a
+clinician whose *user* account was deactivated while his API token (``departed_token``) lives.
 """
 
 from __future__ import annotations
@@ -23,11 +28,12 @@ from confide.clients.models import Client
 from confide.clients.services import client_create
 from confide.practices.models import Member
 from confide.practices.permissions import Role
-from confide.practices.services import practice_create
+from confide.practices.services import member_set_role, practice_create
 from confide.records.author_keys import author_key_enrol
 from confide.records.documents import document_upload
 from confide.records.models import Document, ProgressNote
 from confide.records.progress import progress_note_create
+from confide.tokens.services import token_create
 
 PASSWORD = "correct horse battery staple"
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
@@ -48,6 +54,10 @@ class Cast:
     note: ProgressNote
     document: Document
     recovery_key: str
+    cotherapist: Member
+    demoted: Member
+    departed: Member
+    departed_token: str
 
     def people(self) -> dict[str, Member | None]:
         return {
@@ -118,6 +128,20 @@ def build_cast() -> Cast:
     upload = SimpleUploadedFile("canary-intake.txt", b"Intake form canary-document text", content_type="text/plain")
     document = document_upload(actor=clinician, client=client, upload=upload, channel=Channel.CLI)
     recovery_key = author_key_enrol(member=clinician, password=PASSWORD, channel=Channel.CLI).recovery_key
+    cotherapist = _member(owner, "cam@harbor.test", "Cam Cotherapist", Role.CLINICIAN)
+    demoted = _member(owner, "dana@harbor.test", "Dana Demoted", Role.CLINICIAN)
+    for seat in (cotherapist, demoted):
+        careteam_add(
+            actor=owner, client=client, member=seat, team_role=CareTeamMember.TeamRole.CLINICIAN, channel=Channel.CLI
+        )
+    author_key_enrol(member=cotherapist, password=PASSWORD, channel=Channel.CLI)
+    member_set_role(actor=owner, member=demoted, role=Role.STAFF, channel=Channel.CLI)
+    departed = _member(owner, "drew@harbor.test", "Drew Departed", Role.CLINICIAN)
+    _, departed_token = token_create(
+        actor=departed, name="departed", scopes=["clients:client:read"], days=None, channel=Channel.CLI
+    )
+    departed.user.is_active = False
+    departed.user.save(update_fields=["is_active"])
     for practice_id in (owner.practice_id, outsider.practice_id):
         log_integrate(practice_id=practice_id)
     return Cast(
@@ -134,4 +158,8 @@ def build_cast() -> Cast:
         note,
         document,
         recovery_key,
+        cotherapist=cotherapist,
+        demoted=demoted,
+        departed=departed,
+        departed_token=departed_token,
     )

@@ -20,20 +20,20 @@ def _token(cast: Cast, scopes: list[str] | None = None) -> str:
 
 def test_only_a_hash_is_stored(cast: Cast) -> None:
     secret = _token(cast)
-    row = AccessToken.objects.get()
+    row = AccessToken.objects.get(member=cast.clinician)
     assert secret.split("_", 2)[2].encode() not in bytes(row.secret_hash)
     assert token_authenticate(presented=secret) == row
 
 
 def test_a_revoked_token_stops_working(cast: Cast) -> None:
     secret = _token(cast)
-    token_revoke(actor=cast.clinician, token_id=AccessToken.objects.get().id, channel=Channel.CLI)
+    token_revoke(actor=cast.clinician, token_id=AccessToken.objects.get(member=cast.clinician).id, channel=Channel.CLI)
     assert token_authenticate(presented=secret) is None
 
 
 def test_an_expired_token_stops_working(cast: Cast) -> None:
     secret = _token(cast)
-    AccessToken.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    AccessToken.objects.filter(member=cast.clinician).update(expires_at=timezone.now() - timedelta(seconds=1))
     assert token_authenticate(presented=secret) is None
 
 
