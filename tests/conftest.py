@@ -8,9 +8,40 @@ from email.message import Message
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
+from django.apps import apps
+from django.db import connections
+from django.db.models.signals import post_migrate
 from pytest_django.fixtures import Settings
 
+from confide.audit import appendonly
 from tests.cast import Cast, build_cast
+
+
+def _reinstall_append_only(using: str, **kwargs: object) -> None:
+    """A transactional test ends with a flush (triggers lifted, see ``append_only_past_the_flush``), and the
+    flush sends post_migrate: put the production triggers back for the tests that follow."""
+    appendonly.install(connections[using], appendonly.LOCKED)
+
+
+post_migrate.connect(_reinstall_append_only, sender=apps.get_app_config("audit"), dispatch_uid="confide-append-only")
+
+
+@pytest.fixture(autouse=True)
+def append_only_past_the_flush(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Let a transactional test's closing flush (which deletes every row) past the append-only triggers.
+
+    The test itself runs with the triggers in place; only the flush after it needs them lifted. Requesting
+    ``transactional_db`` here orders this teardown before the flush."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool(marker and marker.kwargs.get("transaction")) or bool(
+        {"transactional_db", "live_server"} & set(request.fixturenames)
+    )
+    if not transactional:
+        yield
+        return
+    request.getfixturevalue("transactional_db")
+    yield
+    appendonly.uninstall(connections["default"], appendonly.LOCKED)
 
 
 @pytest.fixture

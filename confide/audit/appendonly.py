@@ -3,7 +3,8 @@
 SQLite: triggers refuse UPDATE and DELETE. PostgreSQL: triggers too, and `confide audit
 lockdown --role APP_ROLE` revokes UPDATE/DELETE/TRUNCATE from the application's role so that
 even a compromised application cannot rewrite history (run it as the database owner).
-Installed by migration everywhere except the test suite, which must tamper on purpose.
+Installed by migration everywhere, the test database included: a test that plays an attacker drops them
+first, as an attacker with database access would.
 """
 
 from __future__ import annotations
@@ -73,14 +74,10 @@ def lockdown_sql(role: str) -> list[str]:
 
 
 def migration_operation(tables: tuple[str, ...]) -> RunPython:
-    """The migration step that installs the triggers on ``tables`` (skipped in the test suite, which flushes
-    tables between tests and installs the triggers itself where it tests them)."""
+    """The migration step that installs the triggers on ``tables``."""
 
     def forward(apps: object, schema_editor: BaseDatabaseSchemaEditor) -> None:
-        from django.conf import settings
-
-        if settings.CONFIDE_ENV != "test":
-            install(schema_editor.connection, tables)
+        install(schema_editor.connection, tables)
 
     def backward(apps: object, schema_editor: BaseDatabaseSchemaEditor) -> None:
         uninstall(schema_editor.connection, tables)

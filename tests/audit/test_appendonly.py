@@ -1,8 +1,7 @@
-"""The log tables refuse rewrites once the append-only triggers are installed."""
+"""The log tables refuse rewrites: the append-only triggers are installed by migration, in the test
+database as in production."""
 
 from __future__ import annotations
-
-from collections.abc import Iterator
 
 import pytest
 from django.db import DatabaseError, connection, transaction
@@ -14,11 +13,9 @@ from tests.cast import Cast
 
 
 @pytest.fixture
-def triggers(cast: Cast) -> Iterator[None]:
+def triggers(cast: Cast) -> None:
+    """No install here: the migrations put the triggers in place, as they do in production."""
     log_integrate(practice_id=cast.owner.practice_id)
-    appendonly.install(connection)
-    yield
-    appendonly.uninstall(connection)
 
 
 @pytest.mark.parametrize("model", [LogLeaf, LogNode, Checkpoint])
@@ -42,9 +39,20 @@ def test_appends_still_work(triggers: None, cast: Cast) -> None:
     assert log_integrate(practice_id=cast.owner.practice_id) > 0
 
 
+def test_the_triggers_can_be_dropped_only_deliberately(triggers: None) -> None:
+    from tests.attacker import drop_append_only_triggers
+
+    drop_append_only_triggers()  # an attacker with database access does this first
+    LogLeaf.objects.all().delete()
+    assert not LogLeaf.objects.exists()
+    appendonly.install(connection)
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        LogNode.objects.all().delete()
+
+
 def test_lockdown_names_every_log_table() -> None:
     assert appendonly.lockdown_sql("confide_app") == [
         f"REVOKE UPDATE, DELETE, TRUNCATE ON {t} FROM confide_app" for t in appendonly.LOCKED
     ]
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="letters, digits and underscores"):
         appendonly.lockdown_sql("x; DROP TABLE y")

@@ -13,6 +13,7 @@ from confide.audit import merkle, note
 from confide.audit.log import checkpoint_latest, consistency_proof, inclusion_proof, log_integrate, verifier_key
 from confide.audit.models import AuditEvent, LogLeaf, LogNode
 from confide.audit.verify import log_verify
+from tests.attacker import drop_append_only_triggers
 from tests.cast import Cast
 
 
@@ -71,6 +72,7 @@ def test_an_intact_log_verifies(cast: Cast) -> None:
 
 
 def _tamper(sql: str, params: list[int | bytes]) -> None:
+    drop_append_only_triggers()
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
 

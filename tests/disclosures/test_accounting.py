@@ -4,21 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Iterator
 
 import pytest
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, transaction
 from django.test import Client as HttpClient
 from django.utils import timezone
 from fhir.resources.auditevent import AuditEvent as FhirAuditEvent
 from pypdf import PdfReader
 
-from confide.audit import appendonly
 from confide.audit.actions import Channel
 from confide.consent.due import add_months
 from confide.disclosures.fhir import audit_event_resource
 from confide.disclosures.models import AccountingEntry
 from confide.disclosures.selectors import accounting_for_client
+from tests.attacker import drop_append_only_triggers
 from tests.cast import Cast
 from tests.disclosures.helpers import released
 
@@ -49,7 +48,8 @@ def test_entries_older_than_six_years_drop_out(cast: Cast) -> None:
 def test_a_suspended_entry_stays_hidden_until_the_suspension_ends(cast: Cast) -> None:
     request = released(cast)
     until = timezone.localdate() + dt.timedelta(days=30)
-    AccountingEntry.objects.filter(request=request).update(suspended_until=until)  # triggers are off in tests
+    drop_append_only_triggers()  # a shortcut past the suspension service: set the date directly
+    AccountingEntry.objects.filter(request=request).update(suspended_until=until)
     assert _lines(cast) == []
     assert _lines(cast, today=until) == ["Officer Canary-Police, Harbor PD"]
 
@@ -74,10 +74,8 @@ def test_an_entry_exports_as_a_valid_r5_audit_event(cast: Cast) -> None:
 
 
 @pytest.fixture
-def append_only(cast: Cast) -> Iterator[None]:
-    appendonly.install(connection, appendonly.ACCOUNTING)
-    yield
-    appendonly.uninstall(connection, appendonly.ACCOUNTING)
+def append_only(cast: Cast) -> None:
+    """Nothing to install: the migrations put the triggers in place, in the test database as in production."""
 
 
 def test_the_database_refuses_to_edit_an_entry(cast: Cast, append_only: None) -> None:
