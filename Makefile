@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: help setup run test check lint types migrations-check pytest browser-deps bench clean
+.PHONY: help setup run test check lint types migrations-check pytest browser-deps bench mutation clean
 
 help: ## Show this help
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-12s %s\n", $$1, $$2}'
@@ -50,6 +50,9 @@ test: check pytest ## Set up, then lint, types, migrations check and the whole s
 
 bench: setup ## Run the benchmarks in bench/ (results: docs/benchmarks.md)
 	$(BIN)/python -m bench
+
+mutation: setup ## Break each listed guard, then mutation-test the security core (mutation.toml; MODULES="confide/x.py" for some)
+	$(BIN)/python scripts/mutation.py $(MODULES)
 
 clean: ## Remove the virtualenv and caches (keeps var/, your data)
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
