@@ -1,21 +1,20 @@
 """The canary scan: seed unique strings into every encrypted field through a real process, then
-search the raw database (SQLite file and WAL, or a PostgreSQL dump), the logs, the document
+search the raw database (SQLite file and WAL, and a PostgreSQL dump), the logs, the document
 store and every e-mail sent. Nothing may be found."""
 
 from __future__ import annotations
 
 import os
 import secrets
-import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 
 from tests.canary.seed import CANARIES
+from tests.postgres import Server, postgres_server, tool
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -74,39 +73,30 @@ def test_no_canary_in_the_sqlite_file_wal_logs_or_mail(tmp_path: Path) -> None:
     assert not hits, hits
 
 
-@pytest.mark.skipif(
-    not os.environ.get("DATABASE_URL", "").startswith("postgres"), reason="runs when the suite runs on PostgreSQL"
-)
-def test_no_canary_in_a_postgresql_dump(tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def postgres() -> Iterator[Server]:
+    with postgres_server() as server:
+        yield server
+
+
+def test_no_canary_in_a_postgresql_dump(tmp_path: Path, postgres: Server) -> None:
     import psycopg
 
-    base = settings.DATABASES["default"]
     name = f"confide_canary_{secrets.token_hex(4)}"
     admin = psycopg.connect(
-        host=base["HOST"],
-        port=base["PORT"] or 5432,
-        user=base["USER"],
-        password=base["PASSWORD"],
+        host=postgres.host,
+        port=postgres.port,
+        user=postgres.user,
+        password=postgres.password,
         dbname="postgres",
         autocommit=True,
     )
     admin.execute(f'CREATE DATABASE "{name}"')
     try:
-        url = f"postgres://{base['USER']}:{base['PASSWORD']}@{base['HOST']}:{base['PORT'] or 5432}/{name}"
-        result = _seed(tmp_path, url)
+        result = _seed(tmp_path, postgres.url(name))
         dump = subprocess.run(  # noqa: S603
-            [
-                shutil.which("pg_dump") or "/usr/bin/pg_dump",
-                "--no-owner",
-                "-h",
-                str(base["HOST"]),
-                "-p",
-                str(base["PORT"] or 5432),
-                "-U",
-                str(base["USER"]),
-                name,
-            ],
-            env={**os.environ, "PGPASSWORD": str(base["PASSWORD"])},
+            [tool("pg_dump"), "--no-owner", "-h", postgres.host, "-p", str(postgres.port), "-U", postgres.user, name],
+            env={**os.environ, "PGPASSWORD": postgres.password},
             capture_output=True,
             timeout=120,
             check=True,
