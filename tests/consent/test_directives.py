@@ -61,7 +61,7 @@ def test_bad_input_names_each_field(cast: Cast) -> None:
     from confide.consent.directives import directive_grant
 
     assert cast.client_member is not None
-    with pytest.raises(ValidationError) as caught:
+    with pytest.raises(ValidationError, match="Choose who this is") as caught:
         directive_grant(
             member=cast.client_member,
             client=cast.client,

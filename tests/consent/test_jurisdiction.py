@@ -20,7 +20,7 @@ def test_a_client_living_elsewhere_adds_their_law(cast: Cast) -> None:
 
 
 def test_an_unknown_jurisdiction_is_refused(cast: Cast) -> None:
-    with pytest.raises(ValidationError) as caught:
+    with pytest.raises(ValidationError, match="Choose a jurisdiction from the list") as caught:
         client_create(actor=cast.clinician, name="Nowhere Canary", jurisdiction="us-zz", channel=Channel.CLI)
     assert "jurisdiction" in caught.value.message_dict
 

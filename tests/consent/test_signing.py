@@ -38,14 +38,14 @@ def test_a_signed_client_is_no_longer_due(cast: Cast) -> None:
 
 
 def test_wrong_answers_are_field_errors_and_nothing_is_saved(cast: Cast) -> None:
-    with pytest.raises(ValidationError) as caught:
+    with pytest.raises(ValidationError, match="When I may share without asking you") as caught:
         sign(cast, answers={**RIGHT, "share": "never"})
     assert list(caught.value.message_dict) == ["share"]
     assert not Signature.objects.exists()
 
 
 def test_the_typed_name_must_match_the_record(cast: Cast) -> None:
-    with pytest.raises(ValidationError) as caught:
+    with pytest.raises(ValidationError, match="exactly as your practice has it") as caught:
         sign(cast, typed_name="Someone Else")
     assert "typed_name" in caught.value.message_dict
 
@@ -55,7 +55,7 @@ def test_case_and_spacing_of_the_name_do_not_matter(cast: Cast) -> None:
 
 
 def test_a_stale_document_is_refused(cast: Cast) -> None:
-    with pytest.raises(ValidationError) as caught:
+    with pytest.raises(ValidationError, match="changed while you were reading") as caught:
         sign(cast, document_sha256="0" * 64)
     assert "changed while you were reading" in caught.value.message_dict["document"][0]
 

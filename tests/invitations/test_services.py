@@ -89,7 +89,7 @@ def test_accepting_creates_a_client_member_linked_to_the_record(cast: Cast, toke
 
 def test_a_weak_password_is_refused_and_nothing_changes(cast: Cast, token: str) -> None:
     users = User.objects.count()
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="This password is too short"):
         invitation_accept(invitation=invitation_open(token=token), password="short", signed_in=None)
     assert User.objects.count() == users
     assert invitation_open(token=token).accepted_at is None

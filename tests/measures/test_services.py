@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -28,7 +29,7 @@ def test_answers_and_results_are_sealed(cast: Cast) -> None:
 
 
 def test_invalid_answers_are_a_field_error_and_nothing_is_saved(cast: Cast) -> None:
-    with pytest.raises(ValidationError) as caught:
+    with pytest.raises(ValidationError, match="has 9 items; got 3") as caught:
         record(cast, "phq9", [1, 2, 3])
     assert "has 9 items; got 3" in caught.value.message_dict["answers"][0]
     assert not Administration.objects.exists()
@@ -53,7 +54,7 @@ def test_reliable_deterioration_compares_with_the_last_result(cast: Cast) -> Non
 
 def test_a_warning_is_acknowledged_with_a_note(cast: Cast) -> None:
     _, [warning] = record(cast, "phq9", [0, 0, 0, 0, 0, 0, 0, 0, 2])
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match=re.escape("Record what you did (e.g. risk reviewed")):
         warning_acknowledge(member=cast.clinician, warning_id=warning.id, note=" ", channel=Channel.WEB)
     with pytest.raises(Http404):
         warning_acknowledge(member=cast.colleague, warning_id=warning.id, note="seen", channel=Channel.WEB)
@@ -73,7 +74,7 @@ def test_history_is_audited_and_in_order(cast: Cast) -> None:
 
 
 def test_only_portal_instruments_can_be_assigned(cast: Cast) -> None:
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="only questionnaires whose wording is installed"):
         assignment_create(actor=cast.clinician, client=cast.client, instrument="srs", channel=Channel.WEB)
     assert assignment_create(actor=cast.clinician, client=cast.client, instrument="phq9", channel=Channel.WEB).pk
 
