@@ -116,8 +116,10 @@ def test_any_tampering_fails_verification(cast: Cast, how: str) -> None:
         )
     report = log_verify(practice_id=practice)
     assert report.problem, how
-    with pytest.raises(SystemExit):
-        call_command("audit", "--practice", "harbor-therapy", "verify", stdout=StringIO(), stderr=StringIO())
+    errors = StringIO()
+    with pytest.raises(SystemExit, match="^1$"):
+        call_command("audit", "--practice", "harbor-therapy", "verify", stdout=StringIO(), stderr=errors)
+    assert "PROBLEM" in errors.getvalue(), how
 
 
 def test_nodes_are_stored_for_every_complete_subtree(cast: Cast) -> None:
