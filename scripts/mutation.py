@@ -61,12 +61,8 @@ def _env() -> dict[str, str]:
 
 
 def _copy_tree(work: Path) -> None:
-    """A fresh copy of what the tests need; a previous mutants/ folder is kept (mutmut reuses its results
-    for functions whose source did not change)."""
-    cached, keep = work / "mutants", work.parent / f".{work.name}.mutants"
-    if cached.exists():
-        shutil.rmtree(keep, ignore_errors=True)
-        cached.rename(keep)
+    """A fresh copy of what the tests need. No earlier mutants/ folder is kept: mutmut 3 would reuse a
+    mutant's old verdict even after the tests changed, and a score must come from the tests as they are."""
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc", "mutants")
@@ -76,8 +72,6 @@ def _copy_tree(work: Path) -> None:
             shutil.copytree(source, work / name, ignore=ignore)
         else:
             shutil.copy2(source, work / name)
-    if keep.exists():
-        keep.rename(cached)
 
 
 def _listed() -> set[str]:

@@ -34,7 +34,7 @@ def test_a_read_that_cannot_be_audited_does_not_happen(cast: Cast) -> None:
     http = _signed_in(cast)
     with (
         mock.patch.object(AuditEvent, "save", side_effect=DatabaseError("audit store down")),
-        pytest.raises(DatabaseError),
+        pytest.raises(DatabaseError, match="audit store down"),
     ):
         http.get(f"/clients/{cast.client.id}/")
 
@@ -43,7 +43,7 @@ def test_a_write_that_cannot_be_audited_is_rolled_back(cast: Cast) -> None:
     before = Client.objects.count()
     with (
         mock.patch.object(AuditEvent, "save", side_effect=DatabaseError("audit store down")),
-        pytest.raises(DatabaseError),
+        pytest.raises(DatabaseError, match="audit store down"),
     ):
         _signed_in(cast).post("/clients/new/", {"name": "Never Saved"})
     assert Client.objects.count() == before
@@ -51,7 +51,7 @@ def test_a_write_that_cannot_be_audited_is_rolled_back(cast: Cast) -> None:
 
 def test_events_cannot_be_recorded_outside_a_transaction(transactional_db: None) -> None:
     cast = build_cast()
-    with pytest.raises(AuditOutsideTransactionError):
+    with pytest.raises(AuditOutsideTransactionError, match="inside the access's transaction"):
         event_record(actor=cast.clinician, action=AuditAction.CLIENT_READ, channel=Channel.WEB)
 
 
