@@ -172,7 +172,9 @@ MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = False
 AXES_FAILURE_LIMIT = env_int("CONFIDE_LOCKOUT_FAILURES", 5, minimum=1)
 AXES_COOLOFF_TIME = env_int("CONFIDE_LOCKOUT_MINUTES", 30, minimum=1) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_USERNAME_FORM_FIELD = "login"
+# allauth calls authenticate(email=..., password=...) with the e-mail already lower-cased, so axes must
+# read "email": with the form's field name ("login") it found no username and counted per address only.
+AXES_USERNAME_FORM_FIELD = "email"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env_bool("CONFIDE_LOCKOUT_ENABLED", True)
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"

@@ -2,60 +2,157 @@ from __future__ import annotations
 
 import time
 
+import pytest
 from allauth.mfa.models import Authenticator
 from django.test import Client as HttpClient
 
-from tests.cast import Cast
+from confide.accounts.models import User
+from confide.audit.actions import Channel
+from confide.practices.models import Member
+from confide.tokens.services import token_create
+from tests.cast import TOTP_SECRET, Cast
+
+MEMBERS = ["owner", "clinician", "supervisor", "staff"]
 
 
-def _signed_in(user: object) -> HttpClient:
+def _signed_in(user: User) -> HttpClient:
     http = HttpClient()
-    http.force_login(user)  # type: ignore[arg-type]
+    http.force_login(user)
     return http
 
 
+def _without_mfa(member: Member) -> HttpClient:
+    Authenticator.objects.filter(user=member.user).delete()
+    return _signed_in(member.user)
+
+
 def test_a_member_without_mfa_is_sent_to_set_it_up(cast: Cast) -> None:
-    Authenticator.objects.filter(user=cast.clinician.user).delete()
-    response = _signed_in(cast.clinician.user).get("/dashboard/")
+    http = _without_mfa(cast.clinician)
+    response = http.get("/dashboard/")
     assert response.status_code == 302 and response["Location"] == "/accounts/2fa/"
+    assert "two-factor" in http.get("/accounts/2fa/").content.decode()  # and is told why
+
+
+@pytest.mark.parametrize("role", MEMBERS)
+def test_every_member_role_without_mfa_is_sent_to_set_it_up_from_every_page(cast: Cast, role: str) -> None:
+    http = _without_mfa(getattr(cast, role))
+    pages = [
+        "/",
+        "/dashboard/",
+        "/clients/",
+        f"/clients/{cast.client.id}/",
+        "/practice/",
+        "/practice/holds/",
+        "/emergency-access/",
+        "/account/tokens/",
+        "/account/activity/",
+        "/portal/",
+    ]
+    for page in pages:
+        response = http.get(page)
+        assert (page, response.status_code, response.get("Location")) == (page, 302, "/accounts/2fa/")
 
 
 def test_mfa_set_up_pages_stay_reachable_without_mfa(cast: Cast) -> None:
-    Authenticator.objects.filter(user=cast.clinician.user).delete()
-    assert _signed_in(cast.clinician.user).get("/accounts/2fa/").status_code == 200
+    http = _without_mfa(cast.clinician)
+    assert http.get("/accounts/2fa/").status_code == 200
+    assert http.get("/accounts/2fa/totp/activate/", follow=True).status_code == 200  # after re-authenticating
+    assert http.get("/accounts/reauthenticate/").status_code == 200
+    assert http.get("/accounts/logout/").status_code == 200
+
+
+def test_static_files_and_invitation_links_are_not_redirected_to_mfa(cast: Cast) -> None:
+    http = _without_mfa(cast.clinician)
+    for page in ("/static/confide/app.css", "/invitations/not-a-token/"):
+        assert http.get(page).get("Location") != "/accounts/2fa/"
+    assert http.get("/invitations/not-a-token/").status_code == 410
+
+
+def test_the_api_answers_a_token_without_the_mfa_redirect(cast: Cast) -> None:
+    _, secret = token_create(
+        actor=cast.clinician, name="script", scopes=["clients:client:read"], days=None, channel=Channel.CLI
+    )
+    http = _without_mfa(cast.clinician)
+    response = http.get("/api/v1/clients", HTTP_AUTHORIZATION=f"Bearer {secret}")
+    assert response.status_code == 200
+    assert str(cast.client.id) in response.content.decode()
+
+
+def test_a_member_with_mfa_reaches_their_pages(cast: Cast) -> None:
+    assert _signed_in(cast.clinician.user).get("/dashboard/").status_code == 200
 
 
 def test_a_client_is_not_forced_to_use_mfa(cast: Cast) -> None:
+    assert not Authenticator.objects.filter(user=cast.client_member.user).exists()
     assert _signed_in(cast.client_member.user).get("/portal/").status_code == 200
 
 
-def _after_idle(user: object, path: str, *, seconds: int) -> tuple[HttpClient, int]:
-    """Visit ``path``, pretend ``seconds`` pass without a request, visit again: the status."""
+class _Clock:
+    """``time.time`` stopped at a whole second, moved on only by the test."""
+
+    def __init__(self) -> None:
+        self.now = float(int(time.time()))
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def _after_idle(monkeypatch: pytest.MonkeyPatch, user: User, path: str, *, idle: list[int]) -> HttpClient:
+    """Visit ``path``, then again after each of the ``idle`` pauses (seconds) on a stopped clock."""
     http = _signed_in(user)
+    clock = _Clock()
+    monkeypatch.setattr(time, "time", clock)
     assert http.get(path).status_code == 200
-    session = http.session
-    session["confide_last_seen"] = int(time.time()) - seconds
-    session.save()
-    return http, http.get(path).status_code
+    for pause in idle:
+        clock.now += pause
+        http.get(path)
+    return http
 
 
-def test_a_member_is_signed_out_after_15_idle_minutes(cast: Cast) -> None:
-    http, status = _after_idle(cast.clinician.user, "/dashboard/", seconds=15 * 60 + 5)
-    assert status == 302
-    assert http.get("/dashboard/")["Location"] == "/accounts/login/?next=/dashboard/"
+def _still_signed_in(http: HttpClient, path: str) -> bool:
+    response = http.get(path)
+    return response.status_code == 200
 
 
-def test_a_member_active_within_15_minutes_stays_signed_in(cast: Cast) -> None:
-    assert _after_idle(cast.clinician.user, "/dashboard/", seconds=14 * 60)[1] == 200
+def test_a_member_is_signed_out_after_15_idle_minutes(cast: Cast, monkeypatch: pytest.MonkeyPatch) -> None:
+    http = _signed_in(cast.clinician.user)
+    clock = _Clock()
+    monkeypatch.setattr(time, "time", clock)
+    assert http.get("/dashboard/").status_code == 200
+    clock.now += 15 * 60 + 1
+    response = http.get("/dashboard/")
+    assert response.status_code == 302 and response["Location"] == "/accounts/login/"
+    assert "inactivity" in http.get("/accounts/login/").content.decode()  # and is told why
+    assert http.get("/dashboard/")["Location"] == "/accounts/login/?next=/dashboard/"  # really signed out
 
 
-def test_a_client_gets_a_longer_idle_window(cast: Cast) -> None:
-    assert _after_idle(cast.client_member.user, "/portal/", seconds=20 * 60)[1] == 200
+def test_a_member_idle_for_exactly_15_minutes_stays_signed_in(cast: Cast, monkeypatch: pytest.MonkeyPatch) -> None:
+    http = _after_idle(monkeypatch, cast.clinician.user, "/dashboard/", idle=[15 * 60])
+    assert _still_signed_in(http, "/dashboard/")
+
+
+@pytest.mark.parametrize("role", MEMBERS)
+def test_every_member_role_gets_the_15_minute_window(cast: Cast, monkeypatch: pytest.MonkeyPatch, role: str) -> None:
+    http = _after_idle(monkeypatch, getattr(cast, role).user, "/dashboard/", idle=[15 * 60 + 1])
+    assert not _still_signed_in(http, "/dashboard/")
+
+
+def test_activity_keeps_a_member_signed_in(cast: Cast, monkeypatch: pytest.MonkeyPatch) -> None:
+    http = _after_idle(monkeypatch, cast.clinician.user, "/dashboard/", idle=[10 * 60, 10 * 60, 10 * 60])
+    assert _still_signed_in(http, "/dashboard/")
+
+
+def test_a_client_gets_30_idle_minutes(cast: Cast, monkeypatch: pytest.MonkeyPatch) -> None:
+    http = _after_idle(monkeypatch, cast.client_member.user, "/portal/", idle=[30 * 60])
+    assert _still_signed_in(http, "/portal/")
+
+
+def test_a_client_is_signed_out_after_30_idle_minutes(cast: Cast, monkeypatch: pytest.MonkeyPatch) -> None:
+    http = _after_idle(monkeypatch, cast.client_member.user, "/portal/", idle=[30 * 60 + 1])
+    assert http.get("/portal/")["Location"] == "/accounts/login/?next=/portal/"
 
 
 def test_totp_secrets_are_encrypted_at_rest(cast: Cast) -> None:
-    from tests.cast import TOTP_SECRET
-
     row = Authenticator.objects.get(user=cast.clinician.user, type=Authenticator.Type.TOTP)
     assert TOTP_SECRET not in str(row.data)
 

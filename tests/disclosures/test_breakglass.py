@@ -31,7 +31,7 @@ def test_off_the_team_the_record_stays_closed(cast: Cast) -> None:
 
 
 def test_a_reason_is_required(cast: Cast, smtp_inbox: Inbox) -> None:
-    with pytest.raises(ValidationError) as caught:
+    with pytest.raises(ValidationError, match="reason.*State the emergency") as caught:
         breakglass_open(member=cast.colleague, client_number="C-00001", reason="need it", channel=Channel.WEB)
     assert "reason" in caught.value.message_dict
     assert not Grant.objects.exists() and smtp_inbox.messages == []
@@ -70,7 +70,7 @@ def test_the_owner_is_alerted_at_once_without_phi(cast: Cast, smtp_inbox: Inbox)
 def test_the_review_queue_must_be_closed_with_a_decision(cast: Cast, smtp_inbox: Inbox) -> None:
     _open(cast)
     [grant] = reviews_open(actor=cast.owner)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="note.*Record the reasons"):
         breakglass_review(actor=cast.owner, grant_id=grant.id, justified=True, note=" ", channel=Channel.WEB)
     breakglass_review(
         actor=cast.owner, grant_id=grant.id, justified=True, note="Safety plan needed.", channel=Channel.WEB

@@ -26,7 +26,7 @@ def _hold(cast: Cast) -> LegalHold:
 
 def test_a_hold_blocks_shredding(cast: Cast) -> None:
     _hold(cast)
-    with pytest.raises(UnderLegalHoldError):
+    with pytest.raises(UnderLegalHoldError, match="legal hold"):
         client_shred(client_id=cast.client.id, reason="retention ended")
     assert Client.objects.get(pk=cast.client.pk).shredded_at is None
 
@@ -47,7 +47,7 @@ def test_after_release_shredding_works(cast: Cast) -> None:
 
 
 def test_reasons_are_required_and_sealed(cast: Cast) -> None:
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="reason.*order or litigation"):
         hold_place(actor=cast.owner, client=cast.client, reason="x", channel=Channel.WEB)
     hold = _hold(cast)
     assert b"Doe v. Roe" not in bytes(LegalHold.objects.get(pk=hold.pk).reason_ct)
