@@ -109,7 +109,7 @@ def disclosure_request_create(
     *, member: Member, client: Client, data: RequestInput, channel: Channel
 ) -> DisclosureRequest:
     """The treating clinician prepares a disclosure; it waits for a second clinician unless an emergency."""
-    if not member.has(Permission.RECORDS_DISCLOSURE_CREATE):
+    if not member.has(Permission.RECORDS_DISCLOSURE_CREATE) or member.practice_id != client.practice_id:
         raise Http404
     requirements = _validate(client, member, data)
     request = DisclosureRequest(
@@ -169,7 +169,9 @@ def disclosure_decide(
         raise Http404
     if member.id == request.created_by_id:
         raise ValidationError({"decision": "A second clinician must decide; you prepared this disclosure."})
-    reviewing = request.emergency and request.decided_by_id is None
+    # An emergency is reviewed after its release, once; before release nothing waits for a decision.
+    released = request.state == DisclosureRequest.State.RELEASED
+    reviewing = request.emergency and request.decided_by_id is None and released
     if request.state != DisclosureRequest.State.AWAITING and not reviewing:
         raise ValidationError({"decision": "This disclosure is not waiting for a decision."})
     if not note.strip():
@@ -220,8 +222,8 @@ def disclosure_release(
     channel: Channel,
 ) -> bytes:
     """Build and encrypt the package, record the accounting entry, deadlines and notice; return the package."""
-    if member.id != request.created_by_id:
-        raise Http404
+    if member.id != request.created_by_id or not member.has(Permission.RECORDS_DISCLOSURE_CREATE):
+        raise Http404  # the author alone, and only while their role may still disclose
     if request.state != DisclosureRequest.State.APPROVED:
         raise ValidationError({"release": "Only an approved disclosure (or an emergency) can be released."})
     client = request.client

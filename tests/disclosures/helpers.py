@@ -9,6 +9,7 @@ import pyrage
 from confide.audit.actions import Channel
 from confide.disclosures.models import DisclosureRequest
 from confide.disclosures.services import RequestInput, disclosure_decide, disclosure_release, disclosure_request_create
+from confide.practices.models import Member
 from confide.records.progress import progress_note_sign
 from tests.cast import Cast
 
@@ -24,7 +25,7 @@ def sign_note(cast: Cast) -> str:
     return f"note:{cast.note.id}"
 
 
-def prepare(cast: Cast, **overrides: Any) -> DisclosureRequest:
+def prepare(cast: Cast, *, by: Member | None = None, **overrides: Any) -> DisclosureRequest:
     fields: dict[str, Any] = {
         "situation": "threat_to_identifiable_others",
         "recipient_name": "Officer Canary-Police, Harbor PD",
@@ -39,7 +40,7 @@ def prepare(cast: Cast, **overrides: Any) -> DisclosureRequest:
     }
     fields.update(overrides)
     return disclosure_request_create(
-        member=cast.clinician,
+        member=by or cast.clinician,
         client=cast.client,
         data=RequestInput(**fields),
         channel=Channel.WEB,
@@ -56,11 +57,11 @@ def approve(cast: Cast, request: DisclosureRequest) -> None:
     )
 
 
-def release(cast: Cast, request: DisclosureRequest, **overrides: Any) -> bytes:
+def release(cast: Cast, request: DisclosureRequest, *, by: Member | None = None, **overrides: Any) -> bytes:
     arguments: dict[str, Any] = {"recipient_key": RECIPIENT, "passphrase": "", "private_bodies": {}}
     arguments.update(overrides)
     request.refresh_from_db()
-    return disclosure_release(member=cast.clinician, request=request, channel=Channel.WEB, **arguments)
+    return disclosure_release(member=by or cast.clinician, request=request, channel=Channel.WEB, **arguments)
 
 
 def released(cast: Cast, **overrides: Any) -> DisclosureRequest:

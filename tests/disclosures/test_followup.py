@@ -69,7 +69,7 @@ def test_only_the_decider_or_the_owner_corrects(cast: Cast) -> None:
 
 
 def test_a_suspension_needs_the_agencys_statement(cast: Cast) -> None:
-    with pytest.raises(ValidationError) as caught:
+    with pytest.raises(ValidationError, match="agency's statement") as caught:
         prepare(cast, suspended_until=timezone.localdate() + dt.timedelta(days=30))
     assert "suspension_statement" in caught.value.message_dict
 
@@ -108,7 +108,7 @@ def test_a_later_suspension_hides_the_entry_until_its_date(cast: Cast) -> None:
 
 def test_an_oral_suspension_lasts_at_most_thirty_days(cast: Cast) -> None:
     entry = AccountingEntry.objects.get(request=released(cast))
-    with pytest.raises(ValidationError) as caught:
+    with pytest.raises(ValidationError, match="at most 30 days") as caught:
         _suspend(cast, entry, 31, oral=True)
     assert "at most 30 days" in caught.value.message_dict["until"][0]
     _suspend(cast, entry, 90)  # in writing, longer is allowed
