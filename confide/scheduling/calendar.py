@@ -54,8 +54,8 @@ def feed_member(*, secret: str) -> Member:
         .select_related("member__practice", "member__user")
         .first()
     )
-    if feed is None or not feed.member.is_active:
-        raise Http404
+    if feed is None or not feed.member.is_active or not feed.member.user.is_active:
+        raise Http404  # a deactivated member, or a deactivated user account, reads no feed
     return feed.member
 
 
