@@ -13,15 +13,17 @@ from pathlib import Path
 
 from allauth.mfa.adapter import get_adapter as get_mfa_adapter
 from allauth.mfa.models import Authenticator
+from django.apps import apps
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
 from confide.audit.actions import AuditAction, Channel
+from confide.audit.appendonly import LOCKED
 from confide.audit.models import AuditEvent
 from confide.audit.services import event_record
 from confide.clients.models import ENCRYPTED_COLUMNS, INDEXED_COLUMNS, Client
-from confide.consent.models import Directive, Signature
+from confide.clients.sealed import SealedRow
 from confide.holds.services import hold_check
 from confide.practices.models import Practice
 from confide.records.crypto import document_ad, progress_note_ad
@@ -155,13 +157,24 @@ def client_reencrypt(*, client_id: uuid.UUID) -> int:
             doc.wrapped_stream_key = key.wrap_keyset(stream_key, associated_data=stream_ad)
             doc.save(update_fields=["meta_ct", "wrapped_stream_key"])
             count += 1
-        for model in (Signature, Directive):
-            for row in model.objects.filter(practice_id=client.practice_id, client=client):
+        sealed = [m for m in apps.get_models() if issubclass(m, SealedRow)]  # holds, grants, measures, consent, …
+        for model in (m for m in sealed if m._meta.db_table not in LOCKED):
+            for row in model._default_manager.filter(practice_id=client.practice_id, client=client):
                 row.reseal(key=key)
                 row.save(update_fields=[f"{c}_ct" for c in row.SEALED])
                 count += 1
-        ad = key_ad(practice_id=client.practice_id, client_id=client.id)
-        client.wrapped_key = master_key().rotate_data_key(bytes(client.wrapped_key), associated_data=ad, keep_old=False)
+        # The accounting of disclosures is append-only: its rows cannot be rewritten, so the old keys that
+        # open them stay in the keyset (dropping them would destroy a record the law requires us to keep).
+        kept = any(
+            m._default_manager.filter(practice_id=client.practice_id, client=client).exists()
+            for m in sealed
+            if m._meta.db_table in LOCKED
+        )
+        if not kept:
+            ad = key_ad(practice_id=client.practice_id, client_id=client.id)
+            client.wrapped_key = master_key().rotate_data_key(
+                bytes(client.wrapped_key), associated_data=ad, keep_old=False
+            )
         client.needs_reencryption = False
         client.save(update_fields=[*(f"{c}_ct" for c in ENCRYPTED_COLUMNS), "wrapped_key", "needs_reencryption"])
         event_record(

@@ -23,13 +23,13 @@ def test_a_wrap_round_trips(secret: bytes, ad: bytes) -> None:
 def test_a_sealed_note_opens_only_with_its_context(note: str, context: bytes) -> None:
     sealed = author.seal(PUBLIC, note.encode(), context=context)
     assert author.open_sealed(PRIVATE, sealed, context=context).decode() == note
-    with pytest.raises(VaultError):
+    with pytest.raises(VaultError, match="note does not open with this key"):
         author.open_sealed(PRIVATE, sealed, context=context + b"x")
 
 
 def test_another_authors_key_does_not_open_a_note() -> None:
     _, other_private = author.new_key_pair()
-    with pytest.raises(VaultError):
+    with pytest.raises(VaultError, match="note does not open with this key"):
         author.open_sealed(other_private, author.seal(PUBLIC, b"note", context=b"c"), context=b"c")
 
 

@@ -28,30 +28,30 @@ def test_ciphertext_never_contains_the_plaintext(plaintext: bytes) -> None:
 
 def test_a_ciphertext_moved_to_another_place_fails() -> None:
     ciphertext = KEY.encrypt(b"secret", associated_data=b"row-1|name")
-    with pytest.raises(VaultError):
+    with pytest.raises(VaultError, match="does not authenticate for this place"):
         KEY.decrypt(ciphertext, associated_data=b"row-2|name")
 
 
 def test_a_tampered_ciphertext_fails() -> None:
     ciphertext = bytearray(KEY.encrypt(b"secret", associated_data=b"ad"))
     ciphertext[-1] ^= 1
-    with pytest.raises(VaultError):
+    with pytest.raises(VaultError, match="does not authenticate for this place"):
         KEY.decrypt(bytes(ciphertext), associated_data=b"ad")
 
 
 def test_a_data_key_does_not_unwrap_for_another_client() -> None:
-    with pytest.raises(VaultError):
+    with pytest.raises(VaultError, match="data key does not unwrap with this master key"):
         MASTER.unwrap(WRAPPED, associated_data=b"client-2")
 
 
 def test_a_wrong_master_key_fails_loudly() -> None:
-    with pytest.raises(VaultError):
+    with pytest.raises(VaultError, match="data key does not unwrap with this master key"):
         MasterKey.generate().unwrap(WRAPPED, associated_data=b"client-1")
 
 
 def test_each_client_gets_a_different_random_key() -> None:
     other = MASTER.unwrap(MASTER.new_data_key(associated_data=b"client-1"), associated_data=b"client-1")
-    with pytest.raises(VaultError):
+    with pytest.raises(VaultError, match="does not authenticate for this place"):
         other.decrypt(KEY.encrypt(b"x", associated_data=b"ad"), associated_data=b"ad")
 
 
@@ -96,7 +96,7 @@ def test_a_garbage_key_file_is_refused(tmp_path: Path) -> None:
 def test_secrets_are_bound_to_their_purpose() -> None:
     sealed = MASTER.seal_secret("JBSWY3DP", purpose="mfa")
     assert MASTER.open_secret(sealed, purpose="mfa") == "JBSWY3DP"
-    with pytest.raises(VaultError):
+    with pytest.raises(VaultError, match="secret does not decrypt with this master key"):
         MASTER.open_secret(sealed, purpose="other")
 
 

@@ -51,7 +51,7 @@ def test_master_rotation_rewraps_every_client_key_and_mfa_secret(cast: Cast, own
     new = MasterKey.load(own_master_key, create=False)
     client = Client.objects.get(pk=cast.client.pk)
     ad = key_ad(practice_id=client.practice_id, client_id=client.id)
-    with pytest.raises(VaultError):
+    with pytest.raises(VaultError, match="data key does not unwrap with this master key"):
         old.unwrap(bytes(client.wrapped_key), associated_data=ad)
     assert new.unwrap(bytes(client.wrapped_key), associated_data=ad).key_count == 1
     assert client.open("name") == "Jordan Canary-Client"
@@ -117,7 +117,7 @@ def test_shredding_leaves_nothing_that_decrypts(
             stdout=StringIO(),
         )
     client = Client.objects.get(pk=cast.client.pk)
-    with pytest.raises(VaultError):
+    with pytest.raises(VaultError, match="data key does not unwrap with this master key"):
         client.data_key()
     assert client.email_bidx is None and client.status == "shredded"
     assert not PsychotherapyNote.objects.filter(client=client).exists()

@@ -26,28 +26,28 @@ from tests.cast import PASSWORD, Cast
 def test_a_name_swapped_between_clients_fails(cast: Cast) -> None:
     a, b = Client.objects.get(pk=cast.client.pk), Client.objects.get(pk=cast.other_client.pk)
     a.name_ct = b.name_ct
-    with pytest.raises(VaultError):
+    with pytest.raises(VaultError, match="does not authenticate for this place"):
         a.open("name")
 
 
 def test_a_value_moved_to_another_column_fails(cast: Cast) -> None:
     client = Client.objects.get(pk=cast.client.pk)
     client.email_ct = client.name_ct
-    with pytest.raises(VaultError):
+    with pytest.raises(VaultError, match="does not authenticate for this place"):
         client.open("email")
 
 
 def test_a_note_moved_to_another_row_fails(cast: Cast) -> None:
     other = progress_note_create(actor=cast.clinician, client=cast.client, body="second", channel=Channel.CLI)
     ProgressNote.objects.filter(pk=other.pk).update(body_ct=bytes(cast.note.body_ct))
-    with pytest.raises(VaultError):
+    with pytest.raises(VaultError, match="does not authenticate for this place"):
         progress_notes_for(actor=cast.clinician, client=cast.client, channel=Channel.CLI)
 
 
 def test_a_wrapped_key_moved_to_another_client_fails(cast: Cast) -> None:
     a, b = Client.objects.get(pk=cast.client.pk), Client.objects.get(pk=cast.other_client.pk)
     a.wrapped_key = b.wrapped_key
-    with pytest.raises(VaultError):
+    with pytest.raises(VaultError, match="data key does not unwrap with this master key"):
         a.data_key()
 
 
@@ -86,11 +86,11 @@ def test_the_dba_with_the_master_key_reads_no_psychotherapy_note(cast: Cast) -> 
     assert rows and all(secret not in bytes(body) for _, body in rows)
     for blob in wraps:  # the master key opens none of the author-key wraps, under any label
         for purpose in ("mfa", "author", "password", "recovery"):
-            with pytest.raises(VaultError):
+            with pytest.raises(VaultError, match="secret does not decrypt with this master key"):
                 mk.open_secret(blob, purpose=purpose)
         assert secret not in blob
     key = AuthorKey.objects.get(member=cast.clinician)
-    with pytest.raises(VaultError):  # a guess at the password does not unwrap it either
+    with pytest.raises(VaultError, match="does not unwrap with this secret"):  # nor does a guessed password
         author.unwrap(
             bytes(key.wrap_password or b""),
             kek=author.password_kek(
