@@ -120,6 +120,8 @@ def invitation_open(*, token: str) -> Invitation:
         raise InvitationInvalidError from None
     if not hmac.compare_digest(bytes(invitation.secret_hash), _hash(secret)) or not invitation.is_open:
         raise InvitationInvalidError
+    if invitation.client is not None and invitation.client.shredded_at is not None:
+        raise InvitationInvalidError  # the record is destroyed: the link is closed like any other
     return invitation
 
 
