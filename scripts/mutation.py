@@ -92,6 +92,9 @@ def _mutate(module: dict[str, Any], children: int) -> Score:
         "pytest_add_cli_args": PYTEST_ARGS,
         "also_copy": ["manage.py"],
         "use_git_change_detection": False,
+        # mutmut times each test without its fixtures (the cast), so its default limit is too tight: a
+        # timeout must mean a hang, not a slow fixture, since it counts as a kill.
+        "timeout_constant": 10.0,
     }
     with (work / "pyproject.toml").open("a") as handle:
         handle.write("\n[tool.mutmut]\n" + "".join(f"{k} = {json.dumps(v)}\n" for k, v in config.items()))

@@ -39,7 +39,7 @@ def test_a_signed_note_is_sealed_and_immutable(cast: Cast) -> None:
 
 def test_a_note_cannot_be_signed_twice(cast: Cast) -> None:
     progress_note_sign(actor=cast.clinician, client=cast.client, note_id=cast.note.id, channel=Channel.CLI)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="only a draft"):
         progress_note_sign(actor=cast.clinician, client=cast.client, note_id=cast.note.id, channel=Channel.CLI)
 
 
