@@ -9,8 +9,6 @@ from __future__ import annotations
 import base64
 import json
 import re
-import shutil
-from collections.abc import Iterator
 from io import StringIO
 from pathlib import Path
 
@@ -24,7 +22,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
-from pytest_django.fixtures import DjangoCaptureOnCommitCallbacks, Settings
+from pytest_django.fixtures import DjangoCaptureOnCommitCallbacks
 
 from confide.audit.actions import AuditAction, Channel
 from confide.audit.models import AuditEvent
@@ -471,17 +469,6 @@ def test_an_escrow_recipient_that_is_not_an_age_key_is_refused() -> None:
 
 
 # --- operations: master-key rotation -----------------------------------------------------------
-
-
-@pytest.fixture
-def own_master_key(tmp_path: Path, settings: Settings) -> Iterator[Path]:
-    """Rotation rewrites the key file: give the test a copy, and restore the cache after."""
-    path = tmp_path / "master.key"
-    shutil.copy(settings.CONFIDE_MASTER_KEY_FILE, path)
-    settings.CONFIDE_MASTER_KEY_FILE = path
-    master_key_forget()
-    yield path
-    master_key_forget()
 
 
 def _mfa_secrets() -> list[bytes]:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
 from io import StringIO
 from pathlib import Path
 
@@ -27,17 +25,6 @@ from confide.vault.sealing import key_ad, master_key_forget
 from tests.browser.helpers import fresh_totp
 from tests.cast import Cast
 from tests.consent.helpers import grant, sign
-
-
-@pytest.fixture
-def own_master_key(tmp_path: Path, settings: Settings) -> Iterator[Path]:
-    """Rotation rewrites the key file: give the test a copy, and restore the cache after."""
-    path = tmp_path / "master.key"
-    shutil.copy(settings.CONFIDE_MASTER_KEY_FILE, path)
-    settings.CONFIDE_MASTER_KEY_FILE = path
-    master_key_forget()
-    yield path
-    master_key_forget()
 
 
 def _notes(cast: Cast) -> list[str]:
