@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: help setup run test check lint types migrations-check pytest browser-deps bench mutation clean
+.PHONY: help setup run test check lint types migrations-check pytest browser-deps bench mutation guards clean
 
 help: ## Show this help
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-12s %s\n", $$1, $$2}'
@@ -53,6 +53,9 @@ bench: setup ## Run the benchmarks in bench/ (results: docs/benchmarks.md)
 
 mutation: setup ## Break each listed guard, then mutation-test the security core (mutation.toml; MODULES="confide/x.py" for some)
 	$(BIN)/python scripts/mutation.py $(MODULES)
+
+guards: setup ## Only break each guard listed in mutation.toml by hand: every one must fail a test (a few minutes; CI runs it)
+	$(BIN)/python scripts/mutation.py --guards-only
 
 clean: ## Remove the virtualenv and caches (keeps var/, your data)
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
