@@ -61,7 +61,9 @@ def client_get_for_member(
         raise Http404
     seat = (
         CareTeamMember.objects.select_related("client")
-        .filter(practice_id=member.practice_id, client_id=pk, member=member)
+        # The client's own practice decides, not only the seat's: a seat row planted by a database writer
+        # under the member's practice for another practice's client opens nothing.
+        .filter(practice_id=member.practice_id, client_id=pk, client__practice_id=member.practice_id, member=member)
         .first()
     )
     client, team_role, purpose = (seat.client, seat.team_role, "") if seat else _emergency(member, pk)

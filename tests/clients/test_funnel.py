@@ -124,6 +124,14 @@ def test_a_care_team_row_of_another_practice_opens_nothing(cast: Cast) -> None:
     _refused(cast.clinician, cast.outsider_client.id)
 
 
+def test_a_seat_filed_under_ones_own_practice_for_another_practices_client_opens_nothing(cast: Cast) -> None:
+    """A database writer plants a seat in Harbor's name for Elsewhere's client: the client's own practice decides."""
+    CareTeamMember.objects.create(
+        practice_id=cast.clinician.practice_id, client=cast.outsider_client, member=cast.clinician, team_role="primary"
+    )
+    _refused(cast.clinician, cast.outsider_client.id)
+
+
 def test_a_shredded_client_is_not_found_though_the_seat_remains(cast: Cast) -> None:
     client_shred(client_id=cast.client.id, reason="retention period over")
     assert cast.clinician.care_teams.filter(client=cast.client).exists()
