@@ -54,8 +54,11 @@ def _slug(path: str) -> str:
     return path.removesuffix(".py").replace("/", ".")
 
 
-def _env() -> dict[str, str]:
+def _env(work: Path) -> dict[str, str]:
+    """Test settings on SQLite; every pytest session in ``work`` copies one migrated database file made
+    there (tests/conftest.py) instead of migrating afresh: a mutant is a session of its own."""
     env = {**os.environ, "CONFIDE_ENV": "test", "PYTHONDONTWRITEBYTECODE": "1"}
+    env["CONFIDE_TEST_DB_TEMPLATE"] = str(work / "template.sqlite3")
     env.pop("DATABASE_URL", None)
     return env
 
@@ -98,11 +101,11 @@ def _mutate(module: dict[str, Any], children: int) -> Score:
     }
     with (work / "pyproject.toml").open("a") as handle:
         handle.write("\n[tool.mutmut]\n" + "".join(f"{k} = {json.dumps(v)}\n" for k, v in config.items()))
-    run = subprocess.run([MUTMUT, "run", "--max-children", str(children)], cwd=work, env=_env(), check=False)  # noqa: S603
+    run = subprocess.run([MUTMUT, "run", "--max-children", str(children)], cwd=work, env=_env(work), check=False)  # noqa: S603
     if run.returncode != 0:  # e.g. the selected tests fail with no mutant in place: no score is honest then
         return Score(path, 0, 0, [f"mutmut run failed (exit {run.returncode}); see its output above"])
     listing = subprocess.run(  # noqa: S603
-        [MUTMUT, "results", "--all", "true"], cwd=work, env=_env(), check=True, capture_output=True, text=True
+        [MUTMUT, "results", "--all", "true"], cwd=work, env=_env(work), check=True, capture_output=True, text=True
     ).stdout
     statuses = dict(line.strip().rsplit(": ", 1) for line in listing.splitlines() if ": " in line)
     survivors = sorted(name for name, status in statuses.items() if status not in KILLED)
@@ -121,7 +124,7 @@ def _break(number: int, guard: dict[str, Any]) -> str:
     target.write_text(text.replace(find, str(guard["replace"])))
     # `python -m pytest` puts the copy first on sys.path, before the editable install of the original.
     command = [PYTHON, "-m", "pytest", "-x", *PYTEST_ARGS, *[str(t) for t in guard["tests"]]]
-    run = subprocess.run(command, cwd=work, env=_env(), capture_output=True, text=True, check=False)  # noqa: S603
+    run = subprocess.run(command, cwd=work, env=_env(work), capture_output=True, text=True, check=False)  # noqa: S603
     shutil.rmtree(work, ignore_errors=True)
     failed = [line.split(" - ")[0].removeprefix("FAILED ") for line in run.stdout.splitlines() if line[:7] == "FAILED "]
     if run.returncode == 1 and failed:
