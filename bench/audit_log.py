@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import os
 import random
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -19,6 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bench._django import setup
+from bench._timing import median_ms as _ms
 
 setup()
 
@@ -36,15 +36,6 @@ from confide.practices.models import Member  # noqa: E402
 from confide.practices.services import practice_create  # noqa: E402
 
 SIZES = [int(s) for s in os.environ.get("CONFIDE_BENCH_LOG_SIZES", "1000000,10000000").split(",") if s]
-
-
-def _ms(fn: Callable[[], object], repeat: int) -> float:
-    samples = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples) * 1e3
 
 
 def _rate(fn: Callable[[], object], count: int) -> float:

@@ -298,6 +298,10 @@ CONFIDE_BASE_URL = env_str(
 # The transparency log's origin prefix: checkpoints name "<origin>/<practice slug>/audit".
 CONFIDE_LOG_ORIGIN = env_str("CONFIDE_LOG_ORIGIN", ALLOWED_HOSTS[0] if ALLOWED_HOSTS else "confide.localhost")
 
+# The newest checkpoint each practice's log has signed, kept outside the database (beside the master key):
+# the integrator never signs over a database rolled back behind it, and browsers compare against it.
+CONFIDE_LOG_ANCHOR_DIR = Path(env_str("CONFIDE_LOG_ANCHOR_DIR", str(DATA_DIR / "log-anchors")))
+
 # Psychotherapy-note keys: Argon2id cost for the password-derived key (the test suite alone runs it cheaply).
 CONFIDE_AUTHOR_KDF = (
     {"memory_kib": 8192, "time_cost": 1, "parallelism": 1}

@@ -21,7 +21,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from confide.accounts.models import User
 from confide.audit.actions import Channel
-from confide.audit.log import log_integrate
+from confide.audit.integrate import log_integrate
 from confide.careteams.models import CareTeamMember
 from confide.careteams.services import careteam_add
 from confide.clients.models import Client

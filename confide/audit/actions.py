@@ -32,6 +32,7 @@ class AuditAction(StrEnum):
     AUTHOR_KEY_RESET = "vault:author-key:reset"
     ESCROW_OPEN = "vault:escrow:open"
     MASTER_KEY_ROTATE = "vault:master-key:rotate"
+    LOG_RESTORE = "audit:log:restore"
     CLIENT_KEY_ROTATE = "vault:client-key:rotate"
     CLIENT_REENCRYPT = "vault:client-key:reencrypt"
     CLIENT_SHRED = "vault:client:shred"

@@ -9,7 +9,8 @@ import uuid
 from django.db import connection, transaction
 
 from confide.audit.commitment import commitment
-from confide.audit.log import log_integrate
+from confide.audit.integrate import log_integrate
+from confide.audit.tags import event_tag, tag_key
 from confide.practices.models import Practice
 
 CHUNK = 50_000
@@ -21,10 +22,10 @@ def events_generate(*, practice: Practice, count: int, integrate: bool = True) -
     now = dt.datetime.now(dt.UTC)
     sql = (
         "INSERT INTO audit_auditevent (practice_id, actor_id, actor_role, action, channel, client_id, client_seq, "
-        "object_type, object_id, purpose, outcome, created_at, salt, commitment) "
-        "VALUES (%s, NULL, 'operator', 'clients:client:read', 'cli', NULL, NULL, 'bench', %s, '', 'ok', %s, %s, %s)"
+        "object_type, object_id, purpose, outcome, created_at, salt, commitment, tag) "
+        "VALUES (%s, NULL, 'operator', 'clients:client:read', 'cli', NULL, NULL, 'bench', %s, '', 'ok', %s, %s, %s, %s)"
     )
-    done = 0
+    done, key = 0, tag_key(practice.id)
     while done < count:
         rows = []
         for i in range(done, min(count, done + CHUNK)):
@@ -43,7 +44,8 @@ def events_generate(*, practice: Practice, count: int, integrate: bool = True) -
                 "outcome": "ok",
                 "time": now.isoformat(),
             }
-            rows.append((pid, str(i), now, salt, commitment(salt, fields)))
+            value = commitment(salt, fields)
+            rows.append((pid, str(i), now, salt, value, event_tag(key, value)))
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.executemany(sql, rows)
         done += len(rows)

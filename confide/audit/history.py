@@ -1,4 +1,10 @@
-"""A client's access history in plain language, and the proof bundle their browser verifies."""
+"""A client's access history in plain language, a page at a time, and the proofs their browser checks.
+
+The page is read newest first by the client's sequence number (one indexed range, whatever the history's
+length). The proof bundle answers for the numbers on the page: each entry's inclusion in the signed log,
+the client's head in the checkpoint's map of heads (so the history provably ends there), a consistency
+proof from the browser's last visit and from the anchor the signer keeps outside the database.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +13,18 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from confide.audit import merkle
+from confide.audit import note
 from confide.audit.actions import AuditAction
+from confide.audit.anchor import anchor_read
 from confide.audit.commitment import canonical
-from confide.audit.log import checkpoint_latest, consistency_proof, inclusion_proof, log_integrate, verifier_key
-from confide.audit.models import AuditEvent, LogLeaf
+from confide.audit.heads import HeadMap
+from confide.audit.integrate import LogIntegrityError, heads_stored, log_integrate
+from confide.audit.log import checkpoint_latest, consistency_proof, inclusion_proofs, verifier_key
+from confide.audit.models import AuditEvent, Checkpoint, LogLeaf
 from confide.practices.models import Member, Practice
+
+PAGE = 50
+MAX_SPAN = 500  # the most entries one proof bundle answers for
 
 PHRASES: dict[str, str] = {
     AuditAction.CLIENT_CREATE: "created your record",
@@ -73,6 +85,43 @@ ROLES = {
 }
 
 
+# What a client can filter by: plain groups of actions.
+KINDS: dict[str, tuple[str, tuple[AuditAction, ...]]] = {
+    "read": (
+        "Looked at your record",
+        (
+            AuditAction.CLIENT_READ, AuditAction.CLIENT_LIST, AuditAction.NOTE_READ, AuditAction.PN_READ,
+            AuditAction.DOCUMENT_READ, AuditAction.AGREEMENT_READ, AuditAction.MEASURE_READ,
+            AuditAction.DISCLOSURE_READ, AuditAction.ACCOUNTING_READ, AuditAction.CLIENT_PORTAL_READ,
+        ),
+    ),
+    "wrote": (
+        "Wrote or changed your record",
+        (
+            AuditAction.CLIENT_CREATE, AuditAction.NOTE_CREATE, AuditAction.NOTE_UPDATE, AuditAction.NOTE_SIGN,
+            AuditAction.NOTE_AMEND, AuditAction.PN_CREATE, AuditAction.DOCUMENT_UPLOAD, AuditAction.MEASURE_RECORD,
+            AuditAction.MEASURE_ASSIGN, AuditAction.WARNING_ACKNOWLEDGE,
+        ),
+    ),
+    "shared": (
+        "Sharing and disclosures",
+        (
+            AuditAction.DIRECTIVE_GRANT, AuditAction.DIRECTIVE_REVOKE, AuditAction.DIRECTIVE_EXPORT,
+            AuditAction.DISCLOSURE_REQUEST, AuditAction.DISCLOSURE_DECIDE, AuditAction.DISCLOSURE_RELEASE,
+            AuditAction.DISCLOSURE_NOTICE, AuditAction.ACCOUNTING_CORRECT, AuditAction.AGREEMENT_DOWNLOAD,
+        ),
+    ),
+    "emergency": (
+        "Emergency access, holds and keys",
+        (
+            AuditAction.BREAKGLASS_OPEN, AuditAction.BREAKGLASS_REVIEW, AuditAction.ESCROW_OPEN,
+            AuditAction.HOLD_PLACE, AuditAction.HOLD_RELEASE, AuditAction.CLIENT_KEY_ROTATE,
+            AuditAction.CLIENT_REENCRYPT, AuditAction.CLIENT_SHRED,
+        ),
+    ),
+}  # fmt: skip
+
+
 @dataclass(frozen=True)
 class HistoryRow:
     seq: int
@@ -84,45 +133,105 @@ class HistoryRow:
     action: str
 
 
-def history_rows(*, practice_id: uuid.UUID, client_id: uuid.UUID, viewer: Member) -> list[HistoryRow]:
-    events = (
-        AuditEvent.objects.filter(practice_id=practice_id, client_id=client_id)
-        .select_related("actor__user")
-        .order_by("-client_seq")
+@dataclass(frozen=True)
+class HistoryPage:
+    rows: list[HistoryRow]
+    older: int | None  # the ``before`` of the next page, if there is one
+    first: bool  # the newest entries: the browser checks the history ends at the signed head
+
+
+def _reason(purpose: str) -> str:
+    if "." in purpose and " " not in purpose:  # a rule id of a rule pack, not words
+        return "a reason the law allows or requires"
+    return purpose
+
+
+def history_page(
+    *, practice_id: uuid.UUID, client_id: uuid.UUID, viewer: Member, before: int | None = None, kind: str = ""
+) -> HistoryPage:
+    """One page of the client's history, newest first: entries numbered below ``before``."""
+    events = AuditEvent.objects.filter(practice_id=practice_id, client_id=client_id)
+    if before is not None:
+        events = events.filter(client_seq__lt=before)
+    if kind in KINDS:
+        events = events.filter(action__in=KINDS[kind][1])
+    page = list(events.select_related("actor__user").order_by("-client_seq")[: PAGE + 1])
+    rows = [_row(e, viewer) for e in page[:PAGE]]
+    return HistoryPage(rows=rows, older=rows[-1].seq if len(page) > PAGE else None, first=before is None)
+
+
+def _row(e: AuditEvent, viewer: Member) -> HistoryRow:
+    who = "You" if e.actor_id == viewer.id else (str(e.actor.user) if e.actor else "The system administrator")
+    return HistoryRow(
+        seq=e.client_seq or 0,
+        who=who,
+        role=ROLES.get(e.actor_role, e.actor_role),
+        what=PHRASES.get(e.action, "did something else with your record"),
+        when=e.created_at,
+        why=_reason(e.purpose),
+        action=e.action,
     )
-    rows = []
-    for e in events:
-        who = "You" if e.actor_id == viewer.id else (str(e.actor.user) if e.actor else "The system administrator")
-        rows.append(
-            HistoryRow(
-                seq=e.client_seq or 0,
-                who=who,
-                role=ROLES.get(e.actor_role, e.actor_role),
-                what=PHRASES.get(e.action, e.action),
-                when=e.created_at,
-                why=e.purpose,
-                action=e.action,
-            )
-        )
-    return rows
 
 
 def _b64(value: bytes) -> str:
     return base64.b64encode(value).decode()
 
 
-def proof_bundle(*, practice: Practice, client_id: uuid.UUID, since: int | None) -> dict[str, object]:
-    """Everything a browser needs to check the client's history against a signed checkpoint."""
-    while log_integrate(practice_id=practice.id):
-        pass
-    checkpoint = checkpoint_latest(practice_id=practice.id)
+def proof_bundle(
+    *, practice: Practice, client_id: uuid.UUID, since: int | None, first: int | None = None, last: int | None = None
+) -> dict[str, object]:
+    """Everything a browser needs to check the client's entries numbered ``first`` to ``last`` (no ``last``:
+    up to their signed head), at most ``MAX_SPAN`` of them."""
+    try:
+        while log_integrate(practice_id=practice.id):
+            pass
+    except LogIntegrityError as exc:
+        return {"problem": str(exc)}
+    for _ in range(3):  # another request may sign between the two reads: read both again
+        checkpoint = checkpoint_latest(practice_id=practice.id)
+        heads = HeadMap.of(heads_stored(practice.id).values())
+        if checkpoint is None or bytes(checkpoint.heads_root) == heads.root():
+            break
+    else:
+        return {"problem": "the stored client heads differ from the signed ones"}
     if checkpoint is None:
-        return {"size": 0, "entries": []}
+        return {"size": 0, "entries": [], "client": str(client_id), "head": None}
     size = checkpoint.size
-    events = {e.id: e for e in AuditEvent.objects.filter(practice_id=practice.id, client_id=client_id)}
-    leaves = LogLeaf.objects.filter(practice_id=practice.id, event_id__in=list(events), index__lt=size)
-    entries = []
-    for leaf in leaves.order_by("index"):
+    position = heads.position(client_id)
+    head = None
+    if position is not None:
+        mine = heads.heads[position]
+        proof = [_b64(h) for h in heads.proof(position)]
+        head = {"seq": mine.seq, "index": mine.index, "position": position, "proof": proof}
+    top = last if last is not None else (heads.heads[position].seq if position is not None else 0)
+    entries = _entries(practice.id, client_id, size, first, top) if first is not None and first <= top else []
+    return {
+        "verifier_key": verifier_key(practice),
+        "checkpoint": checkpoint.note,
+        "size": size,
+        "root": _b64(bytes(checkpoint.root)),
+        "client": str(client_id),
+        "head": head,
+        "entries": entries,
+        "consistency": _consistency(practice.id, since, size),
+        "seen": _seen(practice.id, since),
+        "anchor": _anchor(practice, size),
+    }
+
+
+def _entries(practice_id: uuid.UUID, client_id: uuid.UUID, size: int, first: int, last: int) -> list[dict[str, object]]:
+    last = min(last, first + MAX_SPAN - 1)
+    events = {
+        e.id: e
+        for e in AuditEvent.objects.filter(
+            practice_id=practice_id, client_id=client_id, client_seq__gte=first, client_seq__lte=last
+        )
+    }
+    leaves = LogLeaf.objects.filter(practice_id=practice_id, event_id__in=list(events), index__lt=size)
+    ordered = list(leaves.order_by("index"))
+    proofs = inclusion_proofs(practice_id, [leaf.index for leaf in ordered], size)
+    entries: list[dict[str, object]] = []
+    for leaf in ordered:
         event = events[leaf.event_id]
         entries.append(
             {
@@ -131,18 +240,31 @@ def proof_bundle(*, practice: Practice, client_id: uuid.UUID, since: int | None)
                 "canonical": canonical(event.canonical_fields()).decode(),
                 "salt": _b64(bytes(event.salt)) if event.salt is not None else None,
                 "leaf": _b64(bytes(leaf.leaf_hash)),
-                "proof": [_b64(h) for h in inclusion_proof(practice.id, leaf.index, size)],
+                "proof": [_b64(h) for h in proofs[leaf.index]],
             }
         )
-    consistency = None
-    if since is not None and 0 < since <= size:
-        consistency = {"from": since, "proof": [_b64(h) for h in consistency_proof(practice.id, since, size)]}
-    return {
-        "verifier_key": verifier_key(practice),
-        "checkpoint": checkpoint.note,
-        "size": size,
-        "root": _b64(bytes(checkpoint.root)),
-        "entries": entries,
-        "consistency": consistency,
-        "empty_root": _b64(merkle.EMPTY_ROOT),
-    }
+    return entries
+
+
+def _consistency(practice_id: uuid.UUID, since: int | None, size: int) -> dict[str, object] | None:
+    if since is None or not 0 < since <= size:
+        return None
+    return {"from": since, "proof": [_b64(h) for h in consistency_proof(practice_id, since, size)]}
+
+
+def _seen(practice_id: uuid.UUID, since: int | None) -> str | None:
+    """The checkpoint the browser saw on its last visit, as stored: it must still be there, unchanged."""
+    if since is None:
+        return None
+    seen = Checkpoint.objects.filter(practice_id=practice_id, size=since).values_list("note", flat=True).first()
+    return seen
+
+
+def _anchor(practice: Practice, size: int) -> dict[str, object] | None:
+    """The newest checkpoint the signer kept outside the database, and how the served one extends it."""
+    kept = anchor_read(practice.id)
+    if kept is None:
+        return None
+    anchored = note.open_note(kept, verifier=verifier_key(practice))
+    proof = consistency_proof(practice.id, anchored.size, size) if 0 < anchored.size < size else []
+    return {"checkpoint": kept, "proof": [_b64(h) for h in proof]}

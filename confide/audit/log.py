@@ -1,5 +1,5 @@
-"""The practice's transparency log: integration of events into the Merkle tree, proofs from
-stored subtree hashes, and signed checkpoints.
+"""The practice's transparency log: its signing key, proofs from stored subtree hashes, and its
+checkpoints (``confide.audit.integrate`` extends it).
 
 Storage: every leaf (``LogLeaf``) and every complete subtree hash (``LogNode``, level 0 =
 leaves). Any range hash the RFC recursion needs decomposes into at most ~2·log2(n) complete
@@ -13,15 +13,12 @@ from collections.abc import Iterator
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection
 
 from confide.audit import merkle, note
-from confide.audit.models import AuditEvent, Checkpoint, LogLeaf, LogState
+from confide.audit.models import Checkpoint
 from confide.practices.models import Practice
 from confide.vault.sealing import master_key
-
-BATCH = 20_000
-LATE_COMMIT_WINDOW = 10_000  # events committed out of id order are still picked up
 
 
 def origin(practice: Practice) -> str:
@@ -132,68 +129,17 @@ def inclusion_proof(practice_id: uuid.UUID, index: int, size: int) -> list[bytes
     return merkle.inclusion_proof_from(store.mth, index, size)
 
 
+def inclusion_proofs(practice_id: uuid.UUID, indexes: list[int], size: int) -> dict[int, list[bytes]]:
+    """Proofs for many leaves from one fetch of the subtree hashes they need (a page of a history)."""
+    store = NodeStore(practice_id)
+    store.prefetch([r for index in indexes for r in _recorded(merkle.inclusion_proof_from, index, size)])
+    return {index: merkle.inclusion_proof_from(store.mth, index, size) for index in indexes}
+
+
 def consistency_proof(practice_id: uuid.UUID, old_size: int, new_size: int) -> list[bytes]:
     store = NodeStore(practice_id)
     store.prefetch(_recorded(merkle.consistency_proof_from, old_size, new_size))
     return merkle.consistency_proof_from(store.mth, old_size, new_size)
-
-
-def log_integrate(*, practice_id: uuid.UUID, batch: int = BATCH) -> int:
-    """Append not-yet-logged events as leaves, store new subtree hashes, sign a checkpoint."""
-    with transaction.atomic():
-        state, _ = LogState.objects.select_for_update().get_or_create(practice_id=practice_id)
-        logged = set(
-            LogLeaf.objects.filter(
-                practice_id=practice_id, event_id__gt=state.last_event_id - LATE_COMMIT_WINDOW
-            ).values_list("event_id", flat=True)
-        )
-        candidates = (
-            AuditEvent.objects.filter(practice_id=practice_id, id__gt=state.last_event_id - LATE_COMMIT_WINDOW)
-            .order_by("id")
-            .values_list("id", "commitment")
-        )
-        events = [(eid, bytes(c)) for eid, c in candidates if eid not in logged][:batch]
-        if not events:
-            return 0
-        size, new_nodes, leaves = state.size, {}, []
-        pid = practice_id.hex if connection.vendor == "sqlite" else str(practice_id)
-        store = NodeStore(practice_id)
-        for event_id, commitment in events:
-            value = merkle.leaf_hash(commitment)
-            leaves.append((pid, size, event_id, value))
-            level, index = 0, size
-            new_nodes[(level, index)] = value
-            while index & 1:  # this node completes a pair: its parent is complete too
-                left = new_nodes.get((level, index - 1))
-                if left is None:
-                    store.prefetch([((index - 1) << level, index << level)])
-                    left = store.nodes[(level, index - 1)]
-                value = merkle.node_hash(left, value)
-                level, index = level + 1, index >> 1
-                new_nodes[(level, index)] = value
-            size += 1
-        # executemany rather than bulk_create: at tens of thousands of rows a second, building
-        # model instances costs more than the hashing and the inserts together.
-        with connection.cursor() as cursor:
-            cursor.executemany(
-                'INSERT INTO audit_logleaf (practice_id, "index", event_id, leaf_hash) VALUES (%s, %s, %s, %s)', leaves
-            )
-            cursor.executemany(
-                'INSERT INTO audit_lognode (practice_id, level, "index", hash) VALUES (%s, %s, %s, %s)',
-                [(pid, lv, ix, h) for (lv, ix), h in new_nodes.items()],
-            )
-        state.size = size
-        state.last_event_id = max(state.last_event_id, events[-1][0])
-        state.save(update_fields=["size", "last_event_id"])
-        checkpoint_sign(practice_id=practice_id, size=size)
-    return len(events)
-
-
-def checkpoint_sign(*, practice_id: uuid.UUID, size: int) -> Checkpoint:
-    practice = Practice.objects.get(pk=practice_id)
-    root = log_root(practice_id, size)
-    text = note.sign(note.Checkpoint(origin(practice), size, root), name=origin(practice), key=signing_key(practice_id))
-    return Checkpoint.objects.create(practice_id=practice_id, size=size, root=root, note=text)
 
 
 def checkpoint_latest(*, practice_id: uuid.UUID) -> Checkpoint | None:

@@ -15,16 +15,16 @@ from typing import Any
 from django.db import models
 from django.utils import timezone
 
-from confide.audit.actions import AuditAction, Channel
-
 
 class AuditEvent(models.Model):
     id = models.BigAutoField(primary_key=True)
     practice = models.ForeignKey("practices.Practice", on_delete=models.PROTECT, related_name="+")
     actor = models.ForeignKey("practices.Member", null=True, on_delete=models.PROTECT, related_name="+")
     actor_role = models.CharField(max_length=16, blank=True)
-    action = models.CharField(max_length=64, choices=[(a.value, a.value) for a in AuditAction])
-    channel = models.CharField(max_length=8, choices=[(c.value, c.value) for c in Channel])
+    # Values of AuditAction and Channel, checked where events are made (services.py): no choices here, so a
+    # new action needs no migration.
+    action = models.CharField(max_length=64)
+    channel = models.CharField(max_length=8)
     # Plain identifiers, not foreign keys: an event outlives a shredded client.
     client_id = models.UUIDField(null=True, db_index=True)
     client_seq = models.PositiveBigIntegerField(null=True)
@@ -35,6 +35,9 @@ class AuditEvent(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     salt = models.BinaryField(max_length=32, null=True)  # removed when the client is shredded
     commitment = models.BinaryField(max_length=32)
+    # HMAC of the commitment under a key derived from the master key: an event written into the
+    # database by anyone without that key is refused by the integrator and named by `audit verify`.
+    tag = models.BinaryField(max_length=32, default=b"")
 
     class Meta:
         indexes = [models.Index(fields=["practice", "client_id", "id"], name="audit_practice_client")]
@@ -71,6 +74,39 @@ def canonical_fields_of(row: Mapping[str, Any]) -> dict[str, object]:
         "outcome": row["outcome"],
         "time": row["created_at"].isoformat(),
     }
+
+
+class ClientCounter(models.Model):
+    """The last sequence number handed out in each client's history: taking the next is one indexed
+    update whatever the history's length, and a number is never handed out twice (a trigger refuses
+    to lower or delete a counter)."""
+
+    practice = models.ForeignKey("practices.Practice", on_delete=models.PROTECT, related_name="+")
+    client_id = models.UUIDField()
+    last_seq = models.PositiveBigIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["practice", "client_id"], name="clientcounter_unique")]
+
+    def __str__(self) -> str:
+        return f"counter at {self.last_seq}"
+
+
+class LogHead(models.Model):
+    """Each client's head in the log: the number and leaf index of their newest logged entry. Every
+    checkpoint signs a Merkle root over all heads (``confide.audit.heads``), so dropping any entry,
+    the newest included, contradicts a signature."""
+
+    practice = models.ForeignKey("practices.Practice", on_delete=models.PROTECT, related_name="+")
+    client_id = models.UUIDField()
+    seq = models.PositiveBigIntegerField()
+    leaf_index = models.PositiveBigIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["practice", "client_id"], name="loghead_unique")]
+
+    def __str__(self) -> str:
+        return f"head at {self.seq}"
 
 
 class LogState(models.Model):
@@ -119,6 +155,9 @@ class Checkpoint(models.Model):
     practice = models.ForeignKey("practices.Practice", on_delete=models.PROTECT, related_name="+")
     size = models.PositiveBigIntegerField()
     root = models.BinaryField(max_length=32)
+    # The root of the client-heads map and its number of heads, as signed in the note's extension line.
+    heads_root = models.BinaryField(max_length=32, default=b"")
+    heads = models.PositiveIntegerField(default=0)
     note = models.TextField()
     created_at = models.DateTimeField(default=timezone.now)
 

@@ -1,6 +1,6 @@
 """C2SP tlog-checkpoint bodies in C2SP signed-note form, signed with Ed25519 (pure, no Django).
 
-    <origin>\\n<tree size>\\n<base64 root hash>\\n
+    <origin>\\n<tree size>\\n<base64 root hash>\\n[<extension line>\\n ...]
     \\n
     — <key name> <base64(4-byte key hash ‖ 64-byte signature)>\\n
 
@@ -27,9 +27,11 @@ class Checkpoint:
     origin: str
     size: int
     root: bytes
+    extensions: tuple[str, ...] = ()  # C2SP extension lines, e.g. the client-heads root
 
     def body(self) -> str:
-        return f"{self.origin}\n{self.size}\n{base64.b64encode(self.root).decode()}\n"
+        lines = [self.origin, str(self.size), base64.b64encode(self.root).decode(), *self.extensions]
+        return "".join(f"{line}\n" for line in lines)
 
 
 def _raw(public: Ed25519PublicKey) -> bytes:
@@ -77,6 +79,6 @@ def open_note(note: str, *, verifier: str) -> Checkpoint:
             public.verify(blob[4:], body.encode())
         except InvalidSignature:
             raise ValueError("the checkpoint signature does not verify") from None
-        origin, size, root = body.rstrip("\n").split("\n")[:3]
-        return Checkpoint(origin=origin, size=int(size), root=base64.b64decode(root, validate=True))
+        origin, size, root, *extensions = body.rstrip("\n").split("\n")
+        return Checkpoint(origin, int(size), base64.b64decode(root, validate=True), tuple(extensions))
     raise ValueError("no signature by this key")

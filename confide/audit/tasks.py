@@ -9,7 +9,7 @@ from django.tasks import task
 
 @task()
 def log_integrate_task(practice_id: str) -> int:
-    from confide.audit.log import log_integrate
+    from confide.audit.integrate import log_integrate
 
     total = 0
     while added := log_integrate(practice_id=uuid.UUID(practice_id)):

@@ -6,7 +6,12 @@ Checks, in one pass over leaves in index order (memory O(log n)):
   event's salt and fields (unless the client was shredded: salt removed, leaf kept);
 - every stored complete-subtree hash equals the one recomputed from the leaves;
 - every signed checkpoint verifies with the practice's key and matches the recomputed root;
-- no event is missing from the log, and each client's sequence numbers run 1…n without gaps.
+- every event carries the tag only the master key makes;
+- the newest checkpoint's map of client heads matches the heads recomputed from the leaves, and so do
+  the stored heads; no client's counter is behind their newest number;
+- the anchor the signer keeps outside the database is a checkpoint of this very log;
+- no event is missing from the log, and each client's sequence numbers run 1…n without gaps;
+- events not yet logged (pending) are well-formed too: commitment, tag, a number not already logged.
 """
 
 from __future__ import annotations
@@ -18,17 +23,22 @@ from django.db import reset_queries
 from django.db.models import Count, Max
 
 from confide.audit import merkle, note
+from confide.audit.anchor import anchor_read
 from confide.audit.commitment import commitment
+from confide.audit.heads import Head, HeadMap, parse_previous
+from confide.audit.integrate import heads_stored
 from confide.audit.log import stored_node_ranges, verifier_key
 from confide.audit.models import (
     EVENT_COLUMNS,
     AuditEvent,
     Checkpoint,
+    ClientCounter,
     LogLeaf,
     LogNode,
     LogState,
     canonical_fields_of,
 )
+from confide.audit.tags import tag_key, tag_valid
 from confide.practices.models import Practice
 
 CHUNK = 5000
@@ -38,6 +48,7 @@ CHUNK = 5000
 class Report:
     size: int
     problem: str | None
+    pending: int = 0  # events recorded but not yet in the log
 
 
 class _Stack:
@@ -69,8 +80,14 @@ class _Stack:
 
 def log_verify(*, practice_id: uuid.UUID) -> Report:
     practice = Practice.objects.get(pk=practice_id)
-    vkey = verifier_key(practice)
+    vkey, key = verifier_key(practice), tag_key(practice_id)
+    kept = anchor_read(practice_id)
+    try:
+        anchored = note.open_note(kept, verifier=vkey) if kept is not None else None
+    except ValueError as exc:
+        return Report(0, f"the kept anchor checkpoint: {exc}")
     checkpoints = list(Checkpoint.objects.filter(practice_id=practice_id).order_by("size"))
+    heads: dict[uuid.UUID, Head] = {}
     stack, expected_index = _Stack(), 0
     leaves = (
         LogLeaf.objects.filter(practice_id=practice_id).order_by("index").values_list("index", "event_id", "leaf_hash")
@@ -78,13 +95,15 @@ def log_verify(*, practice_id: uuid.UUID) -> Report:
     pending_checkpoints = list(checkpoints)
     chunk: list[tuple[int, int, bytes]] = []
 
+    previous_size = 0
+
     def check_chunk() -> str | None:
-        nonlocal expected_index
+        nonlocal expected_index, previous_size
         # values() rows, not model instances: at millions of events the instances cost more than the hashing.
         events = {
             row["id"]: row
             for row in AuditEvent.objects.filter(practice_id=practice_id, id__in=[eid for _, eid, _ in chunk]).values(
-                "id", "salt", "commitment", *EVENT_COLUMNS
+                "id", "salt", "commitment", "tag", *EVENT_COLUMNS
             )
         }
         closed_all = []
@@ -99,12 +118,20 @@ def log_verify(*, practice_id: uuid.UUID) -> Report:
             salt = event["salt"]
             if salt is not None and commitment(bytes(salt), canonical_fields_of(event)) != bytes(event["commitment"]):
                 return f"event {event_id} was changed after it was recorded"
+            if not tag_valid(key, bytes(event["commitment"]), bytes(event["tag"])):
+                return f"event {event_id} was not recorded by Confide (its tag is wrong)"
+            if event["client_id"] is not None:
+                heads[event["client_id"]] = Head(event["client_id"], event["client_seq"] or 0, index)
             closed_all += stack.push(leaf, index)
             expected_index += 1
+            if anchored is not None and anchored.size == expected_index and stack.root() != anchored.root:
+                return f"the log differs from the checkpoint signed at size {anchored.size} (kept outside the database)"
             while pending_checkpoints and pending_checkpoints[0].size == expected_index:
-                problem = _check_checkpoint(pending_checkpoints.pop(0), stack.root(), vkey)
+                checked = pending_checkpoints.pop(0)
+                problem = _check_checkpoint(checked, stack.root(), vkey, previous_size)
                 if problem:
                     return problem
+                previous_size = checked.size
         # One contiguous index range per level: a handful of statement shapes, so SQLite's
         # prepared-statement cache stays small (an IN list of thousands per chunk grew it to 200 MB).
         ranges: dict[int, tuple[int, int]] = {}
@@ -127,16 +154,67 @@ def log_verify(*, practice_id: uuid.UUID) -> Report:
             chunk = []
     if chunk and (problem := check_chunk()):
         return Report(expected_index, problem)
-    return Report(expected_index, _final_checks(practice_id, expected_index, pending_checkpoints))
+    if anchored is not None and anchored.size > expected_index:
+        return Report(expected_index, f"the log was rolled back: a checkpoint of {anchored.size} entries was signed")
+    if anchored is not None and not any(c.note == kept for c in checkpoints if c.size == anchored.size):
+        return Report(expected_index, f"the newest signed checkpoint (of {anchored.size} entries) was deleted")
+    problem = _final_checks(practice_id, expected_index, pending_checkpoints) or _heads_checks(
+        practice_id, heads, checkpoints
+    )
+    pending, pending_problem = _pending_checks(practice_id, key, heads)
+    return Report(expected_index, problem or pending_problem, pending)
 
 
-def _check_checkpoint(checkpoint: Checkpoint, root: bytes, vkey: str) -> str | None:
+def _heads_checks(practice_id: uuid.UUID, heads: dict[uuid.UUID, Head], checkpoints: list[Checkpoint]) -> str | None:
+    recomputed = HeadMap.of(heads.values()).root()
+    if checkpoints and bytes(checkpoints[-1].heads_root) and bytes(checkpoints[-1].heads_root) != recomputed:
+        return "the newest checkpoint's client heads differ from the log's"
+    if heads_stored(practice_id) != heads:
+        return "the stored client heads differ from the log's"
+    counters = dict(ClientCounter.objects.filter(practice_id=practice_id).values_list("client_id", "last_seq"))
+    tops = (
+        AuditEvent.objects.filter(practice_id=practice_id, client_id__isnull=False)
+        .values("client_id")
+        .annotate(top=Max("client_seq"))
+    )
+    for row in tops:
+        if row["client_id"] is not None and counters.get(row["client_id"], 0) < (row["top"] or 0):
+            return "a client's sequence counter was set back"
+    return None
+
+
+def _pending_checks(practice_id: uuid.UUID, key: bytes, heads: dict[uuid.UUID, Head]) -> tuple[int, str | None]:
+    """Events recorded but not in the log yet: each must still be one the integrator would accept."""
+    logged = LogLeaf.objects.filter(practice_id=practice_id).values("event_id")
+    rows = AuditEvent.objects.filter(practice_id=practice_id).exclude(id__in=logged).order_by("id")
+    count, problem = 0, None
+    for event in rows.values("id", "salt", "commitment", "tag", *EVENT_COLUMNS).iterator(chunk_size=CHUNK):
+        count += 1
+        if problem:
+            continue
+        if event["salt"] is not None and commitment(bytes(event["salt"]), canonical_fields_of(event)) != bytes(
+            event["commitment"]
+        ):
+            problem = f"pending event {event['id']} was changed after it was recorded"
+        elif not tag_valid(key, bytes(event["commitment"]), bytes(event["tag"])):
+            problem = f"pending event {event['id']} was not recorded by Confide (its tag is wrong)"
+        elif event["client_id"] is not None and (event["client_seq"] or 0) <= (
+            heads[event["client_id"]].seq if event["client_id"] in heads else 0
+        ):
+            problem = f"pending event {event['id']} reuses a number its client's history already holds"
+    return count, problem
+
+
+def _check_checkpoint(checkpoint: Checkpoint, root: bytes, vkey: str, previous: int) -> str | None:
     try:
         signed = note.open_note(checkpoint.note, verifier=vkey)
     except ValueError as exc:
         return f"checkpoint of size {checkpoint.size}: {exc}"
     if signed.size != checkpoint.size or signed.root != root or bytes(checkpoint.root) != root:
         return f"the history changed: checkpoint of size {checkpoint.size} does not match the recomputed root"
+    chained = parse_previous(signed.extensions)
+    if chained is not None and chained != previous:
+        return f"a signed checkpoint was deleted: the one of size {checkpoint.size} follows {chained}, not {previous}"
     return None
 
 

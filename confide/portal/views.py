@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
-from confide.audit.history import history_rows, proof_bundle
+from confide.audit.history import KINDS, history_page, proof_bundle
 from confide.clients.selectors import client_for_portal
 from confide.consent.selectors import client_due_reasons
 from confide.measures.models import Assignment
@@ -28,22 +28,32 @@ def portal_home(request: HttpRequest, member: Member) -> HttpResponse:
     return render(request, "portal/home.html", context)
 
 
+def _number(request: HttpRequest, name: str) -> int | None:
+    try:
+        value = int(request.GET.get(name, ""))
+    except ValueError:
+        return None
+    return value if value > 0 else None
+
+
 @member_required(Permission.PORTAL_SELF_READ)
 def portal_history(request: HttpRequest, member: Member) -> HttpResponse:
-    """Who has seen my record: every access, newest first, checked by the browser."""
+    """Who has seen my record: a page of accesses, newest first, checked by the browser."""
     client = client_for_portal(member=member)
-    rows = history_rows(practice_id=client.practice_id, client_id=client.id, viewer=member)
-    kinds = sorted({(r.action, r.what) for r in rows}, key=lambda k: k[1])
-    wanted = request.GET.get("kind", "")
-    shown = [r for r in rows if not wanted or r.action == wanted]
-    return render(request, "portal/history.html", {"rows": shown, "kinds": kinds, "kind": wanted})
+    kind = request.GET.get("kind", "")
+    kind = kind if kind in KINDS else ""
+    page = history_page(
+        practice_id=client.practice_id, client_id=client.id, viewer=member, before=_number(request, "before"), kind=kind
+    )
+    kinds = [(value, label) for value, (label, _) in KINDS.items()]
+    return render(request, "portal/history.html", {"page": page, "kinds": kinds, "kind": kind, "client_id": client.id})
 
 
 @member_required(Permission.PORTAL_SELF_READ)
 def portal_history_proofs(request: HttpRequest, member: Member) -> JsonResponse:
     client = client_for_portal(member=member)
-    try:
-        since = int(request.GET["since"]) if request.GET.get("since") else None
-    except ValueError:
-        since = None
-    return JsonResponse(proof_bundle(practice=member.practice, client_id=client.id, since=since))
+    first, last = _number(request, "from"), _number(request, "to")  # no "to": up to the signed head
+    bundle = proof_bundle(
+        practice=member.practice, client_id=client.id, since=_number(request, "since"), first=first, last=last
+    )
+    return JsonResponse(bundle)

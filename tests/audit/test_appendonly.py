@@ -7,7 +7,7 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 
 from confide.audit import appendonly
-from confide.audit.log import log_integrate
+from confide.audit.integrate import log_integrate
 from confide.audit.models import Checkpoint, LogLeaf, LogNode
 from tests.cast import Cast
 
@@ -52,7 +52,11 @@ def test_the_triggers_can_be_dropped_only_deliberately(triggers: None) -> None:
 
 def test_lockdown_names_every_log_table() -> None:
     assert appendonly.lockdown_sql("confide_app") == [
-        f"REVOKE UPDATE, DELETE, TRUNCATE ON {t} FROM confide_app" for t in appendonly.LOCKED
+        *(f"REVOKE UPDATE, DELETE, TRUNCATE ON {t} FROM confide_app" for t in appendonly.LOCKED),
+        "GRANT UPDATE (salt) ON audit_auditevent TO confide_app",
+        "GRANT UPDATE (last_seq) ON audit_clientcounter TO confide_app",
+        "GRANT UPDATE (seq, leaf_index) ON audit_loghead TO confide_app",
+        "GRANT UPDATE (size) ON audit_logstate TO confide_app",
     ]
     with pytest.raises(ValueError, match="letters, digits and underscores"):
         appendonly.lockdown_sql("x; DROP TABLE y")

@@ -10,7 +10,8 @@ from django.db import connection
 from django.test import Client as HttpClient
 
 from confide.audit import merkle, note
-from confide.audit.log import checkpoint_latest, consistency_proof, inclusion_proof, log_integrate, verifier_key
+from confide.audit.integrate import log_integrate
+from confide.audit.log import checkpoint_latest, consistency_proof, inclusion_proof, verifier_key
 from confide.audit.models import AuditEvent, LogLeaf, LogNode
 from confide.audit.verify import log_verify
 from tests.attacker import drop_append_only_triggers
@@ -109,9 +110,10 @@ def test_any_tampering_fails_verification(cast: Cast, how: str) -> None:
     else:  # a forged event slipped in among the logged ones, with a fresh sequence number
         _tamper(
             "INSERT INTO audit_auditevent (practice_id, actor_id, actor_role, action, channel, client_id, client_seq, "
-            "object_type, object_id, purpose, outcome, created_at, salt, commitment) SELECT practice_id, actor_id, "
+            "object_type, object_id, purpose, outcome, created_at, salt, commitment, tag) SELECT practice_id, "
+            "actor_id, "
             "actor_role, action, channel, client_id, %s, object_type, object_id, purpose, outcome, created_at, salt, "
-            "commitment FROM audit_auditevent WHERE id = %s",
+            "commitment, tag FROM audit_auditevent WHERE id = %s",
             [999, leaf.event_id],
         )
     report = log_verify(practice_id=practice)

@@ -5,6 +5,7 @@ from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from confide.audit.models import AuditEvent
+from tests.attacker import drop_append_only_triggers
 from tests.browser.helpers import sign_in
 from tests.cast import Cast
 
@@ -24,6 +25,7 @@ def test_the_client_sees_a_verified_history_and_a_tampering_turns_it_red(
 
     # The administrator rewrites one stored entry behind everyone's back…
     event = AuditEvent.objects.filter(client_id=live_cast.client.id, action="clients:client:create").get()
+    drop_append_only_triggers()
     with connection.cursor() as cursor:
         cursor.execute("UPDATE audit_auditevent SET actor_role = 'staff' WHERE id = %s", [event.id])
     page.reload()

@@ -10,7 +10,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from confide.audit.actions import AuditAction, Channel
-from confide.audit.history import history_rows
+from confide.audit.history import history_page
 from confide.breakglass.models import Grant
 from confide.breakglass.services import breakglass_open, breakglass_review, reviews_open
 from confide.clients.selectors import client_get_for_member
@@ -84,6 +84,6 @@ def test_the_client_sees_the_emergency_access(cast: Cast, smtp_inbox: Inbox) -> 
     _open(cast)
     client_get_for_member(member=cast.colleague, client_id=cast.client.id, channel=Channel.WEB)
     assert cast.client_member is not None
-    rows = history_rows(practice_id=cast.client.practice_id, client_id=cast.client.id, viewer=cast.client_member)
+    rows = history_page(practice_id=cast.client.practice_id, client_id=cast.client.id, viewer=cast.client_member).rows
     assert any("emergency" in r.what for r in rows if r.action == AuditAction.BREAKGLASS_OPEN)
     assert any(r.why == "emergency access" for r in rows if r.action == AuditAction.CLIENT_READ)

@@ -1,11 +1,13 @@
 // Verifies the client's access history in the browser (WebCrypto SHA-256 and Ed25519).
-// Checks: the checkpoint's signed-note signature; each entry's commitment, leaf and RFC 9162
-// inclusion proof; gap-free sequence numbers; consistency with the checkpoint seen last time.
+// Checks: the checkpoint's signed-note signature; the client's head in the checkpoint's map of
+// heads (so the history provably ends there); each shown entry's commitment, leaf and RFC 9162
+// inclusion proof; gap-free numbering; that the log only grew since the last visit and since the
+// newest checkpoint the signer kept outside the database; that the history never shrank.
 "use strict";
 (function () {
   const box = document.getElementById("verify");
   if (!box) return;
-  const STORE = "confide-history-checkpoint";
+  const STORE = "confide-history-checkpoint:" + box.dataset.client;  // one memory per client on a shared device
   const enc = new TextEncoder();
   const b64 = (s) => Uint8Array.from(atob(s), (c) => c.charCodeAt(0));
   const cat = (...parts) => { const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0)); let o = 0; for (const p of parts) { out.set(p, o); o += p.length; } return out; };
@@ -13,6 +15,9 @@
   const eq = (a, b) => a.length === b.length && a.every((v, i) => v === b[i]);
   const node = (l, r) => sha(cat(Uint8Array.of(1), l, r));
   const CONTEXT = enc.encode("confide-audit-event-v1\u0000");
+  const HEAD_CONTEXT = enc.encode("confide-client-head-v1\u0000");
+  const u64 = (n) => { const out = new Uint8Array(8); let v = BigInt(n); for (let i = 7; i >= 0; i--) { out[i] = Number(v & 255n); v >>= 8n; } return out; };
+  const uuidBytes = (s) => Uint8Array.from(s.replace(/-/g, "").match(/../g), (h) => parseInt(h, 16));
 
   function innerBorder(index, size) {
     const x = index ^ (size - 1);
@@ -64,7 +69,8 @@
     return eq(fr, oldRoot) && eq(sr, newRoot) && sn === 0;
   }
 
-  async function verifyCheckpoint(note, vkey, size, root) {
+  // The signed body's lines ([origin, size, root, extensions…]) if the note verifies, else null.
+  async function openCheckpoint(note, vkey) {
     // The key's base64 may itself contain "+": split on the first two only.
     const first = vkey.indexOf("+"), second = vkey.indexOf("+", first + 1);
     const name = vkey.slice(0, first), hashHex = vkey.slice(first + 1, second), keyB64 = vkey.slice(second + 1);
@@ -78,11 +84,18 @@
       const blob = b64(parts[2]);
       const hex = Array.from(blob.slice(0, 4), (b) => b.toString(16).padStart(2, "0")).join("");
       if (hex !== hashHex) continue;
-      const ok = await crypto.subtle.verify({ name: "Ed25519" }, key, blob.slice(4), enc.encode(body));
-      const lines = body.split("\n");
-      return ok && Number(lines[1]) === size && lines[2] === btoa(String.fromCharCode(...root));
+      if (!(await crypto.subtle.verify({ name: "Ed25519" }, key, blob.slice(4), enc.encode(body)))) return null;
+      return body.slice(0, -1).split("\n");
     }
-    return false;
+    return null;
+  }
+
+  function headsOf(lines) {
+    for (const line of lines.slice(3)) {
+      const parts = line.split(" ");
+      if (parts.length === 3 && parts[0] === "confide-heads/v1") return { count: Number(parts[1]), root: b64(parts[2]) };
+    }
+    return null;
   }
 
   function show(state, text, detail) {
@@ -93,32 +106,84 @@
 
   async function run() {
     const last = JSON.parse(localStorage.getItem(STORE) || "null");
-    const url = box.dataset.proofs + (last ? "?since=" + encodeURIComponent(last.size) : "");
-    const data = await (await fetch(url, { credentials: "same-origin" })).json();
-    if (!data.size) { show("verified", "Verified: nothing has been recorded yet."); return; }
+    const shown = Array.from(document.querySelectorAll("#history li[data-seq]"), (li) => Number(li.dataset.seq));
+    const first = box.dataset.first === "true", filtered = box.dataset.filtered === "true";
+    const params = new URLSearchParams();
+    // The first page asks up to the signed head (entries recorded after the page was drawn included).
+    if (shown.length) params.set("from", Math.min(...shown)); else if (first) params.set("from", 1);
+    if (shown.length && !first) params.set("to", Math.max(...shown));
+    if (last) params.set("since", last.size);
+    const data = await (await fetch(box.dataset.proofs + "?" + params, { credentials: "same-origin" })).json();
+    if (data.problem) throw new Error(data.problem);
+    if (!data.size) {
+      if (shown.length || last) throw new Error("entries are shown that the log does not hold");
+      show("verified", "Verified: nothing has been recorded yet."); return;
+    }
     const root = b64(data.root);
-    if (!(await verifyCheckpoint(data.checkpoint, data.verifier_key, data.size, root))) throw new Error("the log's signature does not verify");
-    const seqs = [];
+    const lines = await openCheckpoint(data.checkpoint, data.verifier_key);
+    if (!lines || Number(lines[1]) !== data.size || lines[2] !== data.root) throw new Error("the log's signature does not verify");
+    const heads = headsOf(lines);
+    if (!heads) throw new Error("the signed checkpoint does not say where your history ends");
+    if (data.anchor) {
+      const kept = await openCheckpoint(data.anchor.checkpoint, data.verifier_key);
+      if (!kept) throw new Error("the kept checkpoint's signature does not verify");
+      const keptSize = Number(kept[1]);
+      if (keptSize > data.size) throw new Error("the log is older than the newest checkpoint it signed");
+      if (keptSize === data.size ? kept[2] !== data.root : !(await verifyConsistency(keptSize, data.size, b64(kept[2]), root, data.anchor.proof.map(b64))))
+        throw new Error("the log differs from the newest checkpoint it signed");
+    }
+    const head = data.head;
+    if (head) {
+      const leaf = await sha(cat(Uint8Array.of(0), HEAD_CONTEXT, uuidBytes(data.client), u64(head.seq), u64(head.index)));
+      if (!(await verifyInclusion(head.position, heads.count, leaf, head.proof.map(b64), heads.root))) throw new Error("where your history ends is not what the log signed");
+    } else if (shown.length) {
+      throw new Error("the signed log holds no history of yours, yet entries are shown");
+    }
+    const bySeq = new Map();
     for (const e of data.entries) {
       if (e.salt === null) throw new Error("an entry can no longer be checked");
+      const fields = JSON.parse(e.canonical);
+      if (fields.client !== data.client || fields.seq !== e.seq) throw new Error("entry " + e.seq + " belongs to another history");
+      if (bySeq.has(e.seq)) throw new Error("entry " + e.seq + " appears twice");
       const commitment = await sha(cat(CONTEXT, b64(e.salt), enc.encode(e.canonical)));
       const leaf = await sha(cat(Uint8Array.of(0), commitment));
       if (!eq(leaf, b64(e.leaf))) throw new Error("entry " + e.seq + " differs from what was recorded");
       if (!(await verifyInclusion(e.index, data.size, leaf, e.proof.map(b64), root))) throw new Error("entry " + e.seq + " is not in the log");
-      seqs.push(e.seq);
-      const row = document.querySelector('#history li[data-seq="' + e.seq + '"]');
-      if (row) row.classList.add("verified");
+      bySeq.set(e.seq, e);
     }
-    seqs.sort((a, b) => a - b);
-    seqs.forEach((s, i) => { if (s !== i + 1) throw new Error("entry " + (i + 1) + " is missing"); });
+    for (const seq of shown) {
+      if (!bySeq.has(seq)) throw new Error("entry " + seq + " is not in the signed log");
+      document.querySelector('#history li[data-seq="' + seq + '"]').classList.add("verified");
+    }
+    if (!filtered && shown.length) {
+      const low = Math.min(...shown), high = Math.max(...shown);
+      for (let seq = low; seq <= high; seq++) if (!bySeq.has(seq)) throw new Error("entry " + seq + " is missing");
+      if (shown.length !== high - low + 1) throw new Error("an entry is shown twice or out of place");
+    }
+    let newer = 0;
+    if (head && first) {
+      const low = shown.length ? Math.min(...shown) : 1;
+      for (let seq = low; seq <= head.seq; seq++) if (!bySeq.has(seq) && !filtered) throw new Error("entry " + seq + " is missing");
+      const newest = bySeq.get(head.seq);
+      if (!newest || newest.index !== head.index) throw new Error("your newest entries are missing (the log says your history has " + head.seq + ")");
+      newer = head.seq - (shown.length ? Math.max(...shown) : 0);
+      if (filtered) newer = 0;
+    }
+    const headSeq = head ? head.seq : 0;
     if (last) {
       if (last.size > data.size) throw new Error("the log shrank since your last visit");
+      if ((last.head || 0) > headSeq) throw new Error("your history shrank since your last visit");
+      const seen = data.seen ? await openCheckpoint(data.seen, data.verifier_key) : null;
+      if (!seen || Number(seen[1]) !== last.size || seen[2] !== last.root) throw new Error("the checkpoint you saw on your last visit was deleted or changed");
       const proof = data.consistency ? data.consistency.proof.map(b64) : [];
       if (!(await verifyConsistency(last.size, data.size, b64(last.root), root, proof))) throw new Error("the log was rewritten since your last visit");
     }
-    localStorage.setItem(STORE, JSON.stringify({ size: data.size, root: data.root }));
-    show("verified", "Verified: this history is complete and unchanged.",
-      seqs.length + " entries checked against a signed log of " + data.size + " entries" + (last ? ", consistent with your last visit." : "."));
+    localStorage.setItem(STORE, JSON.stringify({ size: data.size, root: data.root, head: headSeq }));
+    const scope = filtered ? " (a filtered view: the full view also checks that nothing is missing)" : "";
+    show("verified", filtered ? "Verified: these entries are in the signed log." : "Verified: this history is complete and unchanged.",
+      shown.length + " entries checked against a signed log of " + data.size + " entries; your history holds " + headSeq +
+      (last ? ", consistent with your last visit." : ".") + scope +
+      (newer > 0 ? " " + newer + " newer entries were recorded since this page was loaded: reload to see them." : ""));
   }
 
   run().catch((err) => show("changed", "Warning: this history changed.", String(err.message || err)));

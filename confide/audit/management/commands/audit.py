@@ -7,11 +7,17 @@ import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import connection
+from django.db import connection, transaction
+from django.utils import timezone
 
+from confide.audit.actions import AuditAction, Channel
+from confide.audit.anchor import anchor_supersede
 from confide.audit.appendonly import lockdown_sql
 from confide.audit.generate import bench_practice, events_generate
-from confide.audit.log import checkpoint_latest, consistency_proof, inclusion_proof, log_integrate, verifier_key
+from confide.audit.integrate import log_integrate
+from confide.audit.log import checkpoint_latest, consistency_proof, inclusion_proof, verifier_key
+from confide.audit.models import LogState
+from confide.audit.services import event_record
 from confide.audit.verify import log_verify
 from confide.practices.models import Practice
 
@@ -48,13 +54,17 @@ class Command(BaseCommand):
         lockdown = sub.add_parser("lockdown", help="PostgreSQL: revoke UPDATE/DELETE on log tables from a role")
         lockdown.add_argument("--role", required=True)
         lockdown.add_argument("--execute", action="store_true", help="run the statements (as the table owner)")
+        sub.add_parser(
+            "accept-restore",
+            help="after restoring a database backup: set the newer anchor aside, record the restore, sign on",
+        )
         prove = sub.add_parser("prove", help="print an inclusion or consistency proof (base64 hashes)")
         prove.add_argument("--index", type=int, help="inclusion proof for this leaf")
         prove.add_argument("--old", type=int, help="consistency proof from this size")
         prove.add_argument("--size", type=int, help="tree size (default: the latest checkpoint's)")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        getattr(self, "_" + options["action"])(options)
+        getattr(self, "_" + options["action"].replace("-", "_"))(options)
 
     def _integrate(self, options: dict[str, Any]) -> None:
         for practice in _practices(options["practice"]):
@@ -71,7 +81,8 @@ class Command(BaseCommand):
                 failed = True
                 self.stderr.write(f"{practice.slug}: PROBLEM after {report.size} entries: {report.problem}")
             else:
-                self.stdout.write(f"{practice.slug}: intact, {report.size} entries verified.")
+                pending = f"; {report.pending} recorded events wait to be logged" if report.pending else ""
+                self.stdout.write(f"{practice.slug}: intact, {report.size} entries verified{pending}.")
         if failed:
             raise SystemExit(1)
 
@@ -104,6 +115,25 @@ class Command(BaseCommand):
                     cursor.execute(statement)
         for statement in statements:
             self.stdout.write(statement + ";")
+
+    def _accept_restore(self, options: dict[str, Any]) -> None:
+        practice = _one(options["practice"])
+        with transaction.atomic():
+            state = LogState.objects.filter(practice_id=practice.id).first()
+            size = state.size if state else 0
+            kept = anchor_supersede(practice.id, suffix=timezone.now().strftime("%Y%m%dT%H%M%SZ"))
+            if kept is None:
+                raise CommandError("No anchor is kept for this practice: nothing to accept.")
+            event_record(
+                actor=None,
+                practice_id=practice.id,
+                action=AuditAction.LOG_RESTORE,
+                channel=Channel.CLI,
+                purpose=f"restored at {size}; signed up to {kept.split(chr(10), 2)[1]}",
+            )
+        while log_integrate(practice_id=practice.id):
+            pass
+        self.stdout.write(f"{practice.slug}: the restore is recorded; the log signs on from {size} entries.")
 
     def _prove(self, options: dict[str, Any]) -> None:
         practice = _one(options["practice"])

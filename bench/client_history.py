@@ -1,0 +1,108 @@
+"""One client's history at 100, 10,000 and 100,000 events: what recording one more event costs (the
+next sequence number comes from a counter row), and the server time of the history page and of its
+proof bundle. Ratios are against the 100-event history, measured in the same run.
+
+Sizes come from CONFIDE_BENCH_HISTORY_SIZES (default "100,10000,100000").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import uuid
+
+from bench._django import setup
+from bench._timing import median_ms as _ms
+
+setup()
+
+from django.db import connection, transaction  # noqa: E402
+from django.template.loader import render_to_string  # noqa: E402
+
+from confide.accounts.models import User  # noqa: E402
+from confide.audit.actions import AuditAction, Channel  # noqa: E402
+from confide.audit.commitment import commitment  # noqa: E402
+from confide.audit.history import KINDS, history_page, proof_bundle  # noqa: E402
+from confide.audit.integrate import log_integrate  # noqa: E402
+from confide.audit.models import AuditEvent, ClientCounter  # noqa: E402
+from confide.audit.services import event_record  # noqa: E402
+from confide.audit.tags import event_tag, tag_key  # noqa: E402
+from confide.practices.models import Member, Practice  # noqa: E402
+from confide.practices.permissions import Role  # noqa: E402
+
+SIZES = [int(s) for s in os.environ.get("CONFIDE_BENCH_HISTORY_SIZES", "100,10000,100000").split(",") if s]
+CHUNK = 20_000
+
+
+def _history(practice: Practice, actor: Member, client_id: uuid.UUID, count: int) -> None:
+    """``count`` real events (salts, commitments, tags, numbers 1…count) for one client, then logged."""
+    key, now = tag_key(practice.id), dt.datetime.now(dt.UTC)
+    done = 0
+    while done < count:
+        rows = []
+        for seq in range(done + 1, min(count, done + CHUNK) + 1):
+            event = AuditEvent(
+                practice_id=practice.id, actor=actor, actor_role=actor.role, action=AuditAction.NOTE_READ,
+                channel=Channel.WEB, client_id=client_id, client_seq=seq, object_type="progress-note",
+                object_id=str(seq), created_at=now, salt=os.urandom(32),
+            )  # fmt: skip
+            event.commitment = commitment(bytes(event.salt or b""), event.canonical_fields())
+            event.tag = event_tag(key, event.commitment)
+            rows.append(event)
+        AuditEvent.objects.bulk_create(rows)
+        done += len(rows)
+    ClientCounter.objects.create(practice_id=practice.id, client_id=client_id, last_seq=count)
+    while log_integrate(practice_id=practice.id):
+        pass
+
+
+def _one(size: int) -> dict[str, float]:
+    practice = Practice.objects.create(name=f"History {size}", slug=f"history-{size}")
+    user = User.objects.create_user(f"chris-{size}@bench.test", "unused password for the bench", full_name="Chris")
+    actor = Member.objects.create(practice=practice, user=user, role=Role.CLINICIAN)
+    viewer = Member.objects.create(
+        practice=practice, user=User.objects.create_user(f"jordan-{size}@bench.test", "unused"), role=Role.CLIENT
+    )
+    client_id = uuid.uuid4()
+    _history(practice, actor, client_id, size)
+
+    def record() -> None:
+        with transaction.atomic():
+            event_record(actor=actor, action=AuditAction.NOTE_READ, channel=Channel.WEB, client_id=client_id)
+
+    def page() -> None:
+        shown = history_page(practice_id=practice.id, client_id=client_id, viewer=viewer)
+        kinds = [(value, label) for value, (label, _) in KINDS.items()]
+        render_to_string("portal/history.html", {"page": shown, "kinds": kinds, "kind": "", "client_id": client_id})
+
+    newest = size
+
+    def bundle() -> None:
+        proof_bundle(practice=practice, client_id=client_id, since=None, first=max(1, newest - 49))
+
+    _ms(record, 20)
+    results = {"record": _ms(record, 300)}
+    while log_integrate(practice_id=practice.id):
+        pass
+    newest = ClientCounter.objects.get(client_id=client_id).last_seq
+    results["page"] = _ms(page, 50)
+    results["bundle"] = _ms(bundle, 30)
+    return results
+
+
+def run() -> list[str]:
+    results = {size: _one(size) for size in SIZES}
+    base = results[SIZES[0]]
+    rows = [
+        f"Database: {connection.vendor}, one client; medians in ms, ratio against {SIZES[0]:,} events in this run.",
+        "",
+        "| events in the history | record one event | ratio | history page (newest 50) | ratio "
+        "| its proof bundle | ratio |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for size, r in results.items():
+        rows.append(
+            f"| {size:,} | {r['record']:.3f} | {r['record'] / base['record']:.2f}× | {r['page']:.2f} | "
+            f"{r['page'] / base['page']:.2f}× | {r['bundle']:.2f} | {r['bundle'] / base['bundle']:.2f}× |"
+        )
+    return rows

@@ -1,0 +1,173 @@
+"""Extend a practice's log: check the database still extends what was signed, append new events as
+leaves, move the client heads, store new subtree hashes and sign a checkpoint over both roots.
+
+Refused, never logged: an event whose tag is wrong (written without the master key) and an event that
+reuses a number its client's history already holds. Both stay pending, and `confide audit verify`
+names them. A database that no longer extends the kept anchor (rolled back, rewritten) stops the
+signer: ``LogIntegrityError``.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import connection, transaction
+
+from confide.audit import merkle, note
+from confide.audit.anchor import anchor_advance, anchor_read
+from confide.audit.heads import Head, HeadMap, extension_line, previous_line
+from confide.audit.log import NodeStore, checkpoint_latest, log_root, origin, signing_key, verifier_key
+from confide.audit.models import AuditEvent, Checkpoint, LogHead, LogLeaf, LogState
+from confide.audit.tags import tag_key, tag_valid
+from confide.practices.models import Practice
+
+BATCH = 20_000
+LATE_COMMIT_WINDOW = 10_000  # events committed out of id order are still picked up
+
+
+class LogIntegrityError(RuntimeError):
+    """The database no longer extends what this server signed: it refuses to sign on."""
+
+
+def heads_stored(practice_id: uuid.UUID) -> dict[uuid.UUID, Head]:
+    rows = LogHead.objects.filter(practice_id=practice_id).values_list("client_id", "seq", "leaf_index")
+    return {client: Head(client, seq, index) for client, seq, index in rows}
+
+
+def log_check(practice: Practice, state: LogState, heads: dict[uuid.UUID, Head]) -> Checkpoint | None:
+    """What the signer checks before it signs: the anchor, the newest checkpoint and the stored heads."""
+    kept = anchor_read(practice.id)
+    if kept is not None:
+        anchored = note.open_note(kept, verifier=verifier_key(practice))
+        if anchored.size > state.size:
+            raise LogIntegrityError(
+                f"the log holds {state.size} entries but a checkpoint of {anchored.size} was signed: it was rolled back"
+            )
+        try:
+            root = log_root(practice.id, anchored.size)
+        except LookupError:
+            root = b""
+        if root != anchored.root:
+            raise LogIntegrityError(f"the log differs from the checkpoint signed at size {anchored.size}")
+    latest = checkpoint_latest(practice_id=practice.id)
+    if (latest.size if latest else 0) != state.size:
+        raise LogIntegrityError(f"the newest checkpoint (of {state.size} entries) is missing")
+    if latest is not None and not _matches(practice, latest):
+        raise LogIntegrityError(f"the newest checkpoint (of {latest.size} entries) does not match the log: a fork")
+    if (
+        latest is not None
+        and bytes(latest.heads_root)
+        and HeadMap.of(heads.values()).root() != bytes(latest.heads_root)
+    ):
+        raise LogIntegrityError("the stored client heads differ from the signed ones")
+    return latest
+
+
+def _matches(practice: Practice, checkpoint: Checkpoint) -> bool:
+    """The checkpoint is signed by this practice's key over the tree the stored hashes make."""
+    try:
+        signed = note.open_note(checkpoint.note, verifier=verifier_key(practice))
+        root = log_root(practice.id, checkpoint.size)
+    except (ValueError, LookupError):
+        return False
+    return signed.size == checkpoint.size and signed.root == bytes(checkpoint.root) == root
+
+
+def _accepted(practice_id: uuid.UUID, state: LogState, heads: dict[uuid.UUID, Head], batch: int) -> list[AuditEvent]:
+    window = state.last_event_id - LATE_COMMIT_WINDOW
+    logged = LogLeaf.objects.filter(practice_id=practice_id, event_id__gt=window).values("event_id")
+    candidates = (  # an anti-join on the leaves' unique index: only events not yet logged come back
+        AuditEvent.objects.filter(practice_id=practice_id, id__gt=window)
+        .exclude(id__in=logged)
+        .order_by("id")
+        .only("id", "commitment", "tag", "client_id", "client_seq")
+    )
+    key, accepted, last_seq = tag_key(practice_id), [], {c: h.seq for c, h in heads.items()}
+    for event in candidates:
+        if not tag_valid(key, bytes(event.commitment), bytes(event.tag)):
+            continue
+        if event.client_id is not None:
+            if event.client_seq is None or event.client_seq <= last_seq.get(event.client_id, 0):
+                continue  # a number the history already holds: logging it would hide the first
+            last_seq[event.client_id] = event.client_seq
+        accepted.append(event)
+        if len(accepted) == batch:
+            break
+    return accepted
+
+
+def log_integrate(*, practice_id: uuid.UUID, batch: int = BATCH) -> int:
+    """Append pending events as leaves and sign a checkpoint; return how many were appended."""
+    with transaction.atomic():
+        state, _ = LogState.objects.select_for_update().get_or_create(practice_id=practice_id)
+        practice = Practice.objects.get(pk=practice_id)
+        heads = heads_stored(practice_id)
+        latest = log_check(practice, state, heads)
+        events = _accepted(practice_id, state, heads, batch)
+        if not events:
+            return 0
+        size, new_nodes, leaves, moved = state.size, {}, [], {}
+        pid = practice_id.hex if connection.vendor == "sqlite" else str(practice_id)
+        store = NodeStore(practice_id)
+        for event in events:
+            value = merkle.leaf_hash(bytes(event.commitment))
+            leaves.append((pid, size, event.id, value))
+            if event.client_id is not None and event.client_seq is not None:
+                moved[event.client_id] = heads[event.client_id] = Head(event.client_id, event.client_seq, size)
+            level, index = 0, size
+            new_nodes[(level, index)] = value
+            while index & 1:  # this node completes a pair: its parent is complete too
+                left = new_nodes.get((level, index - 1))
+                if left is None:
+                    store.prefetch([((index - 1) << level, index << level)])
+                    left = store.nodes[(level, index - 1)]
+                value = merkle.node_hash(left, value)
+                level, index = level + 1, index >> 1
+                new_nodes[(level, index)] = value
+            size += 1
+        # executemany rather than bulk_create: at tens of thousands of rows a second, building
+        # model instances costs more than the hashing and the inserts together.
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                'INSERT INTO audit_logleaf (practice_id, "index", event_id, leaf_hash) VALUES (%s, %s, %s, %s)', leaves
+            )
+            cursor.executemany(
+                'INSERT INTO audit_lognode (practice_id, level, "index", hash) VALUES (%s, %s, %s, %s)',
+                [(pid, lv, ix, h) for (lv, ix), h in new_nodes.items()],
+            )
+        _heads_save(practice_id, moved)
+        state.size = size
+        state.last_event_id = max(state.last_event_id, events[-1].id)
+        state.save(update_fields=["size", "last_event_id"])
+        previous = latest.size if latest else 0
+        checkpoint_sign(practice=practice, size=size, heads=HeadMap.of(heads.values()), previous=previous)
+    return len(events)
+
+
+def _heads_save(practice_id: uuid.UUID, moved: dict[uuid.UUID, Head]) -> None:
+    existing = set(
+        LogHead.objects.filter(practice_id=practice_id, client_id__in=moved).values_list("client_id", flat=True)
+    )
+    for client, head in moved.items():
+        if client in existing:
+            LogHead.objects.filter(practice_id=practice_id, client_id=client).update(
+                seq=head.seq, leaf_index=head.index
+            )
+    LogHead.objects.bulk_create(
+        [
+            LogHead(practice_id=practice_id, client_id=c, seq=h.seq, leaf_index=h.index)
+            for c, h in moved.items()
+            if c not in existing
+        ]
+    )
+
+
+def checkpoint_sign(*, practice: Practice, size: int, heads: HeadMap, previous: int) -> Checkpoint:
+    root, heads_root = log_root(practice.id, size), heads.root()
+    extensions = (extension_line(len(heads.heads), heads_root), previous_line(previous))
+    body = note.Checkpoint(origin(practice), size, root, extensions)
+    text = note.sign(body, name=origin(practice), key=signing_key(practice.id))
+    transaction.on_commit(lambda: anchor_advance(practice.id, text))
+    return Checkpoint.objects.create(
+        practice_id=practice.id, size=size, root=root, heads_root=heads_root, heads=len(heads.heads), note=text
+    )

@@ -1,0 +1,165 @@
+"""The operator's `confide audit verify` reports every attack of tests/audit/attacks.py, and has no false
+alarm on an intact log (the browser's verifier meets the same attacks in tests/browser/)."""
+
+from __future__ import annotations
+
+import random
+from io import StringIO
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import transaction
+from django.db.models import Max
+from pytest_django import DjangoCaptureOnCommitCallbacks
+
+from confide.audit.actions import AuditAction, Channel
+from confide.audit.integrate import LogIntegrityError, log_integrate
+from confide.audit.models import AuditEvent, ClientCounter, LogLeaf
+from confide.audit.services import event_record
+from confide.audit.verify import log_verify
+from tests.audit.attacks import ATTACKS, attack
+from tests.cast import Cast
+
+
+def _integrate(cast: Cast, capture: DjangoCaptureOnCommitCallbacks) -> None:
+    with capture(execute=True):  # the anchor is kept once the signing transaction commits
+        while log_integrate(practice_id=cast.owner.practice_id):
+            pass
+
+
+def _read(cast: Cast) -> None:
+    with transaction.atomic():
+        event_record(
+            actor=cast.clinician, action=AuditAction.CLIENT_READ, channel=Channel.WEB, client_id=cast.client.id
+        )
+
+
+@pytest.mark.parametrize("name", list(ATTACKS))
+def test_the_operators_verifier_reports_each_attack(
+    cast: Cast, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks, name: str
+) -> None:
+    for _ in range(3):  # three checkpoints, the client's newest entry last in the log
+        _read(cast)
+        _integrate(cast, django_capture_on_commit_callbacks)
+    assert log_verify(practice_id=cast.owner.practice_id).problem is None
+    attack(name, cast.client)
+    report = log_verify(practice_id=cast.owner.practice_id)
+    assert report.problem, name
+    errors = StringIO()
+    with pytest.raises(SystemExit, match="^1$"):
+        call_command("audit", "--practice", "harbor-therapy", "verify", stdout=StringIO(), stderr=errors)
+    assert "PROBLEM" in errors.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("name", "refusal"),
+    [
+        ("truncate the log's tail", "rolled back"),
+        ("replay an old checkpoint", "rolled back"),
+        ("delete the newest signed checkpoint", "newest checkpoint"),
+    ],
+)
+def test_the_signer_will_not_sign_over_a_log_rolled_back_behind_its_anchor(
+    cast: Cast, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks, name: str, refusal: str
+) -> None:
+    for _ in range(2):
+        _read(cast)
+        _integrate(cast, django_capture_on_commit_callbacks)
+    attack(name, cast.client)
+    _read(cast)
+    with pytest.raises(LogIntegrityError, match=refusal):
+        log_integrate(practice_id=cast.owner.practice_id)
+
+
+def test_a_forged_event_is_never_logged_and_is_named(
+    cast: Cast, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
+) -> None:
+    _integrate(cast, django_capture_on_commit_callbacks)
+    attack("insert a forged entry", cast.client)
+    assert log_integrate(practice_id=cast.owner.practice_id) == 0
+    report = log_verify(practice_id=cast.owner.practice_id)
+    assert report.pending == 1
+    assert report.problem and "was not recorded by Confide" in report.problem
+
+
+def test_verify_says_how_many_events_wait_to_be_logged(
+    cast: Cast, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
+) -> None:
+    _integrate(cast, django_capture_on_commit_callbacks)
+    _read(cast)
+    _read(cast)
+    out = StringIO()
+    call_command("audit", "--practice", "harbor-therapy", "verify", stdout=out)
+    assert "2 recorded events wait to be logged" in out.getvalue()
+    assert log_verify(practice_id=cast.owner.practice_id).pending == 2
+
+
+def test_no_false_alarm_after_ten_thousand_random_accesses(
+    cast: Cast, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
+) -> None:
+    chance = random.Random(20261201)
+    actors = [cast.clinician, cast.supervisor, cast.cotherapist, cast.owner, cast.colleague]
+    clients = [cast.client, cast.other_client]
+    actions = [AuditAction.CLIENT_READ, AuditAction.NOTE_READ, AuditAction.DOCUMENT_READ, AuditAction.MEASURE_READ]
+    for start in range(0, 10_000, 500):
+        with transaction.atomic():
+            for _ in range(500):
+                event_record(
+                    actor=chance.choice(actors),
+                    action=chance.choice(actions),
+                    channel=Channel.WEB,
+                    client_id=chance.choice(clients).id,
+                )
+        if chance.random() < 0.7:  # the log sometimes lags behind
+            _integrate(cast, django_capture_on_commit_callbacks)
+        assert start >= 0
+    _integrate(cast, django_capture_on_commit_callbacks)
+    report = log_verify(practice_id=cast.owner.practice_id)
+    assert (report.problem, report.pending) == (None, 0)
+    assert report.size >= 10_000
+
+
+def test_after_a_backup_is_restored_the_operator_accepts_it_and_the_log_signs_on(
+    cast: Cast, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks, settings: Any
+) -> None:
+    _read(cast)
+    _integrate(cast, django_capture_on_commit_callbacks)
+    attack("replay an old checkpoint", cast.client)  # what a restore of last night's backup looks like…
+    for counter in ClientCounter.objects.all():  # …counters included
+        top = AuditEvent.objects.filter(client_id=counter.client_id).aggregate(top=Max("client_seq"))["top"]
+        ClientCounter.objects.filter(pk=counter.pk).update(last_seq=top or 0)
+    _read(cast)
+    with pytest.raises(LogIntegrityError, match="rolled back"):
+        log_integrate(practice_id=cast.owner.practice_id)
+    with pytest.raises(CommandError, match="Name the practice"):
+        call_command("audit", "accept-restore", stdout=StringIO())
+    out = StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("audit", "--practice", "harbor-therapy", "accept-restore", stdout=out)
+    assert "the restore is recorded" in out.getvalue()
+    kept = sorted(p.name for p in Path(settings.CONFIDE_LOG_ANCHOR_DIR).iterdir() if not p.name.startswith("."))
+    assert len(kept) == 2 and any(".superseded-" in name for name in kept)  # the old anchor is kept aside
+    restore = AuditEvent.objects.get(action=AuditAction.LOG_RESTORE)
+    assert (restore.actor_id, restore.practice_id) == (None, cast.owner.practice_id)
+    report = log_verify(practice_id=cast.owner.practice_id)
+    assert (report.problem, report.pending) == (None, 0)
+    with pytest.raises(CommandError, match="No anchor"):
+        call_command("audit", "--practice", "elsewhere-clinic", "accept-restore", stdout=StringIO())
+
+
+def test_a_number_freed_by_deleting_the_newest_event_and_lowering_the_counter_is_never_logged_again(
+    cast: Cast, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
+) -> None:
+    _read(cast)
+    _integrate(cast, django_capture_on_commit_callbacks)
+    newest = AuditEvent.objects.filter(client_id=cast.client.id).order_by("-client_seq").first()
+    assert newest is not None and newest.client_seq is not None
+    attack("delete the newest entry", cast.client)
+    ClientCounter.objects.filter(client_id=cast.client.id).update(last_seq=newest.client_seq - 1)
+    _read(cast)  # Confide itself records the next access under the freed number, with a valid tag
+    reused = AuditEvent.objects.get(client_id=cast.client.id, client_seq=newest.client_seq)
+    assert log_integrate(practice_id=cast.owner.practice_id) == 0
+    assert not LogLeaf.objects.filter(event_id=reused.pk).exists()
+    assert log_verify(practice_id=cast.owner.practice_id).problem
