@@ -17,6 +17,10 @@ from pathlib import Path
 
 from django.conf import settings
 
+from confide.audit import note
+from confide.audit.log import verifier_key
+from confide.practices.models import Practice
+
 
 def _path(practice_id: uuid.UUID) -> Path:
     return Path(settings.CONFIDE_LOG_ANCHOR_DIR) / f"{practice_id}.checkpoint"
@@ -32,6 +36,12 @@ def anchor_read(practice_id: uuid.UUID) -> str | None:
         return _path(practice_id).read_text()
     except FileNotFoundError:
         return None
+
+
+def anchor_open(practice: Practice) -> tuple[str, note.Checkpoint] | None:
+    """The kept anchor and the checkpoint it signs; ValueError when its signature does not verify."""
+    kept = anchor_read(practice.id)
+    return None if kept is None else (kept, note.open_note(kept, verifier=verifier_key(practice)))
 
 
 def anchor_advance(practice_id: uuid.UUID, note: str) -> None:

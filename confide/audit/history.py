@@ -13,9 +13,8 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from confide.audit import note
 from confide.audit.actions import AuditAction
-from confide.audit.anchor import anchor_read
+from confide.audit.anchor import anchor_open
 from confide.audit.commitment import canonical
 from confide.audit.heads import HeadMap
 from confide.audit.integrate import LogIntegrityError, heads_stored, log_integrate
@@ -198,12 +197,13 @@ def proof_bundle(
         return {"size": 0, "entries": [], "client": str(client_id), "head": None}
     size = checkpoint.size
     position = heads.position(client_id)
-    head = None
+    head, newest = None, 0
     if position is not None:
         mine = heads.heads[position]
+        newest = mine.seq
         proof = [_b64(h) for h in heads.proof(position)]
         head = {"seq": mine.seq, "index": mine.index, "position": position, "proof": proof}
-    top = last if last is not None else (heads.heads[position].seq if position is not None else 0)
+    top = last if last is not None else newest
     entries = _entries(practice.id, client_id, size, first, top) if first is not None and first <= top else []
     return {
         "verifier_key": verifier_key(practice),
@@ -256,15 +256,14 @@ def _seen(practice_id: uuid.UUID, since: int | None) -> str | None:
     """The checkpoint the browser saw on its last visit, as stored: it must still be there, unchanged."""
     if since is None:
         return None
-    seen = Checkpoint.objects.filter(practice_id=practice_id, size=since).values_list("note", flat=True).first()
-    return seen
+    return Checkpoint.objects.filter(practice_id=practice_id, size=since).values_list("note", flat=True).first()
 
 
 def _anchor(practice: Practice, size: int) -> dict[str, object] | None:
     """The newest checkpoint the signer kept outside the database, and how the served one extends it."""
-    kept = anchor_read(practice.id)
-    if kept is None:
+    opened = anchor_open(practice)
+    if opened is None:
         return None
-    anchored = note.open_note(kept, verifier=verifier_key(practice))
+    kept, anchored = opened
     proof = consistency_proof(practice.id, anchored.size, size) if 0 < anchored.size < size else []
     return {"checkpoint": kept, "proof": [_b64(h) for h in proof]}

@@ -14,7 +14,7 @@ import uuid
 from django.db import connection, transaction
 
 from confide.audit import merkle, note
-from confide.audit.anchor import anchor_advance, anchor_read
+from confide.audit.anchor import anchor_advance, anchor_open
 from confide.audit.heads import Head, HeadMap, extension_line, previous_line
 from confide.audit.log import NodeStore, checkpoint_latest, log_root, origin, signing_key, verifier_key
 from confide.audit.models import AuditEvent, Checkpoint, LogHead, LogLeaf, LogState
@@ -36,23 +36,29 @@ def heads_stored(practice_id: uuid.UUID) -> dict[uuid.UUID, Head]:
 
 def log_check(practice: Practice, state: LogState, heads: dict[uuid.UUID, Head]) -> Checkpoint | None:
     """What the signer checks before it signs: the anchor, the newest checkpoint and the stored heads."""
-    kept = anchor_read(practice.id)
-    if kept is not None:
-        anchored = note.open_note(kept, verifier=verifier_key(practice))
+    roots: dict[int, bytes] = {}
+
+    def root_at(size: int) -> bytes:  # the anchor and the newest checkpoint are mostly one size: read it once
+        if size not in roots:
+            try:
+                roots[size] = log_root(practice.id, size)
+            except LookupError:
+                roots[size] = b""
+        return roots[size]
+
+    opened = anchor_open(practice)
+    if opened is not None:
+        anchored = opened[1]
         if anchored.size > state.size:
             raise LogIntegrityError(
                 f"the log holds {state.size} entries but a checkpoint of {anchored.size} was signed: it was rolled back"
             )
-        try:
-            root = log_root(practice.id, anchored.size)
-        except LookupError:
-            root = b""
-        if root != anchored.root:
+        if root_at(anchored.size) != anchored.root:
             raise LogIntegrityError(f"the log differs from the checkpoint signed at size {anchored.size}")
     latest = checkpoint_latest(practice_id=practice.id)
     if (latest.size if latest else 0) != state.size:
         raise LogIntegrityError(f"the newest checkpoint (of {state.size} entries) is missing")
-    if latest is not None and not _matches(practice, latest):
+    if latest is not None and not _matches(practice, latest, root_at(latest.size)):
         raise LogIntegrityError(f"the newest checkpoint (of {latest.size} entries) does not match the log: a fork")
     if (
         latest is not None
@@ -63,12 +69,11 @@ def log_check(practice: Practice, state: LogState, heads: dict[uuid.UUID, Head])
     return latest
 
 
-def _matches(practice: Practice, checkpoint: Checkpoint) -> bool:
-    """The checkpoint is signed by this practice's key over the tree the stored hashes make."""
+def _matches(practice: Practice, checkpoint: Checkpoint, root: bytes) -> bool:
+    """The checkpoint is signed by this practice's key over ``root``, the tree the stored hashes make."""
     try:
         signed = note.open_note(checkpoint.note, verifier=verifier_key(practice))
-        root = log_root(practice.id, checkpoint.size)
-    except (ValueError, LookupError):
+    except ValueError:
         return False
     return signed.size == checkpoint.size and signed.root == bytes(checkpoint.root) == root
 
@@ -102,10 +107,10 @@ def log_integrate(*, practice_id: uuid.UUID, batch: int = BATCH) -> int:
         state, _ = LogState.objects.select_for_update().get_or_create(practice_id=practice_id)
         practice = Practice.objects.get(pk=practice_id)
         heads = heads_stored(practice_id)
-        latest = log_check(practice, state, heads)
         events = _accepted(practice_id, state, heads, batch)
         if not events:
             return 0
+        latest = log_check(practice, state, heads)  # before anything is signed, not on every idle call
         size, new_nodes, leaves, moved = state.size, {}, [], {}
         pid = practice_id.hex if connection.vendor == "sqlite" else str(practice_id)
         store = NodeStore(practice_id)

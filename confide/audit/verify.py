@@ -18,12 +18,13 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import reset_queries
 from django.db.models import Count, Max
 
 from confide.audit import merkle, note
-from confide.audit.anchor import anchor_read
+from confide.audit.anchor import anchor_open
 from confide.audit.commitment import commitment
 from confide.audit.heads import Head, HeadMap, parse_previous
 from confide.audit.integrate import heads_stored
@@ -81,9 +82,8 @@ class _Stack:
 def log_verify(*, practice_id: uuid.UUID) -> Report:
     practice = Practice.objects.get(pk=practice_id)
     vkey, key = verifier_key(practice), tag_key(practice_id)
-    kept = anchor_read(practice_id)
     try:
-        anchored = note.open_note(kept, verifier=vkey) if kept is not None else None
+        kept, anchored = anchor_open(practice) or (None, None)
     except ValueError as exc:
         return Report(0, f"the kept anchor checkpoint: {exc}")
     checkpoints = list(Checkpoint.objects.filter(practice_id=practice_id).order_by("size"))
@@ -115,11 +115,8 @@ def log_verify(*, practice_id: uuid.UUID) -> Report:
                 return f"leaf {index} points to event {event_id}, which is gone"
             if merkle.leaf_hash(bytes(event["commitment"])) != leaf:
                 return f"leaf {index} does not match event {event_id}'s commitment"
-            salt = event["salt"]
-            if salt is not None and commitment(bytes(salt), canonical_fields_of(event)) != bytes(event["commitment"]):
-                return f"event {event_id} was changed after it was recorded"
-            if not tag_valid(key, bytes(event["commitment"]), bytes(event["tag"])):
-                return f"event {event_id} was not recorded by Confide (its tag is wrong)"
+            if problem := _event_problem(event, key):
+                return f"event {event_id} {problem}"
             if event["client_id"] is not None:
                 heads[event["client_id"]] = Head(event["client_id"], event["client_seq"] or 0, index)
             closed_all += stack.push(leaf, index)
@@ -165,21 +162,22 @@ def log_verify(*, practice_id: uuid.UUID) -> Report:
     return Report(expected_index, problem or pending_problem, pending)
 
 
+def _event_problem(event: dict[str, Any], key: bytes) -> str | None:
+    """What is wrong with a stored event row, logged or pending: its fields or its tag."""
+    salt = event["salt"]
+    if salt is not None and commitment(bytes(salt), canonical_fields_of(event)) != bytes(event["commitment"]):
+        return "was changed after it was recorded"
+    if not tag_valid(key, bytes(event["commitment"]), bytes(event["tag"])):
+        return "was not recorded by Confide (its tag is wrong)"
+    return None
+
+
 def _heads_checks(practice_id: uuid.UUID, heads: dict[uuid.UUID, Head], checkpoints: list[Checkpoint]) -> str | None:
     recomputed = HeadMap.of(heads.values()).root()
     if checkpoints and bytes(checkpoints[-1].heads_root) and bytes(checkpoints[-1].heads_root) != recomputed:
         return "the newest checkpoint's client heads differ from the log's"
     if heads_stored(practice_id) != heads:
         return "the stored client heads differ from the log's"
-    counters = dict(ClientCounter.objects.filter(practice_id=practice_id).values_list("client_id", "last_seq"))
-    tops = (
-        AuditEvent.objects.filter(practice_id=practice_id, client_id__isnull=False)
-        .values("client_id")
-        .annotate(top=Max("client_seq"))
-    )
-    for row in tops:
-        if row["client_id"] is not None and counters.get(row["client_id"], 0) < (row["top"] or 0):
-            return "a client's sequence counter was set back"
     return None
 
 
@@ -192,12 +190,8 @@ def _pending_checks(practice_id: uuid.UUID, key: bytes, heads: dict[uuid.UUID, H
         count += 1
         if problem:
             continue
-        if event["salt"] is not None and commitment(bytes(event["salt"]), canonical_fields_of(event)) != bytes(
-            event["commitment"]
-        ):
-            problem = f"pending event {event['id']} was changed after it was recorded"
-        elif not tag_valid(key, bytes(event["commitment"]), bytes(event["tag"])):
-            problem = f"pending event {event['id']} was not recorded by Confide (its tag is wrong)"
+        if wrong := _event_problem(event, key):
+            problem = f"pending event {event['id']} {wrong}"
         elif event["client_id"] is not None and (event["client_seq"] or 0) <= (
             heads[event["client_id"]].seq if event["client_id"] in heads else 0
         ):
@@ -234,7 +228,12 @@ def _final_checks(practice_id: uuid.UUID, size: int, unmatched: list[Checkpoint]
         .values("client_id")
         .annotate(n=Count("id"), top=Max("client_seq"))
     )
+    counters: dict[uuid.UUID | None, int] = dict(
+        ClientCounter.objects.filter(practice_id=practice_id).values_list("client_id", "last_seq")
+    )
     for row in gaps:
         if row["n"] != row["top"]:
             return f"a client's history has a gap: {row['top']} numbered entries, {row['n']} present"
+        if counters.get(row["client_id"], 0) < (row["top"] or 0):
+            return "a client's sequence counter was set back"
     return None

@@ -155,20 +155,18 @@
       if (!bySeq.has(seq)) throw new Error("entry " + seq + " is not in the signed log");
       document.querySelector('#history li[data-seq="' + seq + '"]').classList.add("verified");
     }
-    if (!filtered && shown.length) {
-      const low = Math.min(...shown), high = Math.max(...shown);
-      for (let seq = low; seq <= high; seq++) if (!bySeq.has(seq)) throw new Error("entry " + seq + " is missing");
+    // Unfiltered (the first page is never filtered), every number from the page's lowest to its highest is
+    // there — on the first page up to the signed head, entries recorded after the page was drawn included.
+    const low = shown.length ? Math.min(...shown) : 1, high = shown.length ? Math.max(...shown) : 0;
+    if (!filtered) {
+      for (let seq = low; seq <= (first && head ? head.seq : high); seq++) if (!bySeq.has(seq)) throw new Error("entry " + seq + " is missing");
       if (shown.length !== high - low + 1) throw new Error("an entry is shown twice or out of place");
     }
-    let newer = 0;
     if (head && first) {
-      const low = shown.length ? Math.min(...shown) : 1;
-      for (let seq = low; seq <= head.seq; seq++) if (!bySeq.has(seq) && !filtered) throw new Error("entry " + seq + " is missing");
       const newest = bySeq.get(head.seq);
       if (!newest || newest.index !== head.index) throw new Error("your newest entries are missing (the log says your history has " + head.seq + ")");
-      newer = head.seq - (shown.length ? Math.max(...shown) : 0);
-      if (filtered) newer = 0;
     }
+    const newer = head && first ? head.seq - high : 0;
     const headSeq = head ? head.seq : 0;
     if (last) {
       if (last.size > data.size) throw new Error("the log shrank since your last visit");
