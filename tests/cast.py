@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from allauth.account.models import EmailAddress
 from allauth.mfa.totp.internal.auth import TOTP
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client as HttpClient
 
 from confide.accounts.models import User
 from confide.audit.actions import Channel
@@ -70,6 +71,13 @@ class Cast:
             "client": self.client_member,
             "outsider": self.outsider,
         }
+
+
+def signed_in(member: Member) -> HttpClient:
+    """A test browser signed in as ``member`` (MFA and the rest of sign-in are tested on their own)."""
+    http = HttpClient()
+    http.force_login(member.user)
+    return http
 
 
 def _member(owner: Member, email: str, name: str, role: Role, *, mfa: bool = True) -> Member:

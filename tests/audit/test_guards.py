@@ -13,7 +13,6 @@ from unittest import mock
 import pytest
 from django.core.cache import cache
 from django.db import DatabaseError, transaction
-from django.test import Client as HttpClient
 from django.utils import timezone
 from pytest_django import DjangoAssertNumQueries, DjangoCaptureOnCommitCallbacks
 
@@ -34,15 +33,9 @@ from confide.records.models import ProgressNote
 from confide.records.progress import progress_note_create
 from confide.vault.operations import client_key_rotate, client_shred
 from tests.attacker import drop_append_only_triggers
-from tests.cast import Cast, build_cast
+from tests.cast import Cast, build_cast, signed_in
 
 # ---------------------------------------------------------------- helpers
-
-
-def _signed_in(member: Member) -> HttpClient:
-    http = HttpClient()
-    http.force_login(member.user)
-    return http
 
 
 def _read(member: Member, client: Client) -> None:
@@ -295,7 +288,7 @@ def test_integration_is_asked_for_once_per_window_per_practice(
 
 def test_reading_notes_logs_each_readers_own_role(cast: Cast) -> None:
     for reader in (cast.supervisor, cast.clinician):
-        assert _signed_in(reader).get(f"/clients/{cast.client.id}/").status_code == 200
+        assert signed_in(reader).get(f"/clients/{cast.client.id}/").status_code == 200
     reads = AuditEvent.objects.filter(action=AuditAction.NOTE_READ).order_by("id")
     assert [(e.actor_id, e.actor_role, e.object_type, e.object_id) for e in reads] == [
         (cast.supervisor.id, "supervisor", "progress-note", str(cast.note.id)),
@@ -307,7 +300,7 @@ def test_reading_notes_logs_each_readers_own_role(cast: Cast) -> None:
 
 def test_a_list_logs_one_event_per_client_shown_with_the_listers_role(cast: Cast) -> None:
     last = _last_seq(cast.client)
-    _signed_in(cast.supervisor).get("/clients/")
+    signed_in(cast.supervisor).get("/clients/")
     [event] = AuditEvent.objects.filter(action=AuditAction.CLIENT_LIST)
     assert (event.actor_id, event.actor_role, event.channel) == (cast.supervisor.id, "supervisor", Channel.WEB)
     assert (event.client_id, event.client_seq, event.object_type, event.object_id) == (
@@ -581,7 +574,7 @@ def test_after_shredding_the_bundle_keeps_each_leaf_proven_but_no_salt(cast: Cas
 
 def test_the_portal_serves_the_signed_in_client_only_their_own_proofs(cast: Cast) -> None:
     _every_client_reads(cast)
-    http = _signed_in(cast.client_member)
+    http = signed_in(cast.client_member)
     response = http.get(
         "/portal/history/proofs.json",
         {"client": str(cast.other_client.id), "client_id": str(cast.other_client.id), "from": "1"},
@@ -595,7 +588,7 @@ def test_the_portal_serves_the_signed_in_client_only_their_own_proofs(cast: Cast
 
 def test_the_portal_history_page_lists_only_the_clients_own_events(cast: Cast) -> None:
     _every_client_reads(cast)
-    response = _signed_in(cast.client_member).get("/portal/history/")
+    response = signed_in(cast.client_member).get("/portal/history/")
     assert response.status_code == 200
     rows = response.context["page"].rows
     assert [r.seq for r in rows] == list(range(_last_seq(cast.client), 0, -1))
@@ -608,4 +601,4 @@ def test_the_portal_history_page_lists_only_the_clients_own_events(cast: Cast) -
 @pytest.mark.parametrize("who", ["clinician", "owner", "outsider"])
 def test_no_member_gets_a_clients_proofs_from_the_portal(cast: Cast, who: str) -> None:
     member: Member = getattr(cast, who)
-    assert _signed_in(member).get("/portal/history/proofs.json").status_code == 404
+    assert signed_in(member).get("/portal/history/proofs.json").status_code == 404

@@ -8,31 +8,24 @@ import base64
 import pytest
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
-from django.test import Client as HttpClient
 
 from confide.audit import note
 from confide.audit.log import checkpoint_latest, origin, signing_key, verifier_key
 from confide.audit.models import AuditEvent
 from confide.practices.models import Member
-from tests.cast import Cast
-
-
-def _signed_in(member: Member) -> HttpClient:
-    http = HttpClient()
-    http.force_login(member.user)
-    return http
+from tests.cast import Cast, signed_in
 
 
 @pytest.mark.parametrize("who", ["staff", "colleague"])
 def test_my_activity_shows_only_the_members_own_events(cast: Cast, who: str) -> None:
     member: Member = getattr(cast, who)
-    chris = _signed_in(cast.clinician)
+    chris = signed_in(cast.clinician)
     for _ in range(2):
         assert chris.get(f"/clients/{cast.client.id}/").status_code == 200
     chris_reads = AuditEvent.objects.filter(actor=cast.clinician, client_id=cast.client.id)
     assert chris_reads.exists()
 
-    response = _signed_in(member).get("/account/activity/")
+    response = signed_in(member).get("/account/activity/")
     assert response.status_code == 200
     shown = list(response.context["page"].object_list)
     assert {e.actor_id for e in shown} <= {member.id}
@@ -41,7 +34,7 @@ def test_my_activity_shows_only_the_members_own_events(cast: Cast, who: str) -> 
 
 
 def test_my_activity_lists_the_members_own_events(cast: Cast) -> None:
-    http = _signed_in(cast.clinician)
+    http = signed_in(cast.clinician)
     assert http.get(f"/clients/{cast.client.id}/").status_code == 200
     response = http.get("/account/activity/")
     assert response.status_code == 200

@@ -6,7 +6,6 @@ import datetime as dt
 
 import pytest
 from django.http import Http404
-from django.test import Client as HttpClient
 from django.utils import timezone
 
 from confide.audit.actions import AuditAction, Channel
@@ -18,14 +17,8 @@ from confide.consent.services import agreement_sign
 from confide.invitations.models import Invitation
 from confide.invitations.services import invitation_accept, invitation_for_client_create
 from confide.practices.models import Member
-from tests.cast import Cast
+from tests.cast import Cast, signed_in
 from tests.consent.helpers import RIGHT, grant, sign
-
-
-def _as(member: Member) -> HttpClient:
-    http = HttpClient()
-    http.force_login(member.user)
-    return http
 
 
 def _aisha_portal(cast: Cast) -> Member:
@@ -74,7 +67,7 @@ def _aisha_signs(cast: Cast, aisha: Member) -> Signature:
 def test_a_client_cannot_withdraw_another_clients_permission(cast: Cast) -> None:
     aisha = _aisha_portal(cast)
     theirs = _aisha_grants(cast, aisha)
-    response = _as(cast.client_member).post(f"/portal/sharing/{theirs.id}/withdraw/")
+    response = signed_in(cast.client_member).post(f"/portal/sharing/{theirs.id}/withdraw/")
     assert response.status_code == 404
     theirs.refresh_from_db()
     assert theirs.status == Directive.Status.ACTIVE and theirs.revoked_at is None
@@ -84,7 +77,7 @@ def test_a_client_cannot_withdraw_another_clients_permission(cast: Cast) -> None
 def test_a_client_cannot_export_another_clients_permission(cast: Cast) -> None:
     aisha = _aisha_portal(cast)
     theirs = _aisha_grants(cast, aisha)
-    response = _as(cast.client_member).get(f"/portal/sharing/{theirs.id}/consent.json")
+    response = signed_in(cast.client_member).get(f"/portal/sharing/{theirs.id}/consent.json")
     assert response.status_code == 404
 
 
@@ -133,7 +126,7 @@ def test_exporting_a_directive_of_a_client_one_is_not_the_portal_member_of_is_re
 )
 def test_each_download_of_a_signed_agreement_is_in_the_clients_history(cast: Cast, suffix: str, what: str) -> None:
     signature = sign(cast)
-    response = _as(cast.client_member).get(f"/portal/agreements/{signature.id}/{suffix}")
+    response = signed_in(cast.client_member).get(f"/portal/agreements/{signature.id}/{suffix}")
     assert response.status_code == 200
     events = AuditEvent.objects.filter(action=AuditAction.AGREEMENT_DOWNLOAD)
     assert [(e.client_id, e.object_type, e.object_id) for e in events] == [(cast.client.id, what, str(signature.id))]
@@ -144,7 +137,7 @@ def test_each_download_of_a_signed_agreement_is_in_the_clients_history(cast: Cas
 def test_another_clients_signature_is_not_found(cast: Cast, suffix: str) -> None:
     aisha = _aisha_portal(cast)
     theirs = _aisha_signs(cast, aisha)
-    response = _as(cast.client_member).get(f"/portal/agreements/{theirs.id}/{suffix}")
+    response = signed_in(cast.client_member).get(f"/portal/agreements/{theirs.id}/{suffix}")
     assert response.status_code == 404
     assert b"Aisha" not in response.content
     assert not AuditEvent.objects.filter(action=AuditAction.AGREEMENT_DOWNLOAD).exists()

@@ -2,25 +2,17 @@
 
 from __future__ import annotations
 
-from django.test import Client as HttpClient
-
 from confide.audit.actions import Channel
 from confide.measures.models import Administration, Assignment
 from confide.measures.services import assignment_create
-from tests.cast import Cast
+from tests.cast import Cast, signed_in
 
 PHQ9_WITH_RISK = {f"q{n}": "0" for n in range(1, 9)} | {"q9": "2"}
 
 
-def _as(member: object) -> HttpClient:
-    http = HttpClient()
-    http.force_login(member.user)  # type: ignore[attr-defined]
-    return http
-
-
 def test_a_client_fills_their_own_questionnaire(cast: Cast) -> None:
     own = assignment_create(actor=cast.clinician, client=cast.client, instrument="phq9", channel=Channel.CLI)
-    http = _as(cast.client_member)
+    http = signed_in(cast.client_member)
     url = f"/portal/questionnaires/{own.id}/"
     assert http.get(url).status_code == 200
     assert http.post(url, PHQ9_WITH_RISK).status_code == 200
@@ -31,7 +23,7 @@ def test_a_client_fills_their_own_questionnaire(cast: Cast) -> None:
 
 def test_a_client_cannot_open_or_submit_another_clients_questionnaire(cast: Cast) -> None:
     theirs = assignment_create(actor=cast.colleague, client=cast.other_client, instrument="phq9", channel=Channel.CLI)
-    http = _as(cast.client_member)
+    http = signed_in(cast.client_member)
     url = f"/portal/questionnaires/{theirs.id}/"
     assert http.get(url).status_code == 404
     assert http.post(url, PHQ9_WITH_RISK).status_code == 404

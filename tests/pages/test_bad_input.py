@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from django.test import Client as HttpClient
 
 from confide.accounts.models import User
 from confide.audit.models import AuditEvent
@@ -11,13 +10,7 @@ from confide.careteams.models import CareTeamMember
 from confide.clients.models import Client
 from confide.practices.models import Member
 from confide.tokens.models import AccessToken
-from tests.cast import Cast
-
-
-def signed_in(member: Member) -> HttpClient:
-    http = HttpClient()
-    http.force_login(member.user)
-    return http
+from tests.cast import Cast, signed_in
 
 
 @pytest.mark.parametrize(
