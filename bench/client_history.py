@@ -7,7 +7,6 @@ Sizes come from CONFIDE_BENCH_HISTORY_SIZES (default "100,10000,100000").
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import uuid
 
@@ -21,39 +20,15 @@ from django.template.loader import render_to_string  # noqa: E402
 
 from confide.accounts.models import User  # noqa: E402
 from confide.audit.actions import AuditAction, Channel  # noqa: E402
-from confide.audit.commitment import commitment  # noqa: E402
+from confide.audit.generate import events_generate  # noqa: E402
 from confide.audit.history import KINDS, history_page, proof_bundle  # noqa: E402
 from confide.audit.integrate import log_integrate  # noqa: E402
-from confide.audit.models import AuditEvent, ClientCounter  # noqa: E402
+from confide.audit.models import ClientCounter  # noqa: E402
 from confide.audit.services import event_record  # noqa: E402
-from confide.audit.tags import event_tag, tag_key  # noqa: E402
 from confide.practices.models import Member, Practice  # noqa: E402
 from confide.practices.permissions import Role  # noqa: E402
 
 SIZES = [int(s) for s in os.environ.get("CONFIDE_BENCH_HISTORY_SIZES", "100,10000,100000").split(",") if s]
-CHUNK = 20_000
-
-
-def _history(practice: Practice, actor: Member, client_id: uuid.UUID, count: int) -> None:
-    """``count`` real events (salts, commitments, tags, numbers 1…count) for one client, then logged."""
-    key, now = tag_key(practice.id), dt.datetime.now(dt.UTC)
-    done = 0
-    while done < count:
-        rows = []
-        for seq in range(done + 1, min(count, done + CHUNK) + 1):
-            event = AuditEvent(
-                practice_id=practice.id, actor=actor, actor_role=actor.role, action=AuditAction.NOTE_READ,
-                channel=Channel.WEB, client_id=client_id, client_seq=seq, object_type="progress-note",
-                object_id=str(seq), created_at=now, salt=os.urandom(32),
-            )  # fmt: skip
-            event.commitment = commitment(bytes(event.salt or b""), event.canonical_fields())
-            event.tag = event_tag(key, event.commitment)
-            rows.append(event)
-        AuditEvent.objects.bulk_create(rows)
-        done += len(rows)
-    ClientCounter.objects.create(practice_id=practice.id, client_id=client_id, last_seq=count)
-    while log_integrate(practice_id=practice.id):
-        pass
 
 
 def _one(size: int) -> dict[str, float]:
@@ -64,7 +39,7 @@ def _one(size: int) -> dict[str, float]:
         practice=practice, user=User.objects.create_user(f"jordan-{size}@bench.test", "unused"), role=Role.CLIENT
     )
     client_id = uuid.uuid4()
-    _history(practice, actor, client_id, size)
+    events_generate(practice=practice, count=size, actor=actor, client_id=client_id, action=AuditAction.NOTE_READ)
 
     def record() -> None:
         with transaction.atomic():

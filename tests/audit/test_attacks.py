@@ -15,6 +15,7 @@ from django.db.models import Max
 from pytest_django import DjangoCaptureOnCommitCallbacks
 
 from confide.audit.actions import AuditAction, Channel
+from confide.audit.generate import events_generate
 from confide.audit.integrate import LogIntegrityError, log_integrate
 from confide.audit.models import AuditEvent, ClientCounter, LogLeaf
 from confide.audit.services import event_record
@@ -163,3 +164,16 @@ def test_a_number_freed_by_deleting_the_newest_event_and_lowering_the_counter_is
     assert log_integrate(practice_id=cast.owner.practice_id) == 0
     assert not LogLeaf.objects.filter(event_id=reused.pk).exists()
     assert log_verify(practice_id=cast.owner.practice_id).problem
+
+
+def test_generated_events_are_real_ones_the_verifier_accepts(cast: Cast) -> None:
+    """The benchmarks' generator (`confide audit generate`) makes events Confide itself would record."""
+    before = ClientCounter.objects.get(client_id=cast.client.id).last_seq
+    assert events_generate(practice=cast.owner.practice, count=30) == 30
+    assert events_generate(practice=cast.owner.practice, count=20, actor=cast.clinician, client_id=cast.client.id) == 20
+    numbers = AuditEvent.objects.filter(client_id=cast.client.id, object_type="bench").values_list(
+        "client_seq", flat=True
+    )
+    assert sorted(n or 0 for n in numbers) == list(range(before + 1, before + 21))
+    assert ClientCounter.objects.get(client_id=cast.client.id).last_seq == before + 20
+    assert (log_verify(practice_id=cast.owner.practice_id).problem, LogLeaf.objects.count() > 50) == (None, True)
