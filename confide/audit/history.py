@@ -130,6 +130,11 @@ class HistoryRow:
     when: datetime
     why: str
     action: str
+    # What the entry commits to, as its canonical bytes say it: the browser compares each row with them.
+    actor: str
+    role_code: str
+    time: str
+    purpose: str
 
 
 @dataclass(frozen=True)
@@ -137,6 +142,10 @@ class HistoryPage:
     rows: list[HistoryRow]
     older: int | None  # the ``before`` of the next page, if there is one
     first: bool  # the newest entries: the browser checks the history ends at the signed head
+    # The numbers this page answers for, shown or not: from the next page's boundary (1 on the oldest
+    # page) up to ``before`` - 1 (on the first page: up to the signed head, which the browser learns).
+    low: int
+    high: int | None
 
 
 def _reason(purpose: str) -> str:
@@ -154,9 +163,16 @@ def history_page(
         events = events.filter(client_seq__lt=before)
     if kind in KINDS:
         events = events.filter(action__in=KINDS[kind][1])
-    page = list(events.select_related("actor__user").order_by("-client_seq")[: PAGE + 1])
+    page = list(events.select_related("actor__user").order_by("-client_seq", "id")[: PAGE + 1])
     rows = [_row(e, viewer) for e in page[:PAGE]]
-    return HistoryPage(rows=rows, older=rows[-1].seq if len(page) > PAGE else None, first=before is None)
+    older = rows[-1].seq if len(page) > PAGE else None
+    return HistoryPage(
+        rows=rows,
+        older=older,
+        first=before is None,
+        low=older if older is not None else 1,
+        high=before - 1 if before is not None else None,
+    )
 
 
 def _row(e: AuditEvent, viewer: Member) -> HistoryRow:
@@ -169,6 +185,10 @@ def _row(e: AuditEvent, viewer: Member) -> HistoryRow:
         when=e.created_at,
         why=_reason(e.purpose),
         action=e.action,
+        actor=str(e.actor_id) if e.actor_id else "",
+        role_code=e.actor_role,
+        time=e.created_at.isoformat(),
+        purpose=e.purpose,
     )
 
 
@@ -177,10 +197,16 @@ def _b64(value: bytes) -> str:
 
 
 def proof_bundle(
-    *, practice: Practice, client_id: uuid.UUID, since: int | None, first: int | None = None, last: int | None = None
+    *,
+    practice: Practice,
+    client_id: uuid.UUID,
+    since: int | None,
+    first: int | None = None,
+    last: int | None = None,
+    seqs: list[int] | None = None,
 ) -> dict[str, object]:
     """Everything a browser needs to check the client's entries numbered ``first`` to ``last`` (no ``last``:
-    up to their signed head), at most ``MAX_SPAN`` of them."""
+    up to their signed head), or exactly those in ``seqs`` (a filtered page); at most ``MAX_SPAN``."""
     try:
         while log_integrate(practice_id=practice.id):
             pass
@@ -204,7 +230,13 @@ def proof_bundle(
         proof = [_b64(h) for h in heads.proof(position)]
         head = {"seq": mine.seq, "index": mine.index, "position": position, "proof": proof}
     top = last if last is not None else newest
-    entries = _entries(practice.id, client_id, size, first, top) if first is not None and first <= top else []
+    if seqs:
+        wanted: list[int] | range = sorted(set(seqs))[:MAX_SPAN]
+    elif first is not None and first <= top:
+        wanted = range(first, min(top, first + MAX_SPAN - 1) + 1)
+    else:
+        wanted = []
+    entries = _entries(practice.id, client_id, size, wanted) if wanted else []
     return {
         "verifier_key": verifier_key(practice),
         "checkpoint": checkpoint.note,
@@ -219,14 +251,15 @@ def proof_bundle(
     }
 
 
-def _entries(practice_id: uuid.UUID, client_id: uuid.UUID, size: int, first: int, last: int) -> list[dict[str, object]]:
-    last = min(last, first + MAX_SPAN - 1)
-    events = {
-        e.id: e
-        for e in AuditEvent.objects.filter(
-            practice_id=practice_id, client_id=client_id, client_seq__gte=first, client_seq__lte=last
-        )
-    }
+def _entries(
+    practice_id: uuid.UUID, client_id: uuid.UUID, size: int, wanted: list[int] | range
+) -> list[dict[str, object]]:
+    rows = AuditEvent.objects.filter(practice_id=practice_id, client_id=client_id)
+    if isinstance(wanted, range):  # one indexed range, not an IN list of hundreds
+        rows = rows.filter(client_seq__gte=wanted.start, client_seq__lt=wanted.stop)
+    else:
+        rows = rows.filter(client_seq__in=wanted)
+    events = {e.id: e for e in rows}
     leaves = LogLeaf.objects.filter(practice_id=practice_id, event_id__in=list(events), index__lt=size)
     ordered = list(leaves.order_by("index"))
     proofs = inclusion_proofs(practice_id, [leaf.index for leaf in ordered], size)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
-from confide.audit.history import KINDS, history_page, proof_bundle
+from confide.audit.history import KINDS, MAX_SPAN, history_page, proof_bundle
 from confide.clients.selectors import client_for_portal
 from confide.consent.selectors import client_due_reasons
 from confide.measures.models import Assignment
@@ -53,7 +55,13 @@ def portal_history(request: HttpRequest, member: Member) -> HttpResponse:
 def portal_history_proofs(request: HttpRequest, member: Member) -> JsonResponse:
     client = client_for_portal(member=member)
     first, last = _number(request, "from"), _number(request, "to")  # no "to": up to the signed head
+    seqs = [int(n) for n in request.GET.get("seqs", "").split(",")[:MAX_SPAN] if re.fullmatch(r"[1-9][0-9]{0,17}", n)]
     bundle = proof_bundle(
-        practice=member.practice, client_id=client.id, since=_number(request, "since"), first=first, last=last
+        practice=member.practice,
+        client_id=client.id,
+        since=_number(request, "since"),
+        first=first,
+        last=last,
+        seqs=seqs,
     )
     return JsonResponse(bundle)

@@ -106,12 +106,16 @@
 
   async function run() {
     const last = JSON.parse(localStorage.getItem(STORE) || "null");
-    const shown = Array.from(document.querySelectorAll("#history li[data-seq]"), (li) => Number(li.dataset.seq));
+    const rows = Array.from(document.querySelectorAll("#history li[data-seq]"));
+    const shown = rows.map((li) => Number(li.dataset.seq));
     const first = box.dataset.first === "true", filtered = box.dataset.filtered === "true";
+    // An unfiltered page answers for every number from the next page's boundary (1 on the oldest page) to
+    // the one below the previous page; the first page, up to the signed head, so nothing recorded after the
+    // page was drawn escapes. A filtered page answers for exactly the entries it shows.
+    const low = Number(box.dataset.low), high = box.dataset.high ? Number(box.dataset.high) : null;
     const params = new URLSearchParams();
-    // The first page asks up to the signed head (entries recorded after the page was drawn included).
-    if (shown.length) params.set("from", Math.min(...shown)); else if (first) params.set("from", 1);
-    if (shown.length && !first) params.set("to", Math.max(...shown));
+    if (filtered) params.set("seqs", shown.join(","));
+    else { params.set("from", low); if (high !== null) params.set("to", high); }
     if (last) params.set("since", last.size);
     const data = await (await fetch(box.dataset.proofs + "?" + params, { credentials: "same-origin" })).json();
     if (data.problem) throw new Error(data.problem);
@@ -151,22 +155,28 @@
       if (!(await verifyInclusion(e.index, data.size, leaf, e.proof.map(b64), root))) throw new Error("entry " + e.seq + " is not in the log");
       bySeq.set(e.seq, e);
     }
-    for (const seq of shown) {
-      if (!bySeq.has(seq)) throw new Error("entry " + seq + " is not in the signed log");
-      document.querySelector('#history li[data-seq="' + seq + '"]').classList.add("verified");
+    // Each row must say what its entry committed to: the number alone would let a forged row stand in.
+    for (const li of rows) {
+      const seq = Number(li.dataset.seq), entry = bySeq.get(seq);
+      if (!entry) throw new Error("entry " + seq + " is not in the signed log");
+      const f = JSON.parse(entry.canonical);
+      if (f.action !== li.dataset.action || (f.actor || "") !== li.dataset.actor || f.role !== li.dataset.role ||
+          f.time !== li.dataset.time || f.purpose !== li.dataset.purpose) throw new Error("entry " + seq + " is shown differently from what was recorded");
+      li.classList.add("verified");
     }
-    // Unfiltered (the first page is never filtered), every number from the page's lowest to its highest is
-    // there — on the first page up to the signed head, entries recorded after the page was drawn included.
-    const low = shown.length ? Math.min(...shown) : 1, high = shown.length ? Math.max(...shown) : 0;
+    if (new Set(shown).size !== shown.length) throw new Error("an entry is shown twice");
+    const top = first ? (head ? head.seq : 0) : high;
     if (!filtered) {
-      for (let seq = low; seq <= (first && head ? head.seq : high); seq++) if (!bySeq.has(seq)) throw new Error("entry " + seq + " is missing");
-      if (shown.length !== high - low + 1) throw new Error("an entry is shown twice or out of place");
+      for (let seq = low; seq <= top; seq++) if (!bySeq.has(seq)) throw new Error("entry " + seq + " is missing");
+      if (shown.some((seq) => seq < low || seq > top)) throw new Error("an entry is shown out of place");
     }
     if (head && first) {
       const newest = bySeq.get(head.seq);
       if (!newest || newest.index !== head.index) throw new Error("your newest entries are missing (the log says your history has " + head.seq + ")");
     }
-    const newer = head && first ? head.seq - high : 0;
+    // Entries recorded after the page was drawn, by anyone but the client: the page is out of date.
+    const drawn = shown.length ? Math.max(...shown) : 0;
+    const newer = first && head ? [...bySeq.values()].filter((e) => e.seq > drawn && JSON.parse(e.canonical).role !== "client").length : 0;
     const headSeq = head ? head.seq : 0;
     if (last) {
       if (last.size > data.size) throw new Error("the log shrank since your last visit");
@@ -178,10 +188,10 @@
     }
     localStorage.setItem(STORE, JSON.stringify({ size: data.size, root: data.root, head: headSeq }));
     const scope = filtered ? " (a filtered view: the full view also checks that nothing is missing)" : "";
-    show("verified", filtered ? "Verified: these entries are in the signed log." : "Verified: this history is complete and unchanged.",
-      shown.length + " entries checked against a signed log of " + data.size + " entries; your history holds " + headSeq +
-      (last ? ", consistent with your last visit." : ".") + scope +
-      (newer > 0 ? " " + newer + " newer entries were recorded since this page was loaded: reload to see them." : ""));
+    const detail = shown.length + " entries checked against a signed log of " + data.size + " entries; your history holds " +
+      headSeq + (last ? ", consistent with your last visit." : ".") + scope;
+    if (newer > 0) { show("stale", "This page is out of date: " + newer + " newer entries were recorded since it was drawn. Reload to see them.", detail); return; }
+    show("verified", filtered ? "Verified: these entries are in the signed log." : "Verified: this history is complete and unchanged.", detail);
   }
 
   run().catch((err) => show("changed", "Warning: this history changed.", String(err.message || err)));

@@ -1,0 +1,190 @@
+"""What an independent hostile review found the browser's verifier missed, now caught (review R1, R3, R6,
+R8 of issue 12): deletions at a page's edges and at the history's start, a false alarm in filtered views,
+a forged row under a real number, and a page that is out of date."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+
+import pytest
+from django.db import connection, transaction
+from playwright.sync_api import Page, Route, expect
+from pytest_django.live_server_helper import LiveServer
+
+from confide.audit.actions import AuditAction, Channel
+from confide.audit.commitment import commitment
+from confide.audit.integrate import log_integrate
+from confide.audit.models import AuditEvent, ClientCounter
+from confide.audit.services import event_record
+from confide.audit.verify import log_verify
+from tests.attacker import drop_append_only_triggers
+from tests.browser.helpers import sign_in
+from tests.cast import Cast
+
+
+def _state(page: Page) -> str:
+    expect(page.locator("#verify")).not_to_have_attribute("data-state", "checking", timeout=20_000)
+    return f"{page.locator('#verify').get_attribute('data-state')}: {page.locator('#verify-detail').inner_text()}"
+
+
+def _open_history(page: Page, live_server: LiveServer) -> None:
+    sign_in(page, live_server.url, "jordan@client.test", with_totp=False)
+    page.click("#history-link")
+
+
+def _record(cast: Cast, n: int, action: AuditAction = AuditAction.NOTE_READ) -> AuditEvent:
+    with transaction.atomic():
+        for _ in range(n):
+            event = event_record(actor=cast.clinician, action=action, channel=Channel.WEB, client_id=cast.client.id)
+    while log_integrate(practice_id=cast.owner.practice_id):
+        pass
+    return event
+
+
+def _all_states(page: Page) -> list[str]:
+    states = [_state(page)]
+    while page.locator("#older").count():
+        page.click("#older")
+        states.append(_state(page))
+    return states
+
+
+def test_deleting_the_oldest_entries_turns_the_oldest_page_red(
+    page: Page, live_server: LiveServer, live_cast: Cast
+) -> None:
+    _record(live_cast, 2)
+    _open_history(page, live_server)
+    assert _state(page).startswith("verified"), _state(page)
+    drop_append_only_triggers()
+    AuditEvent.objects.filter(client_id=live_cast.client.id, client_seq__lte=3).delete()
+    _record(live_cast, 1)
+    page.reload()
+    assert _state(page) == "changed: entry 1 is missing"
+
+
+def test_deleting_the_entry_just_below_a_page_turns_a_page_red(
+    page: Page, live_server: LiveServer, live_cast: Cast
+) -> None:
+    _record(live_cast, 120)
+    _open_history(page, live_server)
+    assert _state(page).startswith("verified"), _state(page)
+    # The next load records "you opened your portal" (L + 1) and shows L - 48 … L + 1: L - 49 is just below it.
+    hidden = ClientCounter.objects.get(client_id=live_cast.client.id).last_seq - 49
+    drop_append_only_triggers()
+    AuditEvent.objects.filter(client_id=live_cast.client.id, client_seq=hidden).delete()
+    page.reload()
+    states = _all_states(page)
+    assert f"changed: entry {hidden} is missing" in states, states
+    assert log_verify(practice_id=live_cast.owner.practice_id).problem
+
+
+def test_a_filtered_view_over_more_than_a_bundles_span_verifies(
+    page: Page, live_server: LiveServer, live_cast: Cast
+) -> None:
+    _record(live_cast, 600)  # reads, then a note written: two "wrote" entries 600 apart
+    _record(live_cast, 1, AuditAction.NOTE_CREATE)
+    _open_history(page, live_server)
+    page.select_option("#kind", "wrote")
+    page.click("form.card button")
+    assert _state(page).startswith("verified"), _state(page)
+    expect(page.locator("#verify-status")).to_have_text("Verified: these entries are in the signed log.")
+    assert page.locator("#history li.verified").count() == page.locator("#history li").count() >= 2
+
+
+@pytest.fixture
+def without_the_numbers_constraint() -> Iterator[None]:
+    """What `ALTER TABLE … DROP CONSTRAINT audit_client_seq_unique` does on PostgreSQL, rebuilt on SQLite
+    (which cannot drop one), and the table put back as it was afterwards."""
+    if connection.vendor != "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("ALTER TABLE audit_auditevent DROP CONSTRAINT audit_client_seq_unique")
+        yield
+        drop_append_only_triggers()
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM audit_auditevent WHERE id < 0")
+            cursor.execute(
+                "ALTER TABLE audit_auditevent ADD CONSTRAINT audit_client_seq_unique "
+                "UNIQUE (practice_id, client_id, client_seq)"
+            )
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'audit_auditevent'")
+        original = cursor.fetchone()[0]
+        indexes = [row[0] for row in cursor.execute(
+            "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'audit_auditevent' AND sql IS NOT NULL"
+        ).fetchall()]  # fmt: skip
+
+    def rebuild(sql: str) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(sql.replace('"audit_auditevent"', '"audit_auditevent_new"', 1))
+            cursor.execute("INSERT INTO audit_auditevent_new SELECT * FROM audit_auditevent")
+            cursor.execute("DROP TABLE audit_auditevent")
+            cursor.execute("ALTER TABLE audit_auditevent_new RENAME TO audit_auditevent")
+            for index in indexes:
+                cursor.execute(index)
+
+    rebuild(re.sub(r', CONSTRAINT "audit_client_seq_unique" UNIQUE \([^)]*\)', "", original))
+    yield
+    drop_append_only_triggers()
+    with connection.cursor() as cursor:  # the forged rows go, then the constraint comes back
+        cursor.execute("DELETE FROM audit_auditevent WHERE id < 0")
+    rebuild(original)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'audit_auditevent'")
+        assert "audit_client_seq_unique" in cursor.fetchone()[0]
+
+
+def test_a_forged_row_under_a_real_number_is_refused(
+    page: Page, live_server: LiveServer, live_cast: Cast, without_the_numbers_constraint: None
+) -> None:
+    _record(live_cast, 60)
+    _open_history(page, live_server)
+    assert _state(page).startswith("verified"), _state(page)
+    glass = _record(live_cast, 1, AuditAction.BREAKGLASS_OPEN)
+    _record(live_cast, 48)  # the next load's bottom row is the break-glass
+    drop_append_only_triggers()
+    forged = AuditEvent(
+        id=-1,  # ordered first among rows of one number
+        practice_id=glass.practice_id,
+        actor=live_cast.client_member,
+        actor_role="client",
+        action=AuditAction.CLIENT_PORTAL_READ,
+        channel=Channel.WEB,
+        client_id=live_cast.client.id,
+        client_seq=glass.client_seq,
+        object_type="client",
+        created_at=glass.created_at,
+        salt=os.urandom(32),
+    )
+    forged.commitment = commitment(bytes(forged.salt or b""), forged.canonical_fields())
+    forged.tag = os.urandom(32)
+    forged.save(force_insert=True)
+    page.reload()
+    states = _all_states(page)
+    assert any(s.startswith("changed") for s in states), states
+
+
+def test_a_page_drawn_before_someone_else_looked_is_out_of_date_not_complete(
+    page: Page, live_server: LiveServer, live_cast: Cast
+) -> None:
+    """A caching proxy keeps serving the first history page it saw; the proofs pass through."""
+    stale: dict[str, object] = {}
+
+    def proxy(route: Route) -> None:
+        if route.request.resource_type != "document":
+            route.continue_()
+            return
+        if "response" not in stale:
+            stale["response"] = route.fetch()
+        route.fulfill(response=stale["response"])  # type: ignore[arg-type]
+
+    sign_in(page, live_server.url, "jordan@client.test", with_totp=False)
+    page.route("**/portal/history/", proxy)
+    page.click("#history-link")
+    assert _state(page).startswith("verified"), _state(page)  # the client's own proof request is no news
+    _record(live_cast, 1, AuditAction.BREAKGLASS_OPEN)  # Chris breaks the glass afterwards
+    page.reload()
+    assert _state(page).startswith("stale"), _state(page)
+    expect(page.locator("#verify-status")).to_contain_text("This page is out of date: 1 newer entries")
