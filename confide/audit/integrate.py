@@ -17,12 +17,11 @@ from confide.audit import merkle, note
 from confide.audit.anchor import anchor_advance, anchor_open
 from confide.audit.heads import Head, HeadMap, extension_line, previous_line
 from confide.audit.log import NodeStore, checkpoint_latest, log_root, origin, signing_key, verifier_key
-from confide.audit.models import AuditEvent, Checkpoint, LogHead, LogLeaf, LogState
+from confide.audit.models import AuditEvent, Checkpoint, LogHead, LogState, PendingEvent
 from confide.audit.tags import tag_key, tag_valid
 from confide.practices.models import Practice
 
 BATCH = 20_000
-LATE_COMMIT_WINDOW = 10_000  # events committed out of id order are still picked up
 
 
 class LogIntegrityError(RuntimeError):
@@ -78,12 +77,13 @@ def _matches(practice: Practice, checkpoint: Checkpoint, root: bytes) -> bool:
     return signed.size == checkpoint.size and signed.root == bytes(checkpoint.root) == root
 
 
-def _accepted(practice_id: uuid.UUID, state: LogState, heads: dict[uuid.UUID, Head], batch: int) -> list[AuditEvent]:
-    window = state.last_event_id - LATE_COMMIT_WINDOW
-    logged = LogLeaf.objects.filter(practice_id=practice_id, event_id__gt=window).values("event_id")
-    candidates = (  # an anti-join on the leaves' unique index: only events not yet logged come back
-        AuditEvent.objects.filter(practice_id=practice_id, id__gt=window)
-        .exclude(id__in=logged)
+def _accepted(practice_id: uuid.UUID, heads: dict[uuid.UUID, Head], batch: int) -> list[AuditEvent]:
+    """The next events of the queue that may be logged. Refused ones leave the queue too: they would never
+    be accepted, and `audit verify` names them as neither logged nor waiting."""
+    queue = PendingEvent.objects.filter(practice_id=practice_id).order_by("event_id")[:batch]
+    waiting = list(queue.values_list("event_id", flat=True))
+    candidates = (
+        AuditEvent.objects.filter(practice_id=practice_id, id__in=waiting)
         .order_by("id")
         .only("id", "commitment", "tag", "client_id", "client_seq")
     )
@@ -96,8 +96,9 @@ def _accepted(practice_id: uuid.UUID, state: LogState, heads: dict[uuid.UUID, He
                 continue  # a number the history already holds: logging it would hide the first
             last_seq[event.client_id] = event.client_seq
         accepted.append(event)
-        if len(accepted) == batch:
-            break
+    refused = set(waiting) - {e.id for e in accepted}
+    if refused:
+        PendingEvent.objects.filter(practice_id=practice_id, event_id__in=refused).delete()
     return accepted
 
 
@@ -107,7 +108,7 @@ def log_integrate(*, practice_id: uuid.UUID, batch: int = BATCH) -> int:
         state, _ = LogState.objects.select_for_update().get_or_create(practice_id=practice_id)
         practice = Practice.objects.get(pk=practice_id)
         heads = heads_stored(practice_id)
-        events = _accepted(practice_id, state, heads, batch)
+        events = _accepted(practice_id, heads, batch)
         if not events:
             return 0
         latest = log_check(practice, state, heads)  # before anything is signed, not on every idle call
@@ -141,9 +142,9 @@ def log_integrate(*, practice_id: uuid.UUID, batch: int = BATCH) -> int:
                 [(pid, lv, ix, h) for (lv, ix), h in new_nodes.items()],
             )
         _heads_save(practice_id, moved)
+        PendingEvent.objects.filter(practice_id=practice_id, event_id__in=[e.id for e in events]).delete()
         state.size = size
-        state.last_event_id = max(state.last_event_id, events[-1].id)
-        state.save(update_fields=["size", "last_event_id"])
+        state.save(update_fields=["size"])
         previous = latest.size if latest else 0
         checkpoint_sign(practice=practice, size=size, heads=HeadMap.of(heads.values()), previous=previous)
     return len(events)

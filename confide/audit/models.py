@@ -109,12 +109,27 @@ class LogHead(models.Model):
         return f"head at {self.seq}"
 
 
+class PendingEvent(models.Model):
+    """The integrator's queue: one row per event recorded but not yet logged, written in the event's own
+    transaction and removed when the event is logged (or refused). An event that commits late, after
+    thousands of others, is still found; a queue row an attacker deletes leaves an event that is neither
+    logged nor waiting, which `audit verify` names and the client's browser sees as unlogged."""
+
+    event_id = models.BigIntegerField(primary_key=True)
+    practice = models.ForeignKey("practices.Practice", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        indexes = [models.Index(fields=["practice", "event_id"], name="pendingevent_practice")]
+
+    def __str__(self) -> str:
+        return f"event {self.event_id}, waiting"
+
+
 class LogState(models.Model):
     """One row per practice log: its size, serialising integrators."""
 
     practice = models.OneToOneField("practices.Practice", on_delete=models.PROTECT, related_name="+")
     size = models.PositiveBigIntegerField(default=0)
-    last_event_id = models.BigIntegerField(default=0)
 
     def __str__(self) -> str:
         return f"log of {self.practice_id} at size {self.size}"

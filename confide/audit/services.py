@@ -3,7 +3,8 @@
 Callers invoke these inside the same ``transaction.atomic()`` as the access they
 describe: if the event cannot be written, the transaction - and so the access - fails.
 In the request this costs one counter update and read (the client's next sequence number, O(1) at any
-history length) and one insert; the Merkle log is built within seconds, in batches, by ``confide.audit.log``.
+history length) and two inserts (the event and its place in the integrator's queue); the Merkle log is
+built within seconds, in batches, by ``confide.audit.integrate``.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from django.utils import timezone
 from confide.audit.actions import AuditAction, Channel
 from confide.audit.commitment import SALT_BYTES, commitment
 from confide.audit.counters import seqs_take
-from confide.audit.models import AuditEvent
+from confide.audit.models import AuditEvent, PendingEvent
 from confide.audit.tags import event_tag, tag_key
 from confide.practices.models import Member
 
@@ -81,6 +82,7 @@ def event_record(
     if client_id is not None:
         event.client_seq = seqs_take(practice_id=practice, wanted=Counter([client_id]))[client_id]
     _seal(event, tag_key(practice)).save(force_insert=True)
+    PendingEvent.objects.create(event_id=event.id, practice_id=practice)
     _schedule_integration(practice)
     return event
 
@@ -118,6 +120,7 @@ def events_record_bulk(
         )
         seqs[client_id] += 1
     AuditEvent.objects.bulk_create(events)
+    PendingEvent.objects.bulk_create([PendingEvent(event_id=e.id, practice_id=actor.practice_id) for e in events])
     _schedule_integration(actor.practice_id)
 
 

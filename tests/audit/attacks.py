@@ -39,6 +39,13 @@ def edit(client: Client) -> None:
     AuditEvent.objects.filter(pk=_events(client)[-1].pk).update(actor_role="staff")
 
 
+def clear_salt_and_rewrite(client: Client) -> None:
+    """Shredding's one allowed update (clearing a salt), then the entry rewritten: without a salt the
+    commitment cannot be recomputed, so the rewrite would not show there."""
+    newest = _events(client)[-1]
+    AuditEvent.objects.filter(pk=newest.pk).update(salt=None, action="portal:self:read", purpose="")
+
+
 def reorder(client: Client) -> None:
     """Two entries swap places in the client's history."""
     first, second = _events(client)[-2:]
@@ -81,10 +88,7 @@ def _roll_back_to(practice_id: uuid.UUID, size: int) -> None:
             [practice_id.hex if connection.vendor == "sqlite" else str(practice_id), size],
         )
     Checkpoint.objects.filter(practice_id=practice_id, size__gt=size).delete()
-    kept = AuditEvent.objects.filter(practice_id=practice_id).exclude(id__in=removed)
-    LogState.objects.filter(practice_id=practice_id).update(
-        size=size, last_event_id=max(kept.values_list("id", flat=True))
-    )
+    LogState.objects.filter(practice_id=practice_id).update(size=size)
     AuditEvent.objects.filter(id__in=removed).delete()
     LogHead.objects.filter(practice_id=practice_id).delete()
     for leaf in LogLeaf.objects.filter(practice_id=practice_id).order_by("index"):
@@ -143,6 +147,7 @@ ATTACKS: dict[str, Callable[[Client], None]] = {
     "truncate the log's tail": truncate_tail,
     "delete an entry in the middle": delete_middle,
     "edit an entry": edit,
+    "clear a salt and rewrite an entry": clear_salt_and_rewrite,
     "reorder two entries": reorder,
     "insert a forged entry": insert_forged,
     "delete an old signed checkpoint": delete_old_checkpoint,

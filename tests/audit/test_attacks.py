@@ -7,6 +7,7 @@ import random
 from io import StringIO
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -17,7 +18,7 @@ from pytest_django import DjangoCaptureOnCommitCallbacks
 from confide.audit.actions import AuditAction, Channel
 from confide.audit.generate import events_generate
 from confide.audit.integrate import LogIntegrityError, log_integrate
-from confide.audit.models import AuditEvent, ClientCounter, LogLeaf
+from confide.audit.models import AuditEvent, ClientCounter, LogLeaf, PendingEvent
 from confide.audit.services import event_record
 from confide.audit.verify import log_verify
 from tests.audit.attacks import ATTACKS, attack
@@ -177,3 +178,35 @@ def test_generated_events_are_real_ones_the_verifier_accepts(cast: Cast) -> None
     assert sorted(n or 0 for n in numbers) == list(range(before + 1, before + 21))
     assert ClientCounter.objects.get(client_id=cast.client.id).last_seq == before + 20
     assert (log_verify(practice_id=cast.owner.practice_id).problem, LogLeaf.objects.count() > 50) == (None, True)
+
+
+def test_an_event_that_commits_late_below_thousands_of_logged_ones_is_still_logged(
+    cast: Cast, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
+) -> None:
+    """PostgreSQL hands out ids at INSERT: a long transaction's event may carry an id below ten thousand
+    events logged before it commits. The integrator's queue finds it all the same (review R5)."""
+    events_generate(practice=cast.owner.practice, count=10_001)  # a busy practice, all logged
+    original_save = AuditEvent.save
+
+    def with_an_early_id(self: AuditEvent, *args: Any, **kwargs: Any) -> None:
+        if self.pk is None:
+            self.pk = -5  # below every logged event's id
+        original_save(self, *args, **kwargs)
+
+    with mock.patch.object(AuditEvent, "save", with_an_early_id):
+        _read(cast)  # the long transaction commits now
+    _integrate(cast, django_capture_on_commit_callbacks)
+    assert LogLeaf.objects.filter(event_id=-5).exists()
+    report = log_verify(practice_id=cast.owner.practice_id)
+    assert (report.problem, report.pending) == (None, 0)
+
+
+def test_an_event_taken_out_of_the_queue_is_named_neither_logged_nor_waiting(
+    cast: Cast, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
+) -> None:
+    _integrate(cast, django_capture_on_commit_callbacks)
+    _read(cast)
+    PendingEvent.objects.all().delete()  # the queue is not append-only: the integrator empties it
+    assert log_integrate(practice_id=cast.owner.practice_id) == 0
+    report = log_verify(practice_id=cast.owner.practice_id)
+    assert report.problem and "neither in the log nor waiting" in report.problem
