@@ -26,6 +26,23 @@ def _path(practice_id: uuid.UUID) -> Path:
     return Path(settings.CONFIDE_LOG_ANCHOR_DIR) / f"{practice_id}.checkpoint"
 
 
+def _restored_path(practice_id: uuid.UUID) -> Path:
+    return _path(practice_id).with_suffix(".restored")
+
+
+def restore_record(practice_id: uuid.UUID, line: str) -> None:
+    """After an accepted restore: every checkpoint signed from now on carries ``line`` (kept beside the
+    anchor, so no one with only the database can claim a restore)."""
+    _restored_path(practice_id).write_text(line)
+
+
+def restore_read(practice_id: uuid.UUID) -> str | None:
+    try:
+        return _restored_path(practice_id).read_text()
+    except FileNotFoundError:
+        return None
+
+
 def _size(note: str) -> int:
     return int(note.split("\n", 2)[1])
 

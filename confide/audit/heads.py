@@ -19,6 +19,9 @@ from confide.audit import merkle
 CONTEXT = b"confide-client-head-v1\x00"
 EXTENSION = "confide-heads/v1"
 PREVIOUS = "confide-previous/v1"  # the size of the checkpoint signed before this one: deleting one breaks the chain
+# After an accepted backup restore, every checkpoint says so: the size the log was restored at, and the
+# newest checkpoint signed before (size, root), whose entries past the restore were lost.
+RESTORED = "confide-restored/v1"
 
 
 @dataclass(frozen=True, order=True)
@@ -83,3 +86,7 @@ def parse_previous(lines: Sequence[str]) -> int | None:
         if len(parts) == 2 and parts[0] == PREVIOUS:
             return int(parts[1])
     return None
+
+
+def restored_line(at: int, lost_size: int, lost_root: bytes) -> str:
+    return f"{RESTORED} {at} {lost_size} {base64.b64encode(lost_root).decode()}"

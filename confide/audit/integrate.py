@@ -14,7 +14,7 @@ import uuid
 from django.db import connection, transaction
 
 from confide.audit import merkle, note
-from confide.audit.anchor import anchor_advance, anchor_open
+from confide.audit.anchor import anchor_advance, anchor_open, restore_read
 from confide.audit.heads import Head, HeadMap, extension_line, previous_line
 from confide.audit.log import NodeStore, checkpoint_latest, log_root, origin, signing_key, verifier_key
 from confide.audit.models import AuditEvent, Checkpoint, LogHead, LogState, PendingEvent
@@ -170,7 +170,12 @@ def _heads_save(practice_id: uuid.UUID, moved: dict[uuid.UUID, Head]) -> None:
 
 def checkpoint_sign(*, practice: Practice, size: int, heads: HeadMap, previous: int) -> Checkpoint:
     root, heads_root = log_root(practice.id, size), heads.root()
-    extensions = (extension_line(len(heads.heads), heads_root), previous_line(previous))
+    restored = restore_read(practice.id)
+    extensions = (
+        extension_line(len(heads.heads), heads_root),
+        previous_line(previous),
+        *([restored] if restored else []),
+    )
     body = note.Checkpoint(origin(practice), size, root, extensions)
     text = note.sign(body, name=origin(practice), key=signing_key(practice.id))
     transaction.on_commit(lambda: anchor_advance(practice.id, text))

@@ -18,6 +18,7 @@ from pytest_django import DjangoCaptureOnCommitCallbacks
 from confide.audit.actions import AuditAction, Channel
 from confide.audit.generate import events_generate
 from confide.audit.integrate import LogIntegrityError, log_integrate
+from confide.audit.log import checkpoint_latest
 from confide.audit.models import AuditEvent, ClientCounter, LogLeaf, PendingEvent
 from confide.audit.services import event_record
 from confide.audit.verify import log_verify
@@ -142,7 +143,10 @@ def test_after_a_backup_is_restored_the_operator_accepts_it_and_the_log_signs_on
         call_command("audit", "--practice", "harbor-therapy", "accept-restore", stdout=out)
     assert "the restore is recorded" in out.getvalue()
     kept = sorted(p.name for p in Path(settings.CONFIDE_LOG_ANCHOR_DIR).iterdir() if not p.name.startswith("."))
-    assert len(kept) == 2 and any(".superseded-" in name for name in kept)  # the old anchor is kept aside
+    # the old anchor is kept aside, the new one kept, and the restore remembered beside them…
+    assert len(kept) == 3 and sum(".superseded-" in name for name in kept) == 1 and any(".restored" in n for n in kept)
+    newest = checkpoint_latest(practice_id=cast.owner.practice_id)
+    assert newest is not None and any(line.startswith("confide-restored/v1 ") for line in newest.note.split("\n"))
     restore = AuditEvent.objects.get(action=AuditAction.LOG_RESTORE)
     assert (restore.actor_id, restore.practice_id) == (None, cast.owner.practice_id)
     report = log_verify(practice_id=cast.owner.practice_id)

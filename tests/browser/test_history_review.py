@@ -1,18 +1,22 @@
-"""What an independent hostile review found the browser's verifier missed, now caught (review R1, R3, R6,
-R8 of issue 12): deletions at a page's edges and at the history's start, a false alarm in filtered views,
-a forged row under a real number, and a page that is out of date."""
+"""What an independent hostile review found the browser's verifier missed or got wrong, now right (review
+R1, R3, R6, R7, R8 of issue 12): deletions at a page's edges and at the history's start, a false alarm in
+filtered views, a forged row under a real number, a page that is out of date, an accepted restore."""
 
 from __future__ import annotations
 
 import os
 import re
 from collections.abc import Iterator
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.db import connection, transaction
+from django.db.models import Max
 from playwright.sync_api import Page, Route, expect
 from pytest_django.live_server_helper import LiveServer
 
+from confide.audit import appendonly
 from confide.audit.actions import AuditAction, Channel
 from confide.audit.commitment import commitment
 from confide.audit.integrate import log_integrate
@@ -20,6 +24,7 @@ from confide.audit.models import AuditEvent, ClientCounter
 from confide.audit.services import event_record
 from confide.audit.verify import log_verify
 from tests.attacker import drop_append_only_triggers
+from tests.audit.attacks import attack
 from tests.browser.helpers import sign_in
 from tests.cast import Cast
 
@@ -188,3 +193,30 @@ def test_a_page_drawn_before_someone_else_looked_is_out_of_date_not_complete(
     page.reload()
     assert _state(page).startswith("stale"), _state(page)
     expect(page.locator("#verify-status")).to_contain_text("This page is out of date: 1 newer entries")
+
+
+def test_after_an_accepted_restore_a_returning_browser_is_told_and_then_verifies_again(
+    page: Page, live_server: LiveServer, live_cast: Cast
+) -> None:
+    """Review R7: the browser that saw entries a restored backup lost learns of the restore from the signed
+    checkpoint, says so once, and verifies from there on."""
+    _record(live_cast, 1)  # the night's backup holds this…
+    _record(live_cast, 1)  # …not this
+    _open_history(page, live_server)
+    assert _state(page).startswith("verified"), _state(page)
+    attack("replay an old checkpoint", live_cast.client)  # the backup is restored, counters included
+    for counter in ClientCounter.objects.all():
+        top = AuditEvent.objects.filter(client_id=counter.client_id).aggregate(top=Max("client_seq"))["top"]
+        ClientCounter.objects.filter(pk=counter.pk).update(last_seq=top or 0)
+    appendonly.install(connection, appendonly.LOCKED)
+    page.reload()
+    assert _state(page).startswith("changed"), _state(page)  # not yet accepted: a rollback like any other
+    call_command("audit", "--practice", "harbor-therapy", "accept-restore", stdout=StringIO())
+    _record(live_cast, 2)
+    page.reload()
+    assert _state(page).startswith("restored"), _state(page)
+    expect(page.locator("#verify-status")).to_contain_text("restored a backup")
+    _record(live_cast, 1)
+    page.reload()
+    assert _state(page).startswith("verified"), _state(page)
+    assert log_verify(practice_id=live_cast.owner.practice_id).problem is None

@@ -90,6 +90,15 @@
     return null;
   }
 
+  // After an accepted backup restore every checkpoint says so: [restored at, size lost up to, its root].
+  function restoredOf(lines) {
+    for (const line of lines.slice(3)) {
+      const parts = line.split(" ");
+      if (parts.length === 4 && parts[0] === "confide-restored/v1") return { at: Number(parts[1]), lostSize: Number(parts[2]) };
+    }
+    return null;
+  }
+
   function headsOf(lines) {
     for (const line of lines.slice(3)) {
       const parts = line.split(" ");
@@ -128,6 +137,11 @@
     if (!lines || Number(lines[1]) !== data.size || lines[2] !== data.root) throw new Error("the log's signature does not verify");
     const heads = headsOf(lines);
     if (!heads) throw new Error("the signed checkpoint does not say where your history ends");
+    // What this browser saw last was lost with a backup the practice restored (and its signer says so):
+    // start again from what is there now, and tell the client.
+    const restored = restoredOf(lines);
+    const lost = last && restored && last.size > restored.at && last.size <= restored.lostSize;
+    const prior = lost ? null : last;
     if (data.anchor) {
       const kept = await openCheckpoint(data.anchor.checkpoint, data.verifier_key);
       if (!kept) throw new Error("the kept checkpoint's signature does not verify");
@@ -178,18 +192,19 @@
     const drawn = shown.length ? Math.max(...shown) : 0;
     const newer = first && head ? [...bySeq.values()].filter((e) => e.seq > drawn && JSON.parse(e.canonical).role !== "client").length : 0;
     const headSeq = head ? head.seq : 0;
-    if (last) {
-      if (last.size > data.size) throw new Error("the log shrank since your last visit");
-      if ((last.head || 0) > headSeq) throw new Error("your history shrank since your last visit");
+    if (prior) {
+      if (prior.size > data.size) throw new Error("the log shrank since your last visit");
+      if ((prior.head || 0) > headSeq) throw new Error("your history shrank since your last visit");
       const seen = data.seen ? await openCheckpoint(data.seen, data.verifier_key) : null;
-      if (!seen || Number(seen[1]) !== last.size || seen[2] !== last.root) throw new Error("the checkpoint you saw on your last visit was deleted or changed");
+      if (!seen || Number(seen[1]) !== prior.size || seen[2] !== prior.root) throw new Error("the checkpoint you saw on your last visit was deleted or changed");
       const proof = data.consistency ? data.consistency.proof.map(b64) : [];
-      if (!(await verifyConsistency(last.size, data.size, b64(last.root), root, proof))) throw new Error("the log was rewritten since your last visit");
+      if (!(await verifyConsistency(prior.size, data.size, b64(prior.root), root, proof))) throw new Error("the log was rewritten since your last visit");
     }
     localStorage.setItem(STORE, JSON.stringify({ size: data.size, root: data.root, head: headSeq }));
     const scope = filtered ? " (a filtered view: the full view also checks that nothing is missing)" : "";
     const detail = shown.length + " entries checked against a signed log of " + data.size + " entries; your history holds " +
-      headSeq + (last ? ", consistent with your last visit." : ".") + scope;
+      headSeq + (prior ? ", consistent with your last visit." : ".") + scope;
+    if (lost) { show("restored", "The practice restored a backup of its records after your last visit, so entries recorded shortly before it may be gone. What you see now is verified.", detail); return; }
     if (newer > 0) { show("stale", "This page is out of date: " + newer + " newer entries were recorded since it was drawn. Reload to see them.", detail); return; }
     show("verified", filtered ? "Verified: these entries are in the signed log." : "Verified: this history is complete and unchanged.", detail);
   }

@@ -11,9 +11,10 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from confide.audit.actions import AuditAction, Channel
-from confide.audit.anchor import anchor_supersede
+from confide.audit.anchor import anchor_open, anchor_supersede, restore_record
 from confide.audit.appendonly import lockdown_sql
 from confide.audit.generate import bench_practice, events_generate
+from confide.audit.heads import restored_line
 from confide.audit.integrate import log_integrate
 from confide.audit.log import checkpoint_latest, consistency_proof, inclusion_proof, verifier_key
 from confide.audit.models import LogState
@@ -118,18 +119,21 @@ class Command(BaseCommand):
 
     def _accept_restore(self, options: dict[str, Any]) -> None:
         practice = _one(options["practice"])
+        opened = anchor_open(practice)
+        if opened is None:
+            raise CommandError("No anchor is kept for this practice: nothing to accept.")
+        lost = opened[1]
         with transaction.atomic():
             state = LogState.objects.filter(practice_id=practice.id).first()
             size = state.size if state else 0
-            kept = anchor_supersede(practice.id, suffix=timezone.now().strftime("%Y%m%dT%H%M%SZ"))
-            if kept is None:
-                raise CommandError("No anchor is kept for this practice: nothing to accept.")
+            anchor_supersede(practice.id, suffix=timezone.now().strftime("%Y%m%dT%H%M%SZ"))
+            restore_record(practice.id, restored_line(size, lost.size, lost.root))
             event_record(
                 actor=None,
                 practice_id=practice.id,
                 action=AuditAction.LOG_RESTORE,
                 channel=Channel.CLI,
-                purpose=f"restored at {size}; signed up to {kept.split(chr(10), 2)[1]}",
+                purpose=f"restored at {size}; signed up to {lost.size}",
             )
         while log_integrate(practice_id=practice.id):
             pass
