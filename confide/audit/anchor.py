@@ -31,16 +31,18 @@ def _restored_path(practice_id: uuid.UUID) -> Path:
 
 
 def restore_record(practice_id: uuid.UUID, line: str) -> None:
-    """After an accepted restore: every checkpoint signed from now on carries ``line`` (kept beside the
-    anchor, so no one with only the database can claim a restore)."""
-    _restored_path(practice_id).write_text(line)
+    """After an accepted restore: every checkpoint signed from now on carries ``line``, after the lines of
+    earlier restores (kept beside the anchor, so no one with only the database can claim a restore)."""
+    with _restored_path(practice_id).open("a") as kept:
+        kept.write(line + "\n")
 
 
-def restore_read(practice_id: uuid.UUID) -> str | None:
+def restore_read(practice_id: uuid.UUID) -> list[str]:
+    """Every accepted restore's line, oldest first."""
     try:
-        return _restored_path(practice_id).read_text()
+        return _restored_path(practice_id).read_text().splitlines()
     except FileNotFoundError:
-        return None
+        return []
 
 
 def _size(note: str) -> int:

@@ -17,7 +17,7 @@ from confide.audit import merkle, note
 from confide.audit.anchor import anchor_advance, anchor_open, restore_read
 from confide.audit.heads import Head, HeadMap, extension_line, previous_line
 from confide.audit.log import NodeStore, checkpoint_latest, log_root, origin, signing_key, verifier_key
-from confide.audit.models import AuditEvent, Checkpoint, LogHead, LogState, PendingEvent
+from confide.audit.models import AuditEvent, Checkpoint, LogHead, LogLeaf, LogState, PendingEvent
 from confide.audit.tags import tag_key, tag_valid
 from confide.practices.models import Practice
 
@@ -82,8 +82,9 @@ def _accepted(practice_id: uuid.UUID, heads: dict[uuid.UUID, Head], batch: int) 
     be accepted, and `audit verify` names them as neither logged nor waiting."""
     queue = PendingEvent.objects.filter(practice_id=practice_id).order_by("event_id")[:batch]
     waiting = list(queue.values_list("event_id", flat=True))
-    candidates = (
+    candidates = (  # a queue row for an event already logged (or none at all) is refused, never logged twice
         AuditEvent.objects.filter(practice_id=practice_id, id__in=waiting)
+        .exclude(id__in=LogLeaf.objects.filter(practice_id=practice_id, event_id__in=waiting).values("event_id"))
         .order_by("id")
         .only("id", "commitment", "tag", "client_id", "client_seq")
     )
@@ -170,12 +171,7 @@ def _heads_save(practice_id: uuid.UUID, moved: dict[uuid.UUID, Head]) -> None:
 
 def checkpoint_sign(*, practice: Practice, size: int, heads: HeadMap, previous: int) -> Checkpoint:
     root, heads_root = log_root(practice.id, size), heads.root()
-    restored = restore_read(practice.id)
-    extensions = (
-        extension_line(len(heads.heads), heads_root),
-        previous_line(previous),
-        *([restored] if restored else []),
-    )
+    extensions = (extension_line(len(heads.heads), heads_root), previous_line(previous), *restore_read(practice.id))
     body = note.Checkpoint(origin(practice), size, root, extensions)
     text = note.sign(body, name=origin(practice), key=signing_key(practice.id))
     transaction.on_commit(lambda: anchor_advance(practice.id, text))

@@ -25,6 +25,7 @@ from django.db import reset_queries
 from django.db.models import Count, Max
 
 from confide.audit import merkle, note
+from confide.audit.actions import AuditAction
 from confide.audit.anchor import anchor_open
 from confide.audit.commitment import commitment
 from confide.audit.heads import Head, HeadMap, parse_previous
@@ -42,7 +43,6 @@ from confide.audit.models import (
     canonical_fields_of,
 )
 from confide.audit.tags import tag_key, tag_valid
-from confide.clients.models import Client
 from confide.practices.models import Practice
 
 CHUNK = 5000
@@ -85,8 +85,11 @@ class _Stack:
 def log_verify(*, practice_id: uuid.UUID) -> Report:
     practice = Practice.objects.get(pk=practice_id)
     vkey, key = verifier_key(practice), tag_key(practice_id)
-    shredded = set(
-        Client.objects.filter(practice_id=practice_id).exclude(shredded_at=None).values_list("id", flat=True)
+    # Shredding records a (tagged) event after clearing the salts: only events before it may lack one.
+    shredded: dict[uuid.UUID | None, int] = dict(
+        AuditEvent.objects.filter(practice_id=practice_id, action=AuditAction.CLIENT_SHRED)
+        .exclude(salt=None)
+        .values_list("client_id", "id")
     )
     try:
         kept, anchored = anchor_open(practice) or (None, None)
@@ -168,13 +171,14 @@ def log_verify(*, practice_id: uuid.UUID) -> Report:
     return Report(expected_index, problem or pending_problem, pending)
 
 
-def _event_problem(event: dict[str, Any], key: bytes, shredded: set[uuid.UUID]) -> str | None:
+def _event_problem(event: dict[str, Any], key: bytes, shredded: dict[uuid.UUID | None, int]) -> str | None:
     """What is wrong with a stored event row, logged or pending: its fields or its tag. Only shredding
-    removes a salt: an event without one whose client was never shredded cannot be checked, so it counts
-    as changed (clearing a salt is the one update the triggers allow)."""
+    removes a salt, and it records its own event (salted, tagged) afterwards: an event without a salt that
+    is not older than its client's shredding event cannot be checked, so it counts as changed (clearing a
+    salt is the one update the triggers allow)."""
     salt = event["salt"]
-    if salt is None and event["client_id"] not in shredded:
-        return "lost its salt, though its client was never shredded"
+    if salt is None and event["id"] >= shredded.get(event["client_id"], 0):
+        return "lost its salt, though its client was not shredded after it"
     if salt is not None and commitment(bytes(salt), canonical_fields_of(event)) != bytes(event["commitment"]):
         return "was changed after it was recorded"
     if not tag_valid(key, bytes(event["commitment"]), bytes(event["tag"])):
@@ -192,7 +196,7 @@ def _heads_checks(practice_id: uuid.UUID, heads: dict[uuid.UUID, Head], checkpoi
 
 
 def _pending_checks(
-    practice_id: uuid.UUID, key: bytes, heads: dict[uuid.UUID, Head], shredded: set[uuid.UUID]
+    practice_id: uuid.UUID, key: bytes, heads: dict[uuid.UUID, Head], shredded: dict[uuid.UUID | None, int]
 ) -> tuple[int, str | None]:
     """Events recorded but not in the log yet: each must be waiting in the integrator's queue and still be one
     it would accept."""
@@ -212,6 +216,9 @@ def _pending_checks(
             problem = f"pending event {event['id']} reuses a number its client's history already holds"
         elif event["id"] not in waiting:
             problem = f"event {event['id']} is neither in the log nor waiting for it"
+    stray = PendingEvent.objects.filter(practice_id=practice_id, event_id__in=logged).first()
+    if problem is None and stray is not None:
+        problem = f"the queue holds event {stray.event_id} again, though it is logged"
     return count, problem
 
 

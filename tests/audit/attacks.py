@@ -16,7 +16,7 @@ from django.db import connection
 from confide.audit import note
 from confide.audit.commitment import commitment
 from confide.audit.log import origin, signing_key
-from confide.audit.models import AuditEvent, Checkpoint, ClientCounter, LogHead, LogLeaf, LogState
+from confide.audit.models import AuditEvent, Checkpoint, ClientCounter, LogHead, LogLeaf, LogState, PendingEvent
 from confide.clients.models import Client
 from confide.practices.models import Practice
 from tests.attacker import drop_append_only_triggers
@@ -75,9 +75,10 @@ def insert_forged(client: Client) -> None:
     forged.tag = os.urandom(32)  # the real tag needs the master key
     forged.save(force_insert=True)
     ClientCounter.objects.filter(pk=counter.pk).update(last_seq=counter.last_seq + 1)
+    PendingEvent.objects.create(event_id=forged.pk, practice_id=client.practice_id)  # queued like a real one
 
 
-def _roll_back_to(practice_id: uuid.UUID, size: int) -> None:
+def roll_back_to(practice_id: uuid.UUID, size: int) -> None:
     """Make the database exactly what it was at log size ``size``: leaves, subtree hashes, checkpoints,
     state and heads together, and the events of the removed leaves gone."""
     removed = list(LogLeaf.objects.filter(practice_id=practice_id, index__gte=size).values_list("event_id", flat=True))
@@ -104,13 +105,13 @@ def _roll_back_to(practice_id: uuid.UUID, size: int) -> None:
 def truncate_tail(client: Client) -> None:
     """The log's last entry (the client's newest) removed with everything that points to it."""
     state = LogState.objects.get(practice_id=client.practice_id)
-    _roll_back_to(client.practice_id, state.size - 1)
+    roll_back_to(client.practice_id, state.size - 1)
 
 
 def replay_old_checkpoint(client: Client) -> None:
     """The whole log rolled back to an older checkpoint, which is then served as the newest."""
     older = Checkpoint.objects.filter(practice_id=client.practice_id).order_by("-size")[1]
-    _roll_back_to(client.practice_id, older.size)
+    roll_back_to(client.practice_id, older.size)
 
 
 def delete_old_checkpoint(client: Client) -> None:

@@ -13,6 +13,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 from pytest_django import DjangoCaptureOnCommitCallbacks
 
 from confide.audit.actions import AuditAction, Channel
@@ -22,8 +23,9 @@ from confide.audit.log import checkpoint_latest
 from confide.audit.models import AuditEvent, ClientCounter, LogLeaf, PendingEvent
 from confide.audit.services import event_record
 from confide.audit.verify import log_verify
+from confide.clients.models import Client
 from tests.audit.attacks import ATTACKS, attack
-from tests.cast import Cast
+from tests.cast import Cast, signed_in
 
 
 def _integrate(cast: Cast, capture: DjangoCaptureOnCommitCallbacks) -> None:
@@ -214,3 +216,37 @@ def test_an_event_taken_out_of_the_queue_is_named_neither_logged_nor_waiting(
     assert log_integrate(practice_id=cast.owner.practice_id) == 0
     report = log_verify(practice_id=cast.owner.practice_id)
     assert report.problem and "neither in the log nor waiting" in report.problem
+
+
+def test_marking_a_client_shredded_does_not_excuse_a_cleared_salt(
+    cast: Cast, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
+) -> None:
+    """Second review F3: only Confide's own (tagged) shredding event excuses events without a salt."""
+    _read(cast)
+    _integrate(cast, django_capture_on_commit_callbacks)
+    attack("clear a salt and rewrite an entry", cast.client)
+    Client.objects.filter(pk=cast.client.pk).update(shredded_at=timezone.now())  # no client_shred, no event
+    report = log_verify(practice_id=cast.owner.practice_id)
+    assert report.problem and "lost its salt" in report.problem
+
+
+def test_a_queue_row_for_a_logged_event_is_refused_and_named(
+    cast: Cast, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
+) -> None:
+    """Second review F4: a plain INSERT into the queue for an event already logged neither logs it twice
+    (which broke a unique constraint and stopped the log) nor passes verify."""
+    _integrate(cast, django_capture_on_commit_callbacks)
+    logged = AuditEvent.objects.filter(practice_id=cast.owner.practice_id, client_id=None).order_by("id").first()
+    assert logged is not None
+    PendingEvent.objects.create(event_id=logged.pk, practice_id=cast.owner.practice_id)
+    report = log_verify(practice_id=cast.owner.practice_id)
+    assert report.problem == f"the queue holds event {logged.pk} again, though it is logged"
+    _read(cast)
+    _integrate(cast, django_capture_on_commit_callbacks)  # the log goes on, the stray row is gone
+    assert not PendingEvent.objects.exists()
+    assert log_verify(practice_id=cast.owner.practice_id).problem is None
+    response = signed_in(cast.client_member).get("/portal/history/proofs.json", {"from": "1"})
+    assert (
+        response.status_code == 200
+        and response.json()["head"]["seq"] == ClientCounter.objects.get(client_id=cast.client.id).last_seq
+    )
