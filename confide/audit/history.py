@@ -135,6 +135,7 @@ class HistoryRow:
     role_code: str
     time: str
     purpose: str
+    mine: bool  # the viewer's own (decided by id: a name anyone can change in the database)
 
 
 @dataclass(frozen=True)
@@ -176,7 +177,8 @@ def history_page(
 
 
 def _row(e: AuditEvent, viewer: Member) -> HistoryRow:
-    who = "You" if e.actor_id == viewer.id else (str(e.actor.user) if e.actor else "The system administrator")
+    mine = e.actor_id == viewer.id
+    who = "You" if mine else (str(e.actor.user) if e.actor else "The system administrator")
     return HistoryRow(
         seq=e.client_seq or 0,
         who=who,
@@ -189,6 +191,7 @@ def _row(e: AuditEvent, viewer: Member) -> HistoryRow:
         role_code=e.actor_role,
         time=e.created_at.isoformat(),
         purpose=e.purpose,
+        mine=mine,
     )
 
 

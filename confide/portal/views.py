@@ -48,7 +48,11 @@ def portal_history(request: HttpRequest, member: Member) -> HttpResponse:
         practice_id=client.practice_id, client_id=client.id, viewer=member, before=_number(request, "before"), kind=kind
     )
     kinds = [(value, label) for value, (label, _) in KINDS.items()]
-    return render(request, "portal/history.html", {"page": page, "kinds": kinds, "kind": kind, "client_id": client.id})
+    return render(
+        request,
+        "portal/history.html",
+        {"page": page, "kinds": kinds, "kind": kind, "client_id": client.id, "viewer_id": member.id},
+    )
 
 
 @member_required(Permission.PORTAL_SELF_READ)

@@ -4,6 +4,7 @@ filtered views, a forged row under a real number, a page that is out of date, an
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from collections.abc import Iterator
@@ -16,15 +17,17 @@ from django.db.models import Max
 from playwright.sync_api import Page, Route, expect
 from pytest_django.live_server_helper import LiveServer
 
+from confide.accounts.models import User
 from confide.audit import appendonly
 from confide.audit.actions import AuditAction, Channel
 from confide.audit.commitment import commitment
 from confide.audit.integrate import log_integrate
-from confide.audit.models import AuditEvent, ClientCounter
+from confide.audit.models import AuditEvent, Checkpoint, ClientCounter, LogState
 from confide.audit.services import event_record
 from confide.audit.verify import log_verify
+from confide.clients.models import Client
 from tests.attacker import drop_append_only_triggers
-from tests.audit.attacks import attack
+from tests.audit.attacks import attack, roll_back_to
 from tests.browser.helpers import sign_in
 from tests.cast import Cast
 
@@ -217,6 +220,99 @@ def test_after_an_accepted_restore_a_returning_browser_is_told_and_then_verifies
     assert _state(page).startswith("restored"), _state(page)
     expect(page.locator("#verify-status")).to_contain_text("restored a backup")
     _record(live_cast, 1)
+    page.reload()
+    assert _state(page).startswith("verified"), _state(page)
+    assert log_verify(practice_id=live_cast.owner.practice_id).problem is None
+
+
+# ---------------------------------------------------------------- the second review (F1, F2, F5, F6)
+
+
+def test_a_record_swapped_under_the_account_is_noticed(page: Page, live_server: LiveServer, live_cast: Cast) -> None:
+    """F1: the administrator points Jordan's portal account at a new, empty client row."""
+    _record(live_cast, 1, AuditAction.BREAKGLASS_OPEN)
+    _open_history(page, live_server)
+    assert _state(page).startswith("verified"), _state(page)
+    real = Client.objects.get(pk=live_cast.client.pk)
+    Client.objects.filter(pk=real.pk).update(portal_member=None)
+    Client.objects.create(
+        practice_id=real.practice_id, wrapped_key=real.wrapped_key, name_ct=real.name_ct,
+        portal_member=live_cast.client_member,
+    )  # fmt: skip
+    page.goto(f"{live_server.url}/portal/history/")
+    assert _state(page) == "changed: this is not the record your browser saw on your last visit"
+
+
+def test_a_member_named_you_is_still_shown_with_their_role(
+    page: Page, live_server: LiveServer, live_cast: Cast
+) -> None:
+    """F2: "You" is decided by the member's id, not by a name anyone with the database can change."""
+    User.objects.filter(pk=live_cast.clinician.user_id).update(full_name="You")
+    _record(live_cast, 1, AuditAction.BREAKGLASS_OPEN)
+    _open_history(page, live_server)
+    assert _state(page).startswith("verified"), _state(page)
+    row = page.locator("#history li[data-action='clients:breakglass:open']")
+    expect(row).to_contain_text("(clinician)")
+    assert row.get_attribute("data-mine") == "false"
+
+
+def _restore(cast: Cast, size: int) -> None:
+    """Last night's backup comes back (log at ``size``, counters with it), and the operator accepts it."""
+    drop_append_only_triggers()
+    roll_back_to(cast.owner.practice_id, size)
+    for counter in ClientCounter.objects.all():
+        top = AuditEvent.objects.filter(client_id=counter.client_id).aggregate(top=Max("client_seq"))["top"]
+        ClientCounter.objects.filter(pk=counter.pk).update(last_seq=top or 0)
+    appendonly.install(connection, appendonly.LOCKED)
+    call_command("audit", "--practice", "harbor-therapy", "accept-restore", stdout=StringIO())
+
+
+def _size(cast: Cast) -> int:
+    return LogState.objects.get(practice_id=cast.owner.practice_id).size
+
+
+def test_a_restore_is_told_once_and_the_browsers_memory_is_checked_again_after_it(
+    page: Page, live_server: LiveServer, live_cast: Cast
+) -> None:
+    """F5: after telling of a restore, the browser goes back to checking its memory."""
+    _record(live_cast, 1)
+    backup = _size(live_cast)
+    _record(live_cast, 30)  # a day's work the backup does not hold
+    _open_history(page, live_server)
+    assert _state(page).startswith("verified"), _state(page)
+    _restore(live_cast, backup)
+    page.reload()
+    assert _state(page).startswith("restored"), _state(page)
+    page.reload()
+    assert _state(page).startswith("verified"), _state(page)
+    key = f"confide-history-checkpoint:{live_cast.client_member.id}"
+    seen = json.loads(page.evaluate(f"localStorage.getItem('{key}')"))
+    _record(live_cast, 1)
+    drop_append_only_triggers()  # the administrator deletes the checkpoint this browser saw
+    Checkpoint.objects.filter(practice_id=live_cast.owner.practice_id, size=seen["size"]).delete()
+    appendonly.install(connection, appendonly.LOCKED)
+    page.reload()
+    assert _state(page) == "changed: the checkpoint you saw on your last visit was deleted or changed"
+
+
+def test_a_browser_last_seen_before_two_restores_is_told_and_verifies_again(
+    page: Page, live_server: LiveServer, live_cast: Cast
+) -> None:
+    """F6: every accepted restore is carried, so a browser that slept through two recovers too."""
+    _record(live_cast, 1)
+    first_backup = _size(live_cast)
+    _record(live_cast, 5)
+    _open_history(page, live_server)
+    assert _state(page).startswith("verified"), _state(page)
+    _restore(live_cast, first_backup)
+    _record(live_cast, 20)
+    second_backup = _size(live_cast)
+    _record(live_cast, 5)
+    _restore(live_cast, second_backup)
+    _record(live_cast, 3)
+    page.reload()
+    assert _state(page).startswith("restored"), _state(page)
+    _record(live_cast, 3)
     page.reload()
     assert _state(page).startswith("verified"), _state(page)
     assert log_verify(practice_id=live_cast.owner.practice_id).problem is None

@@ -7,7 +7,9 @@
 (function () {
   const box = document.getElementById("verify");
   if (!box) return;
-  const STORE = "confide-history-checkpoint:" + box.dataset.client;  // one memory per client on a shared device
+  // One memory per signed-in account (two clients may share a device); it names the record it saw, so a
+  // record swapped under the account is noticed.
+  const STORE = "confide-history-checkpoint:" + box.dataset.viewer;
   const enc = new TextEncoder();
   const b64 = (s) => Uint8Array.from(atob(s), (c) => c.charCodeAt(0));
   const cat = (...parts) => { const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0)); let o = 0; for (const p of parts) { out.set(p, o); o += p.length; } return out; };
@@ -90,13 +92,14 @@
     return null;
   }
 
-  // After an accepted backup restore every checkpoint says so: [restored at, size lost up to, its root].
-  function restoredOf(lines) {
+  // Every accepted backup restore, oldest first, as each checkpoint lists them: {at, lostSize}.
+  function restoresOf(lines) {
+    const found = [];
     for (const line of lines.slice(3)) {
       const parts = line.split(" ");
-      if (parts.length === 4 && parts[0] === "confide-restored/v1") return { at: Number(parts[1]), lostSize: Number(parts[2]) };
+      if (parts.length === 4 && parts[0] === "confide-restored/v1") found.push({ at: Number(parts[1]), lostSize: Number(parts[2]) });
     }
-    return null;
+    return found;
   }
 
   function headsOf(lines) {
@@ -115,6 +118,7 @@
 
   async function run() {
     const last = JSON.parse(localStorage.getItem(STORE) || "null");
+    if (last && last.client !== box.dataset.client) throw new Error("this is not the record your browser saw on your last visit");
     const rows = Array.from(document.querySelectorAll("#history li[data-seq]"));
     const shown = rows.map((li) => Number(li.dataset.seq));
     const first = box.dataset.first === "true", filtered = box.dataset.filtered === "true";
@@ -128,6 +132,7 @@
     if (last) params.set("since", last.size);
     const data = await (await fetch(box.dataset.proofs + "?" + params, { credentials: "same-origin" })).json();
     if (data.problem) throw new Error(data.problem);
+    if (data.client !== box.dataset.client) throw new Error("the proofs are for another record");
     if (!data.size) {
       if (shown.length || last) throw new Error("entries are shown that the log does not hold");
       show("verified", "Verified: nothing has been recorded yet."); return;
@@ -137,10 +142,10 @@
     if (!lines || Number(lines[1]) !== data.size || lines[2] !== data.root) throw new Error("the log's signature does not verify");
     const heads = headsOf(lines);
     if (!heads) throw new Error("the signed checkpoint does not say where your history ends");
-    // What this browser saw last was lost with a backup the practice restored (and its signer says so):
-    // start again from what is there now, and tell the client.
-    const restored = restoredOf(lines);
-    const lost = last && restored && last.size > restored.at && last.size <= restored.lostSize;
+    // What this browser saw last was lost with a backup the practice restored after that visit (and its
+    // signer says so): start again from what is there now, and tell the client.
+    const restores = restoresOf(lines);
+    const lost = Boolean(last) && restores.slice(last.restores || 0).some((r) => last.size > r.at && last.size <= r.lostSize);
     const prior = lost ? null : last;
     if (data.anchor) {
       const kept = await openCheckpoint(data.anchor.checkpoint, data.verifier_key);
@@ -175,7 +180,8 @@
       if (!entry) throw new Error("entry " + seq + " is not in the signed log");
       const f = JSON.parse(entry.canonical);
       if (f.action !== li.dataset.action || (f.actor || "") !== li.dataset.actor || f.role !== li.dataset.role ||
-          f.time !== li.dataset.time || f.purpose !== li.dataset.purpose) throw new Error("entry " + seq + " is shown differently from what was recorded");
+          f.time !== li.dataset.time || f.purpose !== li.dataset.purpose ||
+          (li.dataset.mine === "true") !== (f.actor === box.dataset.viewer)) throw new Error("entry " + seq + " is shown differently from what was recorded");
       li.classList.add("verified");
     }
     if (new Set(shown).size !== shown.length) throw new Error("an entry is shown twice");
@@ -200,7 +206,7 @@
       const proof = data.consistency ? data.consistency.proof.map(b64) : [];
       if (!(await verifyConsistency(prior.size, data.size, b64(prior.root), root, proof))) throw new Error("the log was rewritten since your last visit");
     }
-    localStorage.setItem(STORE, JSON.stringify({ size: data.size, root: data.root, head: headSeq }));
+    localStorage.setItem(STORE, JSON.stringify({ client: data.client, size: data.size, root: data.root, head: headSeq, restores: restores.length }));
     const scope = filtered ? " (a filtered view: the full view also checks that nothing is missing)" : "";
     const detail = shown.length + " entries checked against a signed log of " + data.size + " entries; your history holds " +
       headSeq + (prior ? ", consistent with your last visit." : ".") + scope;
