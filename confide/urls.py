@@ -72,6 +72,11 @@ urlpatterns = [
         "disclosures/<uuid:request_id>/summary.pdf", disclosures.disclosure_summary_pdf, name="disclosure_summary_pdf"
     ),
     path("disclosures/<uuid:request_id>/suspend/", disclosures.accounting_suspend_view, name="accounting_suspend"),
+    path(
+        "disclosures/<uuid:request_id>/end-withholding/",
+        disclosures.withholding_end_view,
+        name="disclosure_withholding_end",
+    ),
     path("disclosures/tasks/<int:task_id>/done/", disclosures.task_done, name="disclosure_task_done"),
     path("emergency-access/", breakglass.breakglass_new, name="breakglass_new"),
     path("practice/emergency-access/", breakglass.breakglass_reviews, name="breakglass_reviews"),

@@ -178,6 +178,15 @@ RULES: dict[str, Rule] = {
         kwargs=lambda c: {"request_id": released(c).id},
         data={"until": "2030-01-01", "statement": "Agency Canary asked in writing."},
     ),
+    "disclosure_withholding_end": Rule(
+        only(302, "clinician", "owner"),
+        method="POST",
+        kwargs=lambda c: {
+            "request_id": released(
+                c, situation="child_abuse_report", notice="withheld", notice_reason="It would endanger the child."
+            ).id
+        },
+    ),
     "disclosure_task_done": Rule(
         only(302, "clinician"), method="POST", kwargs=lambda c: {"task_id": released(c).tasks.get().id}
     ),

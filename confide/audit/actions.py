@@ -33,6 +33,7 @@ class AuditAction(StrEnum):
     ESCROW_OPEN = "vault:escrow:open"
     MASTER_KEY_ROTATE = "vault:master-key:rotate"
     LOG_RESTORE = "audit:log:restore"
+    SEAL_LIFT = "audit:seal:lift"  # entries the law let the practice hold back are shown to the client
     CLIENT_KEY_ROTATE = "vault:client-key:rotate"
     CLIENT_REENCRYPT = "vault:client-key:reencrypt"
     CLIENT_SHRED = "vault:client:shred"
@@ -50,6 +51,7 @@ class AuditAction(StrEnum):
     DISCLOSURE_DECIDE = "disclosures:request:decide"
     DISCLOSURE_RELEASE = "disclosures:disclosure:release"
     DISCLOSURE_NOTICE = "disclosures:notice:send"
+    DISCLOSURE_WITHHOLDING_END = "disclosures:notice:end-withholding"
     ACCOUNTING_READ = "disclosures:accounting:read"
     ACCOUNTING_CORRECT = "disclosures:accounting:correct"
     BREAKGLASS_OPEN = "clients:breakglass:open"

@@ -2,8 +2,9 @@
 
 - Log tables (leaves, subtree hashes, checkpoints) and the accounting of disclosures: no UPDATE, no DELETE.
 - Audit events: no DELETE; an UPDATE may only remove a salt (shredding a client), nothing else.
-- Counters, heads and the log state only move forward: a client's sequence counter, a head's number and
-  leaf, the log's size may not go back, and none of their rows may be deleted.
+- Counters, heads and the log state only move forward: a client's sequence counters (visible and sealed),
+  a head's numbers and leaf, the log's size may not go back, and none of their rows may be deleted.
+- A lifted seal (``audit_seallift``) is never updated or deleted.
 
 SQLite: triggers. PostgreSQL: triggers too (TRUNCATE included), and `confide audit lockdown --role
 APP_ROLE` revokes the rights the application does not need, so that even a compromised application
@@ -22,10 +23,16 @@ from django.db.migrations import RunPython
 TABLES = ("audit_logleaf", "audit_lognode", "audit_checkpoint")
 # The accounting of disclosures: corrections and suspensions are new rows.
 ACCOUNTING = ("disclosures_accountingentry", "disclosures_suspension")
+# A lifted seal stays lifted: the client has been shown what it held.
+SEALS = ("audit_seallift",)
 EVENTS = "audit_auditevent"
 # Rows that only move forward: table -> the columns that may not decrease.
-FORWARD = {"audit_clientcounter": ("last_seq",), "audit_loghead": ("seq", "leaf_index"), "audit_logstate": ("size",)}
-LOCKED = TABLES + ACCOUNTING + (EVENTS, *FORWARD)
+FORWARD = {
+    "audit_clientcounter": ("last_seq", "last_sealed"),
+    "audit_loghead": ("seq", "leaf_index", "sealed_seq"),
+    "audit_logstate": ("size",),
+}
+LOCKED = TABLES + ACCOUNTING + SEALS + (EVENTS, *FORWARD)
 
 
 @dataclass(frozen=True)
@@ -37,8 +44,10 @@ class _Rule:
     forward: tuple[str, ...] = ()
 
 
-def _rule(table: str) -> _Rule:
-    return _Rule(table, salt_only=table == EVENTS, forward=FORWARD.get(table, ()))
+def _rule(table: str, columns: list[str] | None = None) -> _Rule:
+    """``columns``: those the table has now (an earlier migration installs before later columns exist)."""
+    forward = tuple(c for c in FORWARD.get(table, ()) if columns is None or c in columns)
+    return _Rule(table, salt_only=table == EVENTS, forward=forward)
 
 
 def _abort(table: str) -> str:
@@ -56,7 +65,8 @@ def _sqlite(rule: _Rule, columns: list[str]) -> list[str]:
         )
     elif rule.forward:
         back = " OR ".join(f"NEW.{c} < OLD.{c}" for c in rule.forward)
-        statements.append(f"CREATE TRIGGER IF NOT EXISTS {t}_no_update BEFORE UPDATE ON {t} WHEN {back} {_abort(t)}")
+        statements.insert(0, f"DROP TRIGGER IF EXISTS {t}_no_update")  # a new forward column: install again
+        statements.append(f"CREATE TRIGGER {t}_no_update BEFORE UPDATE ON {t} WHEN {back} {_abort(t)}")
     else:
         statements.append(f"CREATE TRIGGER IF NOT EXISTS {t}_no_update BEFORE UPDATE ON {t} {_abort(t)}")
     return statements
@@ -105,7 +115,7 @@ def install(connection: BaseDatabaseWrapper, tables: tuple[str, ...] = TABLES) -
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             columns = {t: [c.name for c in connection.introspection.get_table_description(cursor, t)] for t in tables}
-        statements = [s for t in tables for s in _sqlite(_rule(t), columns[t])]
+        statements = [s for t in tables for s in _sqlite(_rule(t, columns[t]), columns[t])]
     elif connection.vendor == "postgresql":
         statements = [_PG_FUNCTION, *(s for t in tables for s in _postgres(_rule(t)))]
     with connection.cursor() as cursor:

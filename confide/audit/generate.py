@@ -65,6 +65,8 @@ def events_generate(
                 "purpose": "",
                 "outcome": "ok",
                 "created_at": now,
+                "seal": "",
+                "sealed_seq": None,
             }
             salt = os.urandom(32)
             value = commitment(salt, canonical_fields_of(row))

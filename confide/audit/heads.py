@@ -10,6 +10,7 @@ included, would need a new signature. Other clients' heads appear in a proof onl
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -19,6 +20,9 @@ from confide.audit import merkle
 CONTEXT = b"confide-client-head-v1\x00"
 EXTENSION = "confide-heads/v1"
 PREVIOUS = "confide-previous/v1"  # the size of the checkpoint signed before this one: deleting one breaks the chain
+# When the checkpoint was signed (UTC, whole seconds): an entry shown later (a lifted seal) proves it was
+# in the log by then, from the first checkpoint that includes it.
+TIME = "confide-time/v1"
 # After an accepted backup restore, every checkpoint says so: the size the log was restored at, and the
 # newest checkpoint signed before (size, root), whose entries past the restore were lost.
 RESTORED = "confide-restored/v1"
@@ -90,3 +94,15 @@ def parse_previous(lines: Sequence[str]) -> int | None:
 
 def restored_line(at: int, lost_size: int, lost_root: bytes) -> str:
     return f"{RESTORED} {at} {lost_size} {base64.b64encode(lost_root).decode()}"
+
+
+def time_line(at: dt.datetime) -> str:
+    return f"{TIME} {int(at.timestamp())}"
+
+
+def parse_time(lines: Sequence[str]) -> dt.datetime | None:
+    for line in lines:
+        parts = line.split(" ")
+        if len(parts) == 2 and parts[0] == TIME and parts[1].isdigit():
+            return dt.datetime.fromtimestamp(int(parts[1]), tz=dt.UTC)
+    return None

@@ -20,6 +20,7 @@ from confide.audit.heads import HeadMap
 from confide.audit.integrate import LogIntegrityError, heads_stored, log_integrate
 from confide.audit.log import checkpoint_latest, consistency_proof, inclusion_proofs, verifier_key
 from confide.audit.models import AuditEvent, Checkpoint, LogLeaf
+from confide.audit.seals import seals_lifted
 from confide.practices.models import Member, Practice
 
 PAGE = 50
@@ -59,6 +60,7 @@ PHRASES: dict[str, str] = {
     AuditAction.DISCLOSURE_DECIDE: "reviewed a disclosure as a second clinician",
     AuditAction.DISCLOSURE_RELEASE: "disclosed information (see your accounting of disclosures)",
     AuditAction.DISCLOSURE_NOTICE: "sent you a notice about a disclosure",
+    AuditAction.DISCLOSURE_WITHHOLDING_END: "decided you can now be told about a disclosure",
     AuditAction.ACCOUNTING_READ: "read your accounting of disclosures",
     AuditAction.ACCOUNTING_CORRECT: "corrected an entry in your accounting of disclosures",
     AuditAction.BREAKGLASS_OPEN: "opened your record in an emergency (break-glass access)",
@@ -73,6 +75,7 @@ PHRASES: dict[str, str] = {
     AuditAction.MEASURE_RECORD: "recorded a questionnaire",
     AuditAction.MEASURE_READ: "looked at your questionnaire results",
     AuditAction.WARNING_ACKNOWLEDGE: "reviewed an alert from your questionnaire results",
+    AuditAction.SEAL_LIFT: "showed you entries the law allowed the practice to hold back until now",
 }
 ROLES = {
     "owner": "practice owner",
@@ -108,6 +111,7 @@ KINDS: dict[str, tuple[str, tuple[AuditAction, ...]]] = {
             AuditAction.DIRECTIVE_GRANT, AuditAction.DIRECTIVE_REVOKE, AuditAction.DIRECTIVE_EXPORT,
             AuditAction.DISCLOSURE_REQUEST, AuditAction.DISCLOSURE_DECIDE, AuditAction.DISCLOSURE_RELEASE,
             AuditAction.DISCLOSURE_NOTICE, AuditAction.ACCOUNTING_CORRECT, AuditAction.AGREEMENT_DOWNLOAD,
+            AuditAction.SEAL_LIFT, AuditAction.DISCLOSURE_WITHHOLDING_END,
         ),
     ),
     "emergency": (
@@ -136,6 +140,8 @@ class HistoryRow:
     time: str
     purpose: str
     mine: bool  # the viewer's own (decided by id: a name anyone can change in the database)
+    sealed_seq: int | None = None  # an entry that was held back: its number in the sealed stream
+    revealed: tuple[HistoryRow, ...] = ()  # under a lifting entry: the entries it showed
 
 
 @dataclass(frozen=True)
@@ -159,13 +165,15 @@ def history_page(
     *, practice_id: uuid.UUID, client_id: uuid.UUID, viewer: Member, before: int | None = None, kind: str = ""
 ) -> HistoryPage:
     """One page of the client's history, newest first: entries numbered below ``before``."""
-    events = AuditEvent.objects.filter(practice_id=practice_id, client_id=client_id)
+    # Sealed entries have no number here: they appear only under the entry that lifted their seal.
+    events = AuditEvent.objects.filter(practice_id=practice_id, client_id=client_id, client_seq__isnull=False)
     if before is not None:
         events = events.filter(client_seq__lt=before)
     if kind in KINDS:
         events = events.filter(action__in=KINDS[kind][1])
     page = list(events.select_related("actor__user").order_by("-client_seq", "id")[: PAGE + 1])
-    rows = [_row(e, viewer) for e in page[:PAGE]]
+    opened = _opened(practice_id, client_id, [e for e in page[:PAGE] if e.action == AuditAction.SEAL_LIFT])
+    rows = [_row(e, viewer, tuple(_row(r, viewer) for r in opened.get(e.id, ()))) for e in page[:PAGE]]
     older = rows[-1].seq if len(page) > PAGE else None
     return HistoryPage(
         rows=rows,
@@ -176,7 +184,22 @@ def history_page(
     )
 
 
-def _row(e: AuditEvent, viewer: Member) -> HistoryRow:
+def _opened(practice_id: uuid.UUID, client_id: uuid.UUID, lifts: list[AuditEvent]) -> dict[int, list[AuditEvent]]:
+    """The entries each lifting event showed, by the lifting event's id (one query for the page)."""
+    if not lifts:
+        return {}
+    lifted = {seal: event for seal, event in seals_lifted(practice_id=practice_id, client_id=client_id).items()}
+    by_seal = {e.object_id: e.id for e in lifts if lifted.get(e.object_id) == e.id}
+    held = AuditEvent.objects.filter(
+        practice_id=practice_id, client_id=client_id, seal__in=list(by_seal), sealed_seq__isnull=False
+    ).select_related("actor__user")
+    opened: dict[int, list[AuditEvent]] = {}
+    for e in held.order_by("sealed_seq"):
+        opened.setdefault(by_seal[e.seal], []).append(e)
+    return opened
+
+
+def _row(e: AuditEvent, viewer: Member, revealed: tuple[HistoryRow, ...] = ()) -> HistoryRow:
     mine = e.actor_id == viewer.id
     who = "You" if mine else (str(e.actor.user) if e.actor else "The system administrator")
     return HistoryRow(
@@ -185,13 +208,15 @@ def _row(e: AuditEvent, viewer: Member) -> HistoryRow:
         role=ROLES.get(e.actor_role, e.actor_role),
         what=PHRASES.get(e.action, "did something else with your record"),
         when=e.created_at,
-        why=_reason(e.purpose),
+        why="" if e.action == AuditAction.SEAL_LIFT else _reason(e.purpose),
         action=e.action,
         actor=str(e.actor_id) if e.actor_id else "",
         role_code=e.actor_role,
         time=e.created_at.isoformat(),
         purpose=e.purpose,
         mine=mine,
+        sealed_seq=e.sealed_seq,
+        revealed=revealed,
     )
 
 
@@ -257,7 +282,7 @@ def proof_bundle(
 def _entries(
     practice_id: uuid.UUID, client_id: uuid.UUID, size: int, wanted: list[int] | range
 ) -> list[dict[str, object]]:
-    rows = AuditEvent.objects.filter(practice_id=practice_id, client_id=client_id)
+    rows = AuditEvent.objects.filter(practice_id=practice_id, client_id=client_id, client_seq__isnull=False)
     if isinstance(wanted, range):  # one indexed range, not an IN list of hundreds
         rows = rows.filter(client_seq__gte=wanted.start, client_seq__lt=wanted.stop)
     else:
@@ -266,20 +291,54 @@ def _entries(
     leaves = LogLeaf.objects.filter(practice_id=practice_id, event_id__in=list(events), index__lt=size)
     ordered = list(leaves.order_by("index"))
     proofs = inclusion_proofs(practice_id, [leaf.index for leaf in ordered], size)
-    entries: list[dict[str, object]] = []
-    for leaf in ordered:
-        event = events[leaf.event_id]
-        entries.append(
-            {
-                "index": leaf.index,
-                "seq": event.client_seq,
-                "canonical": canonical(event.canonical_fields()).decode(),
-                "salt": _b64(bytes(event.salt)) if event.salt is not None else None,
-                "leaf": _b64(bytes(leaf.leaf_hash)),
-                "proof": [_b64(h) for h in proofs[leaf.index]],
-            }
-        )
+    entries = [_entry(leaf, events[leaf.event_id], proofs[leaf.index]) for leaf in ordered]
+    lifts = [events[leaf.event_id] for leaf in ordered if events[leaf.event_id].action == AuditAction.SEAL_LIFT]
+    if lifts:
+        opened = _opened(practice_id, client_id, lifts)
+        for entry, leaf in zip(entries, ordered, strict=True):
+            if events[leaf.event_id].action == AuditAction.SEAL_LIFT:
+                entry["revealed"] = _revealed(practice_id, opened.get(leaf.event_id, []), size)
     return entries
+
+
+def _entry(leaf: LogLeaf, event: AuditEvent, proof: list[bytes]) -> dict[str, object]:
+    return {
+        "index": leaf.index,
+        "seq": event.client_seq,
+        "canonical": canonical(event.canonical_fields()).decode(),
+        "salt": _b64(bytes(event.salt)) if event.salt is not None else None,
+        "leaf": _b64(bytes(leaf.leaf_hash)),
+        "proof": [_b64(h) for h in proof],
+    }
+
+
+def _revealed(practice_id: uuid.UUID, held: list[AuditEvent], size: int) -> list[dict[str, object]]:
+    """The entries a lifted seal held, each with its proof in the served checkpoint and in the first signed
+    checkpoint that included it (with that checkpoint's consistency to the served one): the browser proves
+    each was in the log since that checkpoint's signed time, i.e. since it was recorded, not added later."""
+    leaves = {
+        leaf.event_id: leaf
+        for leaf in LogLeaf.objects.filter(practice_id=practice_id, event_id__in=[e.id for e in held], index__lt=size)
+    }
+    proofs = inclusion_proofs(practice_id, [leaf.index for leaf in leaves.values()], size)
+    found: list[dict[str, object]] = []
+    for event in held:
+        leaf = leaves.get(event.id)
+        if leaf is None:
+            continue  # not logged (yet): the browser counts it as missing
+        entry = _entry(leaf, event, proofs[leaf.index])
+        first = Checkpoint.objects.filter(practice_id=practice_id, size__gt=leaf.index, size__lte=size)
+        since = first.order_by("size").first()
+        if since is not None:
+            entry["since"] = {
+                "checkpoint": since.note,
+                "proof": [_b64(h) for h in inclusion_proofs(practice_id, [leaf.index], since.size)[leaf.index]],
+                "consistency": [_b64(h) for h in consistency_proof(practice_id, since.size, size)]
+                if since.size < size
+                else [],
+            }
+        found.append(entry)
+    return found
 
 
 def _consistency(practice_id: uuid.UUID, since: int | None, size: int) -> dict[str, object] | None:

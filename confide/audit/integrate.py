@@ -2,9 +2,10 @@
 leaves, move the client heads, store new subtree hashes and sign a checkpoint over both roots.
 
 Refused, never logged: an event whose tag is wrong (written without the master key) and an event that
-reuses a number its client's history already holds. Both stay pending, and `confide audit verify`
-names them. A database that no longer extends the kept anchor (rolled back, rewritten) stops the
-signer: ``LogIntegrityError``.
+reuses a number its client's history (visible or sealed) already holds; `confide audit verify` names
+them. A sealed entry never moves the client's head in the signed map: its number is kept beside the
+head (``LogHead.sealed_seq``), unsigned. A database that no longer extends the kept anchor (rolled
+back, rewritten) stops the signer: ``LogIntegrityError``.
 """
 
 from __future__ import annotations
@@ -12,10 +13,11 @@ from __future__ import annotations
 import uuid
 
 from django.db import connection, transaction
+from django.utils import timezone
 
 from confide.audit import merkle, note
 from confide.audit.anchor import anchor_advance, anchor_open, restore_read
-from confide.audit.heads import Head, HeadMap, extension_line, previous_line
+from confide.audit.heads import Head, HeadMap, extension_line, previous_line, time_line
 from confide.audit.log import NodeStore, checkpoint_latest, log_root, origin, signing_key, verifier_key
 from confide.audit.models import AuditEvent, Checkpoint, LogHead, LogLeaf, LogState, PendingEvent
 from confide.audit.tags import tag_key, tag_valid
@@ -29,8 +31,15 @@ class LogIntegrityError(RuntimeError):
 
 
 def heads_stored(practice_id: uuid.UUID) -> dict[uuid.UUID, Head]:
-    rows = LogHead.objects.filter(practice_id=practice_id).values_list("client_id", "seq", "leaf_index")
+    """The heads the map signs: clients with at least one visible logged entry."""
+    rows = LogHead.objects.filter(practice_id=practice_id, seq__gt=0).values_list("client_id", "seq", "leaf_index")
     return {client: Head(client, seq, index) for client, seq, index in rows}
+
+
+def sealed_stored(practice_id: uuid.UUID) -> dict[uuid.UUID, int]:
+    """Each client's newest logged number in their sealed stream."""
+    rows = LogHead.objects.filter(practice_id=practice_id, sealed_seq__gt=0).values_list("client_id", "sealed_seq")
+    return dict(rows)
 
 
 def log_check(practice: Practice, state: LogState, heads: dict[uuid.UUID, Head]) -> Checkpoint | None:
@@ -86,16 +95,18 @@ def _accepted(practice_id: uuid.UUID, heads: dict[uuid.UUID, Head], batch: int) 
         AuditEvent.objects.filter(practice_id=practice_id, id__in=waiting)
         .exclude(id__in=LogLeaf.objects.filter(practice_id=practice_id, event_id__in=waiting).values("event_id"))
         .order_by("id")
-        .only("id", "commitment", "tag", "client_id", "client_seq")
+        .only("id", "commitment", "tag", "client_id", "client_seq", "seal", "sealed_seq")
     )
-    key, accepted, last_seq = tag_key(practice_id), [], {c: h.seq for c, h in heads.items()}
+    key, accepted = tag_key(practice_id), []
+    last_seq, last_sealed = {c: h.seq for c, h in heads.items()}, sealed_stored(practice_id)
     for event in candidates:
         if not tag_valid(key, bytes(event.commitment), bytes(event.tag)):
             continue
         if event.client_id is not None:
-            if event.client_seq is None or event.client_seq <= last_seq.get(event.client_id, 0):
+            stream, number = (last_sealed, event.sealed_seq) if event.seal else (last_seq, event.client_seq)
+            if number is None or number <= stream.get(event.client_id, 0):
                 continue  # a number the history already holds: logging it would hide the first
-            last_seq[event.client_id] = event.client_seq
+            stream[event.client_id] = number
         accepted.append(event)
     refused = set(waiting) - {e.id for e in accepted}
     if refused:
@@ -114,12 +125,15 @@ def log_integrate(*, practice_id: uuid.UUID, batch: int = BATCH) -> int:
             return 0
         latest = log_check(practice, state, heads)  # before anything is signed, not on every idle call
         size, new_nodes, leaves, moved = state.size, {}, [], {}
+        sealed: dict[uuid.UUID, int] = {}
         pid = practice_id.hex if connection.vendor == "sqlite" else str(practice_id)
         store = NodeStore(practice_id)
         for event in events:
             value = merkle.leaf_hash(bytes(event.commitment))
             leaves.append((pid, size, event.id, value))
-            if event.client_id is not None and event.client_seq is not None:
+            if event.client_id is not None and event.seal:
+                sealed[event.client_id] = event.sealed_seq or 0
+            elif event.client_id is not None and event.client_seq is not None:
                 moved[event.client_id] = heads[event.client_id] = Head(event.client_id, event.client_seq, size)
             level, index = 0, size
             new_nodes[(level, index)] = value
@@ -142,7 +156,7 @@ def log_integrate(*, practice_id: uuid.UUID, batch: int = BATCH) -> int:
                 'INSERT INTO audit_lognode (practice_id, level, "index", hash) VALUES (%s, %s, %s, %s)',
                 [(pid, lv, ix, h) for (lv, ix), h in new_nodes.items()],
             )
-        _heads_save(practice_id, moved)
+        _heads_save(practice_id, moved, sealed)
         PendingEvent.objects.filter(practice_id=practice_id, event_id__in=[e.id for e in events]).delete()
         state.size = size
         state.save(update_fields=["size"])
@@ -151,27 +165,29 @@ def log_integrate(*, practice_id: uuid.UUID, batch: int = BATCH) -> int:
     return len(events)
 
 
-def _heads_save(practice_id: uuid.UUID, moved: dict[uuid.UUID, Head]) -> None:
+def _heads_save(practice_id: uuid.UUID, moved: dict[uuid.UUID, Head], sealed: dict[uuid.UUID, int]) -> None:
+    clients = set(moved) | set(sealed)
     existing = set(
-        LogHead.objects.filter(practice_id=practice_id, client_id__in=moved).values_list("client_id", flat=True)
+        LogHead.objects.filter(practice_id=practice_id, client_id__in=clients).values_list("client_id", flat=True)
     )
-    for client, head in moved.items():
+    for client in clients:
+        fields: dict[str, int] = {"sealed_seq": sealed[client]} if client in sealed else {}
+        if client in moved:
+            fields |= {"seq": moved[client].seq, "leaf_index": moved[client].index}
         if client in existing:
-            LogHead.objects.filter(practice_id=practice_id, client_id=client).update(
-                seq=head.seq, leaf_index=head.index
-            )
-    LogHead.objects.bulk_create(
-        [
-            LogHead(practice_id=practice_id, client_id=c, seq=h.seq, leaf_index=h.index)
-            for c, h in moved.items()
-            if c not in existing
-        ]
-    )
+            LogHead.objects.filter(practice_id=practice_id, client_id=client).update(**fields)
+        else:
+            LogHead.objects.create(practice_id=practice_id, client_id=client, **({"seq": 0, "leaf_index": 0} | fields))
 
 
 def checkpoint_sign(*, practice: Practice, size: int, heads: HeadMap, previous: int) -> Checkpoint:
     root, heads_root = log_root(practice.id, size), heads.root()
-    extensions = (extension_line(len(heads.heads), heads_root), previous_line(previous), *restore_read(practice.id))
+    extensions = (
+        extension_line(len(heads.heads), heads_root),
+        previous_line(previous),
+        time_line(timezone.now()),
+        *restore_read(practice.id),
+    )
     body = note.Checkpoint(origin(practice), size, root, extensions)
     text = note.sign(body, name=origin(practice), key=signing_key(practice.id))
     transaction.on_commit(lambda: anchor_advance(practice.id, text))

@@ -28,6 +28,11 @@ class AuditEvent(models.Model):
     # Plain identifiers, not foreign keys: an event outlives a shredded client.
     client_id = models.UUIDField(null=True, db_index=True)
     client_seq = models.PositiveBigIntegerField(null=True)
+    # A sealed entry (a disclosure the law lets the practice keep from the client for a time) takes no
+    # number of the client's visible history: it is numbered in the client's sealed stream instead, and
+    # names its seal (e.g. "disclosure:<id>"), which a later visible lifting event opens (confide.audit.seals).
+    seal = models.CharField(max_length=80, blank=True, default="", db_default="")
+    sealed_seq = models.PositiveBigIntegerField(null=True)
     object_type = models.CharField(max_length=32, blank=True)
     object_id = models.CharField(max_length=64, blank=True)
     purpose = models.CharField(max_length=64, blank=True)
@@ -42,7 +47,8 @@ class AuditEvent(models.Model):
     class Meta:
         indexes = [models.Index(fields=["practice", "client_id", "id"], name="audit_practice_client")]
         constraints = [
-            models.UniqueConstraint(fields=["practice", "client_id", "client_seq"], name="audit_client_seq_unique")
+            models.UniqueConstraint(fields=["practice", "client_id", "client_seq"], name="audit_client_seq_unique"),
+            models.UniqueConstraint(fields=["practice", "client_id", "sealed_seq"], name="audit_client_sealed_unique"),
         ]
 
     def __str__(self) -> str:
@@ -54,13 +60,14 @@ class AuditEvent(models.Model):
 
 EVENT_COLUMNS = (
     "practice_id", "actor_id", "actor_role", "action", "channel", "client_id", "client_seq",
-    "object_type", "object_id", "purpose", "outcome", "created_at",
+    "object_type", "object_id", "purpose", "outcome", "created_at", "seal", "sealed_seq",
 )  # fmt: skip
 
 
 def canonical_fields_of(row: Mapping[str, Any]) -> dict[str, object]:
-    """The committed fields of an event, from a model or a ``values()`` row alike."""
-    return {
+    """The committed fields of an event, from a model or a ``values()`` row alike; a sealed entry also
+    commits to its seal and its number in the sealed stream (other entries' bytes are as they always were)."""
+    fields: dict[str, object] = {
         "practice": str(row["practice_id"]),
         "actor": str(row["actor_id"]) if row["actor_id"] else None,
         "role": row["actor_role"],
@@ -74,6 +81,9 @@ def canonical_fields_of(row: Mapping[str, Any]) -> dict[str, object]:
         "outcome": row["outcome"],
         "time": row["created_at"].isoformat(),
     }
+    if row.get("seal"):
+        fields |= {"seal": row["seal"], "sealed_seq": row["sealed_seq"]}
+    return fields
 
 
 class ClientCounter(models.Model):
@@ -84,6 +94,7 @@ class ClientCounter(models.Model):
     practice = models.ForeignKey("practices.Practice", on_delete=models.PROTECT, related_name="+")
     client_id = models.UUIDField()
     last_seq = models.PositiveBigIntegerField()
+    last_sealed = models.PositiveBigIntegerField(default=0)  # the client's sealed stream
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["practice", "client_id"], name="clientcounter_unique")]
@@ -99,8 +110,11 @@ class LogHead(models.Model):
 
     practice = models.ForeignKey("practices.Practice", on_delete=models.PROTECT, related_name="+")
     client_id = models.UUIDField()
-    seq = models.PositiveBigIntegerField()
+    seq = models.PositiveBigIntegerField()  # 0: only sealed entries are logged yet (no head in the map)
     leaf_index = models.PositiveBigIntegerField()
+    # The newest logged number of the client's sealed stream: never in the map (any value there that moved
+    # when something was sealed would give it away), checked by the integrator and `audit verify`.
+    sealed_seq = models.PositiveBigIntegerField(default=0)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["practice", "client_id"], name="loghead_unique")]
@@ -181,3 +195,20 @@ class Checkpoint(models.Model):
 
     def __str__(self) -> str:
         return f"checkpoint at size {self.size}"
+
+
+class SealLift(models.Model):
+    """A seal opened: from now on the client sees the entries recorded under it. Written with the visible,
+    logged event that opens it (``event_id``), which the client's browser checks; append-only."""
+
+    practice = models.ForeignKey("practices.Practice", on_delete=models.PROTECT, related_name="+")
+    client_id = models.UUIDField()
+    seal = models.CharField(max_length=80)
+    event_id = models.BigIntegerField()
+    lifted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["practice", "client_id", "seal"], name="seallift_unique")]
+
+    def __str__(self) -> str:
+        return f"seal lifted by event {self.event_id}"

@@ -21,7 +21,7 @@ from django.utils import timezone
 from confide.audit.actions import AuditAction, Channel
 from confide.audit.commitment import SALT_BYTES, commitment
 from confide.audit.counters import seqs_take
-from confide.audit.models import AuditEvent, PendingEvent
+from confide.audit.models import AuditEvent, ClientCounter, PendingEvent, SealLift
 from confide.audit.tags import event_tag, tag_key
 from confide.practices.models import Member
 
@@ -35,7 +35,7 @@ def _require_transaction() -> None:
         raise AuditOutsideTransactionError("record audit events inside the access's transaction")
 
 
-def _seal(event: AuditEvent, key: bytes) -> AuditEvent:
+def _commit(event: AuditEvent, key: bytes) -> AuditEvent:
     event.salt = os.urandom(SALT_BYTES)
     event.commitment = commitment(bytes(event.salt), event.canonical_fields())
     event.tag = event_tag(key, event.commitment)
@@ -60,8 +60,11 @@ def event_record(
     object_id: str = "",
     purpose: str = "",
     practice_id: uuid.UUID | None = None,
+    seal: str = "",
 ) -> AuditEvent:
-    """Record one event; ``actor=None`` (with ``practice_id``) is the operator at the CLI."""
+    """Record one event; ``actor=None`` (with ``practice_id``) is the operator at the CLI. With ``seal``
+    the event is a sealed entry of the client's history: logged at once, shown to the client only once the
+    seal is lifted (confide.audit.seals)."""
     _require_transaction()
     action, channel = AuditAction(action), Channel(channel)  # an unknown value is refused here, not stored
     practice = actor.practice_id if actor is not None else practice_id
@@ -79,30 +82,54 @@ def event_record(
         purpose=purpose,
         created_at=timezone.now(),
     )
+    event.seal = seal = _seal_open(practice, [client_id], seal)
     if client_id is not None:
-        event.client_seq = seqs_take(practice_id=practice, wanted=Counter([client_id]))[client_id]
-    _seal(event, tag_key(practice)).save(force_insert=True)
+        number = seqs_take(practice_id=practice, wanted=Counter([client_id]), sealed=bool(seal))[client_id]
+        event.sealed_seq, event.client_seq = (number, None) if seal else (None, number)
+    _commit(event, tag_key(practice)).save(force_insert=True)
     PendingEvent.objects.create(event_id=event.id, practice_id=practice)
     _schedule_integration(practice)
     return event
 
 
+def _seal_open(practice_id: uuid.UUID, client_ids: Iterable[uuid.UUID | None], seal: str) -> str:
+    """The seal to record under: none once it is lifted (the lifting entry counted what it held). The
+    clients' counter rows are locked first, as ``seal_lift`` locks them before it counts: an entry cannot
+    slip under a seal between its count and its lifting."""
+    if not seal:
+        return ""
+    given = list(client_ids)
+    clients = [c for c in given if c is not None]
+    if len(clients) != len(given) or len(seal) > 80 or " " in seal:
+        raise ValueError("a sealed entry belongs to a client and names its seal in at most 80 characters")
+    list(ClientCounter.objects.select_for_update().filter(practice_id=practice_id, client_id__in=clients))
+    lifted = SealLift.objects.filter(practice_id=practice_id, client_id__in=clients, seal=seal).exists()
+    return "" if lifted else seal
+
+
 def events_record_bulk(
-    *, actor: Member, action: AuditAction, channel: Channel, items: Iterable[tuple[uuid.UUID, str, str]]
+    *,
+    actor: Member,
+    action: AuditAction,
+    channel: Channel,
+    items: Iterable[tuple[uuid.UUID, str, str]],
+    seal: str = "",
 ) -> None:
-    """Record one event per (client id, object type, object id), e.g. each note shown."""
+    """Record one event per (client id, object type, object id), e.g. each note shown (sealed with ``seal``)."""
     _require_transaction()
     action, channel = AuditAction(action), Channel(channel)
     rows = list(items)
     if not rows:
         return
-    seqs = seqs_take(practice_id=actor.practice_id, wanted=Counter(cid for cid, _, _ in rows))
+    wanted = Counter(cid for cid, _, _ in rows)
+    seal = _seal_open(actor.practice_id, wanted, seal)
+    seqs = seqs_take(practice_id=actor.practice_id, wanted=wanted, sealed=bool(seal))
     key = tag_key(actor.practice_id)
     now = timezone.now()
     events = []
     for client_id, object_type, object_id in rows:
         events.append(
-            _seal(
+            _commit(
                 AuditEvent(
                     practice_id=actor.practice_id,
                     actor=actor,
@@ -110,7 +137,9 @@ def events_record_bulk(
                     action=action,
                     channel=channel,
                     client_id=client_id,
-                    client_seq=seqs[client_id],
+                    client_seq=None if seal else seqs[client_id],
+                    sealed_seq=seqs[client_id] if seal else None,
+                    seal=seal,
                     object_type=object_type,
                     object_id=object_id,
                     created_at=now,

@@ -10,7 +10,7 @@ Checks, in one pass over leaves in index order (memory O(log n)):
 - the newest checkpoint's map of client heads matches the heads recomputed from the leaves, and so do
   the stored heads; no client's counter is behind their newest number;
 - the anchor the signer keeps outside the database is a checkpoint of this very log;
-- each client's sequence numbers run 1…n without gaps;
+- each client's sequence numbers run 1…n without gaps, and so do the numbers of their sealed stream;
 - events not yet logged (pending) wait in the integrator's queue and are well-formed too: commitment, tag,
   a number not already logged.
 """
@@ -29,7 +29,7 @@ from confide.audit.actions import AuditAction
 from confide.audit.anchor import anchor_open
 from confide.audit.commitment import commitment
 from confide.audit.heads import Head, HeadMap, parse_previous
-from confide.audit.integrate import heads_stored
+from confide.audit.integrate import heads_stored, sealed_stored
 from confide.audit.log import stored_node_ranges, verifier_key
 from confide.audit.models import (
     EVENT_COLUMNS,
@@ -97,6 +97,7 @@ def log_verify(*, practice_id: uuid.UUID) -> Report:
         return Report(0, f"the kept anchor checkpoint: {exc}")
     checkpoints = list(Checkpoint.objects.filter(practice_id=practice_id).order_by("size"))
     heads: dict[uuid.UUID, Head] = {}
+    sealed: dict[uuid.UUID, int] = {}
     stack, expected_index = _Stack(), 0
     leaves = (
         LogLeaf.objects.filter(practice_id=practice_id).order_by("index").values_list("index", "event_id", "leaf_hash")
@@ -126,7 +127,9 @@ def log_verify(*, practice_id: uuid.UUID) -> Report:
                 return f"leaf {index} does not match event {event_id}'s commitment"
             if problem := _event_problem(event, key, shredded):
                 return f"event {event_id} {problem}"
-            if event["client_id"] is not None:
+            if event["client_id"] is not None and event["seal"]:
+                sealed[event["client_id"]] = event["sealed_seq"] or 0
+            elif event["client_id"] is not None:
                 heads[event["client_id"]] = Head(event["client_id"], event["client_seq"] or 0, index)
             closed_all += stack.push(leaf, index)
             expected_index += 1
@@ -165,9 +168,9 @@ def log_verify(*, practice_id: uuid.UUID) -> Report:
     if anchored is not None and not any(c.note == kept for c in checkpoints if c.size == anchored.size):
         return Report(expected_index, f"the newest signed checkpoint (of {anchored.size} entries) was deleted")
     problem = _final_checks(practice_id, expected_index, pending_checkpoints) or _heads_checks(
-        practice_id, heads, checkpoints
+        practice_id, heads, sealed, checkpoints
     )
-    pending, pending_problem = _pending_checks(practice_id, key, heads, shredded)
+    pending, pending_problem = _pending_checks(practice_id, key, heads, sealed, shredded)
     return Report(expected_index, problem or pending_problem, pending)
 
 
@@ -186,17 +189,25 @@ def _event_problem(event: dict[str, Any], key: bytes, shredded: dict[uuid.UUID |
     return None
 
 
-def _heads_checks(practice_id: uuid.UUID, heads: dict[uuid.UUID, Head], checkpoints: list[Checkpoint]) -> str | None:
+def _heads_checks(
+    practice_id: uuid.UUID, heads: dict[uuid.UUID, Head], sealed: dict[uuid.UUID, int], checkpoints: list[Checkpoint]
+) -> str | None:
     recomputed = HeadMap.of(heads.values()).root()
     if checkpoints and bytes(checkpoints[-1].heads_root) and bytes(checkpoints[-1].heads_root) != recomputed:
         return "the newest checkpoint's client heads differ from the log's"
     if heads_stored(practice_id) != heads:
         return "the stored client heads differ from the log's"
+    if sealed_stored(practice_id) != sealed:
+        return "the stored numbers of sealed entries differ from the log's"
     return None
 
 
 def _pending_checks(
-    practice_id: uuid.UUID, key: bytes, heads: dict[uuid.UUID, Head], shredded: dict[uuid.UUID | None, int]
+    practice_id: uuid.UUID,
+    key: bytes,
+    heads: dict[uuid.UUID, Head],
+    sealed: dict[uuid.UUID, int],
+    shredded: dict[uuid.UUID | None, int],
 ) -> tuple[int, str | None]:
     """Events recorded but not in the log yet: each must be waiting in the integrator's queue and still be one
     it would accept."""
@@ -210,9 +221,7 @@ def _pending_checks(
             continue
         if wrong := _event_problem(event, key, shredded):
             problem = f"pending event {event['id']} {wrong}"
-        elif event["client_id"] is not None and (event["client_seq"] or 0) <= (
-            heads[event["client_id"]].seq if event["client_id"] in heads else 0
-        ):
+        elif event["client_id"] is not None and _reused(event, heads, sealed):
             problem = f"pending event {event['id']} reuses a number its client's history already holds"
         elif event["id"] not in waiting:
             problem = f"event {event['id']} is neither in the log nor waiting for it"
@@ -220,6 +229,13 @@ def _pending_checks(
     if problem is None and stray is not None:
         problem = f"the queue holds event {stray.event_id} again, though it is logged"
     return count, problem
+
+
+def _reused(event: dict[str, Any], heads: dict[uuid.UUID, Head], sealed: dict[uuid.UUID, int]) -> bool:
+    client = event["client_id"]
+    if event["seal"]:
+        return bool((event["sealed_seq"] or 0) <= sealed.get(client, 0))
+    return bool((event["client_seq"] or 0) <= (heads[client].seq if client in heads else 0))
 
 
 def _check_checkpoint(checkpoint: Checkpoint, root: bytes, vkey: str, previous: int) -> str | None:
@@ -243,17 +259,22 @@ def _final_checks(practice_id: uuid.UUID, size: int, unmatched: list[Checkpoint]
         return f"the log should hold {state.size} entries but holds {size}"
     if LogNode.objects.filter(practice_id=practice_id, level=0).count() != size:
         return "the stored subtree hashes do not match the number of leaves"
-    gaps = (
-        AuditEvent.objects.filter(practice_id=practice_id, client_id__isnull=False)
-        .values("client_id")
-        .annotate(n=Count("id"), top=Max("client_seq"))
-    )
-    counters: dict[uuid.UUID | None, int] = dict(
-        ClientCounter.objects.filter(practice_id=practice_id).values_list("client_id", "last_seq")
-    )
-    for row in gaps:
-        if row["n"] != row["top"]:
-            return f"a client's history has a gap: {row['top']} numbered entries, {row['n']} present"
-        if counters.get(row["client_id"], 0) < (row["top"] or 0):
-            return "a client's sequence counter was set back"
+    counters: dict[uuid.UUID | None, tuple[int, int]] = {
+        c: (seq, sealed)
+        for c, seq, sealed in ClientCounter.objects.filter(practice_id=practice_id).values_list(
+            "client_id", "last_seq", "last_sealed"
+        )
+    }
+    for stream, column in ((0, "client_seq"), (1, "sealed_seq")):
+        gaps = (
+            AuditEvent.objects.filter(practice_id=practice_id, client_id__isnull=False, **{f"{column}__isnull": False})
+            .values("client_id")
+            .annotate(n=Count("id"), top=Max(column))
+        )
+        kind, counter = ("sealed entries", "sealed-entry") if stream else ("history", "sequence")
+        for row in gaps:
+            if row["n"] != row["top"]:
+                return f"a client's {kind} has a gap: {row['top']} numbered entries, {row['n']} present"
+            if counters.get(row["client_id"], (0, 0))[stream] < (row["top"] or 0):
+                return f"a client's {counter} counter was set back"
     return None

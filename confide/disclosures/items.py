@@ -50,9 +50,15 @@ class Contents:
 
 
 def items_read(
-    *, client: Client, member: Member, keys: list[str], private_bodies: dict[str, str], channel: Channel
+    *,
+    client: Client,
+    member: Member,
+    keys: list[str],
+    private_bodies: dict[str, str],
+    channel: Channel,
+    seal: str = "",
 ) -> Contents:
-    """Decrypt the chosen items (each read audited) for the package."""
+    """Decrypt the chosen items (each read audited, sealed with the disclosure while it is held back)."""
     key = client.data_key()
     texts: list[tuple[str, str]] = []
     if "identity" in keys:
@@ -81,9 +87,10 @@ def items_read(
             action=AuditAction.NOTE_READ,
             channel=channel,
             items=[(client.id, "progress-note", str(n.id)) for n in notes],
+            seal=seal,
         )
     files = []
     for document_id in (k.split(":", 1)[1] for k in keys if k.startswith("document:")):
-        meta, chunks = document_open(actor=member, client=client, document_id=document_id, channel=channel)
+        meta, chunks = document_open(actor=member, client=client, document_id=document_id, channel=channel, seal=seal)
         files.append((f"documents/{meta.id}-{meta.name}", b"".join(chunks)))
     return Contents(texts, files)

@@ -58,6 +58,11 @@ class DisclosureRequest(SealedRow):
     notice_on = models.DateField(null=True)
     notice_reason_ct = models.BinaryField(null=True)
     notified_at = models.DateTimeField(null=True)
+    # A withheld notice ends when a clinician decides the client can now be told (confide.disclosures.sealing).
+    withholding_ended_at = models.DateTimeField(null=True)
+    withholding_ended_by = models.ForeignKey("practices.Member", null=True, on_delete=models.PROTECT, related_name="+")
+    # When the client was first allowed to see it (its seal lifted), if it was held back at all.
+    unsealed_at = models.DateTimeField(null=True)
     released_at = models.DateTimeField(null=True)
     package_sha256 = models.CharField(max_length=64, blank=True)
     # 164.528(a)(2): a health-oversight or law-enforcement agency asked to suspend the client's accounting.

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from confide.disclosures.models import DeadlineTask
-from confide.disclosures.services import notices_send
+from confide.disclosures.sealing import notices_send
 
 AHEAD = dt.timedelta(hours=12)  # remind when a deadline is this close, or already past
 

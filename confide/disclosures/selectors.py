@@ -12,6 +12,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from confide.audit.actions import AuditAction, Channel
+from confide.audit.seals import seals_hidden
 from confide.audit.services import event_record
 from confide.clients.models import Client
 from confide.consent.due import add_months
@@ -68,17 +69,18 @@ class AccountingLine:
 def accounting_for_client(
     *, client: Client, viewer: Member, channel: Channel, today: dt.date | None = None
 ) -> list[AccountingLine]:
-    """The client's accounting: six years back, newest first; suspended entries hidden until the suspension ends."""
+    """The client's accounting: six years back, newest first. A disclosure held back (a delayed or withheld
+    notice, a suspension) is left out until its seal lifts, by the one answer the history also uses."""
     today = today or timezone.localdate()
     since = add_months(today, -12 * LOOKBACK_YEARS)
+    hidden = [
+        uuid.UUID(s.split(":", 1)[1])
+        for s in seals_hidden(practice_id=client.practice_id, client_id=client.id)
+        if s.startswith("disclosure:")
+    ]
     rows = (
-        AccountingEntry.objects.filter(
-            Q(suspended_until=None) | Q(suspended_until__lte=today),
-            practice_id=client.practice_id,
-            client=client,
-            disclosed_at__date__gte=since,
-        )
-        .exclude(suspensions__until__gt=today)
+        AccountingEntry.objects.filter(practice_id=client.practice_id, client=client, disclosed_at__date__gte=since)
+        .exclude(request_id__in=hidden)
         .order_by("-disclosed_at")
     )
     key = client.data_key()

@@ -22,6 +22,7 @@ from confide.disclosures.authorized import authorized_requirements, directive_of
 from confide.disclosures.items import items_available, items_read
 from confide.disclosures.models import AccountingEntry, DeadlineTask, DisclosureRequest, Notice, Suspension
 from confide.disclosures.package import Summary, package_encrypt, package_zip, sha256
+from confide.disclosures.sealing import seal_of, unseal_if_due
 from confide.disclosures.workflow import Requirements, due_at, notice_problem, requirements_of
 from confide.lib.lookup import one_or_404
 from confide.practices.models import Member
@@ -152,6 +153,7 @@ def disclosure_request_create(
             object_type="disclosure",
             object_id=str(request.id),
             purpose=requirements.rule_id,
+            seal=seal_of(request),
         )
     return request
 
@@ -192,7 +194,9 @@ def disclosure_decide(
             object_type="disclosure",
             object_id=str(request.id),
             purpose="approved" if approve else "declined",
+            seal=seal_of(request),
         )
+        unseal_if_due(request, timezone.now())
 
 
 def _summary(request: DisclosureRequest, requirements: Requirements, labels: list[str], when: dt.datetime) -> Summary:
@@ -235,9 +239,9 @@ def disclosure_release(
     missing = [k for k in request.items if k.startswith("private:") and k.split(":", 1)[1] not in private_bodies]
     if missing:
         raise ValidationError({"release": "Unlock your private notes first: they are sealed to you."})
-    now = timezone.now()
+    now, seal = timezone.now(), seal_of(request)
     contents = items_read(
-        client=client, member=member, keys=request.items, private_bodies=private_bodies, channel=channel
+        client=client, member=member, keys=request.items, private_bodies=private_bodies, channel=channel, seal=seal
     )
     summary = _summary(request, requirements, [labels.get(k, k) for k in request.items], now)
     try:
@@ -267,9 +271,12 @@ def disclosure_release(
             object_type="accounting-entry" if entry else "disclosure",
             object_id=str(entry.id if entry else request.id),
             purpose=requirements.rule_id,
+            seal=seal,
         )
-        if request.notice == Notice.IMMEDIATE:
-            _notify(request, now)
+        if seal:  # held back: the seal lifts (and the client is told) once every reason has passed
+            unseal_if_due(request, now)
+        elif request.notice == Notice.IMMEDIATE:
+            notify(request, now)
     return package
 
 
@@ -304,9 +311,10 @@ def _account(
     return entry
 
 
-def _notify(request: DisclosureRequest, now: dt.datetime) -> None:
+def notify(request: DisclosureRequest, now: dt.datetime) -> None:
     """Portal notice + an e-mail that says only that a notice is waiting (inside the caller's transaction)."""
     client = request.client
+    request.notified_at = now
     DisclosureRequest.objects.filter(pk=request.pk).update(notified_at=now)
     event_record(
         actor=None,
@@ -326,23 +334,6 @@ def _notify(request: DisclosureRequest, now: dt.datetime) -> None:
             from_email=None,
             recipient_list=[client.portal_member.user.email],
         )
-
-
-def notices_send(*, now: dt.datetime | None = None) -> int:
-    """Daily: send delayed notices whose date has come."""
-    now = now or timezone.now()
-    due = DisclosureRequest.objects.filter(
-        state=DisclosureRequest.State.RELEASED,
-        notice=Notice.DELAYED,
-        notified_at=None,
-        notice_on__lte=timezone.localdate(now),
-    ).select_related("client__portal_member__user")
-    sent = 0
-    for request in due:
-        with transaction.atomic():
-            _notify(request, now)
-        sent += 1
-    return sent
 
 
 @dataclass(frozen=True)
@@ -399,6 +390,7 @@ def accounting_correct(
             client_id=original.client_id,
             object_type="accounting-entry",
             object_id=str(entry.id),
+            seal=seal_of(original.request) if original.request else "",
         )
     return entry
 
@@ -442,6 +434,14 @@ def accounting_suspend(
     )
     if member.id != entry.decided_by_id and not member.has(Permission.PRACTICE_BREAKGLASS_REVIEW):
         raise Http404
+    seal = seal_of(entry.request) if entry.request else ""
+    if not seal:  # the client's history and accounting already show it: nothing can take that back
+        raise ValidationError(
+            {
+                "until": "The client has already been shown this disclosure, so it cannot be hidden from them now. "
+                "Record a suspension when preparing a disclosure, or while its notice is delayed or withheld."
+            }
+        )
     today = timezone.localdate()
     errors = {}
     if until <= today:
@@ -465,5 +465,6 @@ def accounting_suspend(
             client_id=entry.client_id,
             object_type="accounting-suspension",
             object_id=str(suspension.id),
+            seal=seal,
         )
     return suspension

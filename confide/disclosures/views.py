@@ -12,12 +12,14 @@ from django.utils.dateparse import parse_date
 from django.views.decorators.http import require_POST
 
 from confide.audit.actions import AuditAction, Channel
+from confide.audit.seals import SealBrokenError
 from confide.audit.services import event_record
 from confide.clients.selectors import client_get_for_member
 from confide.disclosures.forms import DecisionForm, ReleaseForm, RequestForm
 from confide.disclosures.items import items_available
 from confide.disclosures.models import AccountingEntry, DeadlineTask, DisclosureRequest
 from confide.disclosures.package import summary_pdf
+from confide.disclosures.sealing import seal_of, suspended_until, withholding_end
 from confide.disclosures.selectors import request_for_member
 from confide.disclosures.services import (
     RequestInput,
@@ -139,6 +141,7 @@ def disclosure_detail(request: HttpRequest, member: Member, request_id: str) -> 
             client_id=client.id,
             object_type="disclosure",
             object_id=str(disclosure.id),
+            seal=seal_of(disclosure),
         )
     key = client.data_key()
     labels = {i.key: i.label for i in items_available(client=client, member=disclosure.created_by)}
@@ -155,6 +158,11 @@ def disclosure_detail(request: HttpRequest, member: Member, request_id: str) -> 
         "decision": decision,
         "release": release,
         "is_author": disclosure.created_by_id == member.id,
+        "held_back": bool(seal_of(disclosure)),
+        "suspended_until": suspended_until(disclosure),
+        "can_end_withholding": disclosure.notice == "withheld"
+        and disclosure.withholding_ended_at is None
+        and (disclosure.created_by_id == member.id or member.has(Permission.PRACTICE_BREAKGLASS_REVIEW)),
         "tasks": disclosure.tasks.order_by("due_at"),
     }
     status = 422 if decision.errors or release.errors else 200
@@ -184,6 +192,7 @@ def disclosure_summary_pdf(request: HttpRequest, member: Member, request_id: str
             client_id=disclosure.client_id,
             object_type="disclosure-summary",
             object_id=str(disclosure.id),
+            seal=seal_of(disclosure),
         )
     filename = f"disclosure-{disclosure.id}-summary.pdf"
     return attachment(summary_pdf(summary), content_type="application/pdf", filename=filename)
@@ -213,4 +222,31 @@ def accounting_suspend_view(request: HttpRequest, member: Member, request_id: st
             messages.error(request, text)
     else:
         messages.success(request, "Suspension recorded: the client will not see this entry until then.")
+    return redirect("disclosure_detail", request_id=disclosure.id)
+
+
+@require_POST
+@member_required(Permission.PRACTICE_DASHBOARD_VIEW)
+def withholding_end_view(request: HttpRequest, member: Member, request_id: str) -> HttpResponse:
+    """The clinician decides the client can now be told of a withheld disclosure."""
+    disclosure = request_for_member(member=member, request_id=request_id)
+    try:
+        lifted = withholding_end(member=member, request=disclosure, channel=Channel.WEB)
+    except ValidationError as exc:
+        for text in exc.messages:
+            messages.error(request, text)
+    except SealBrokenError:
+        messages.error(
+            request,
+            "Nothing was changed: an entry of this client's audit log is missing, so the client cannot be shown "
+            "a complete account. Ask the practice's administrator to run `confide audit verify`.",
+        )
+    else:
+        messages.success(
+            request,
+            "The client has been told: the disclosure now shows in their history and accounting."
+            if lifted
+            else "Recorded. The client will be told once the disclosure is released or declined "
+            "and any suspension ends.",
+        )
     return redirect("disclosure_detail", request_id=disclosure.id)

@@ -130,9 +130,10 @@ def documents_for(*, client: Client) -> list[DocumentMeta]:
 
 
 def document_open(
-    *, actor: Member, client: Client, document_id: uuid.UUID | str, channel: Channel
+    *, actor: Member, client: Client, document_id: uuid.UUID | str, channel: Channel, seal: str = ""
 ) -> tuple[DocumentMeta, Iterator[bytes]]:
-    """Return the metadata and a stream of decrypted chunks; the read is audited first."""
+    """Return the metadata and a stream of decrypted chunks; the read is audited first (as a sealed entry
+    with ``seal``: read for a disclosure the client may not be told of yet)."""
     doc = one_or_404(Document.objects.all(), practice_id=client.practice_id, client=client, pk=document_id)
     meta = _meta(doc, client)
     handle = client.data_key().unwrap_keyset(bytes(doc.wrapped_stream_key), associated_data=_ad(doc, "stream_key"))
@@ -144,6 +145,7 @@ def document_open(
             client_id=client.id,
             object_type="document",
             object_id=str(doc.id),
+            seal=seal,
         )
 
     def chunks() -> Iterator[bytes]:

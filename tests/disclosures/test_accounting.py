@@ -17,7 +17,6 @@ from confide.consent.due import add_months
 from confide.disclosures.fhir import audit_event_resource
 from confide.disclosures.models import AccountingEntry
 from confide.disclosures.selectors import accounting_for_client
-from tests.attacker import drop_append_only_triggers
 from tests.cast import Cast
 from tests.disclosures.helpers import released
 
@@ -46,12 +45,15 @@ def test_entries_older_than_six_years_drop_out(cast: Cast) -> None:
 
 
 def test_a_suspended_entry_stays_hidden_until_the_suspension_ends(cast: Cast) -> None:
-    request = released(cast)
+    from confide.disclosures.sealing import notices_send
+
     until = timezone.localdate() + dt.timedelta(days=30)
-    drop_append_only_triggers()  # a shortcut past the suspension service: set the date directly
-    AccountingEntry.objects.filter(request=request).update(suspended_until=until)
+    released(cast, suspended_until=until, suspension_statement="Det. Canary, Harbor PD, in writing: 30 days.")
     assert _lines(cast) == []
-    assert _lines(cast, today=until) == ["Officer Canary-Police, Harbor PD"]
+    assert notices_send(now=timezone.now() + dt.timedelta(days=29)) == 0
+    assert _lines(cast) == []
+    assert notices_send(now=timezone.now() + dt.timedelta(days=30)) == 1
+    assert _lines(cast) == ["Officer Canary-Police, Harbor PD"]
 
 
 def test_the_portal_shows_the_accounting_and_its_pdf(cast: Cast) -> None:
@@ -94,7 +96,9 @@ def test_the_database_refuses_to_lift_a_suspension(cast: Cast, append_only: None
     from confide.disclosures.models import Suspension
     from confide.disclosures.services import accounting_suspend
 
-    entry = AccountingEntry.objects.get(request=released(cast))
+    later = timezone.localdate() + dt.timedelta(days=5)
+    request = released(cast, notice="delayed", notice_on=later, notice_reason="Telling now endangers the victim.")
+    entry = AccountingEntry.objects.get(request=request)
     until = timezone.localdate() + dt.timedelta(days=60)
     statement = "Agency Canary, in writing: 60 days."
     accounting_suspend(

@@ -11,8 +11,9 @@ from django.utils import timezone
 from confide.audit.actions import Channel
 from confide.disclosures.models import AccountingEntry
 from confide.disclosures.reminders import deadline_reminders_send
-from confide.disclosures.selectors import accounting_for_client
-from confide.disclosures.services import Correction, accounting_correct, notices_send
+from confide.disclosures.sealing import notices_send
+from confide.disclosures.selectors import AccountingLine, accounting_for_client
+from confide.disclosures.services import Correction, accounting_correct
 from tests.cast import Cast
 from tests.conftest import Inbox
 from tests.disclosures.helpers import prepare, released
@@ -96,18 +97,31 @@ def _suspend(cast: Cast, entry: AccountingEntry, days: int, *, oral: bool = Fals
     )
 
 
-def test_a_later_suspension_hides_the_entry_until_its_date(cast: Cast) -> None:
-    entry = AccountingEntry.objects.get(request=released(cast))
+HELD = {
+    "notice": "delayed",
+    "notice_on": timezone.localdate() + dt.timedelta(days=10),
+    "notice_reason": "Telling now would put the victim at risk.",
+}
+
+
+def test_a_later_suspension_holds_the_entry_back_past_the_notice_date_until_its_own(cast: Cast) -> None:
+    entry = AccountingEntry.objects.get(request=released(cast, **HELD))
     _suspend(cast, entry, 20, oral=True)
     assert cast.client_member is not None
-    assert accounting_for_client(client=cast.client, viewer=cast.client_member, channel=Channel.WEB) == []
-    later = timezone.localdate() + dt.timedelta(days=20)
-    shown = accounting_for_client(client=cast.client, viewer=cast.client_member, channel=Channel.WEB, today=later)
-    assert [line.id for line in shown] == [entry.id]
+    member = cast.client_member
+
+    def shown() -> list[AccountingLine]:
+        return accounting_for_client(client=cast.client, viewer=member, channel=Channel.WEB)
+
+    assert shown() == []
+    assert notices_send(now=timezone.now() + dt.timedelta(days=10)) == 0  # the notice date: still suspended
+    assert shown() == []
+    assert notices_send(now=timezone.now() + dt.timedelta(days=20)) == 1
+    assert [line.id for line in shown()] == [entry.id]
 
 
 def test_an_oral_suspension_lasts_at_most_thirty_days(cast: Cast) -> None:
-    entry = AccountingEntry.objects.get(request=released(cast))
+    entry = AccountingEntry.objects.get(request=released(cast, **HELD))
     with pytest.raises(ValidationError, match="at most 30 days") as caught:
         _suspend(cast, entry, 31, oral=True)
     assert "at most 30 days" in caught.value.message_dict["until"][0]

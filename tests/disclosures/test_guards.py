@@ -21,13 +21,13 @@ from confide.audit.actions import AuditAction, Channel
 from confide.audit.models import AuditEvent
 from confide.consent.selectors import resolution_for
 from confide.disclosures.models import AccountingEntry, DeadlineTask, DisclosureRequest, Notice, Suspension
+from confide.disclosures.sealing import notices_send
 from confide.disclosures.services import (
     Correction,
     accounting_correct,
     accounting_suspend,
     disclosure_decide,
     disclosure_release,
-    notices_send,
     requirements_for,
     situations_for,
     summary_of,
@@ -643,7 +643,9 @@ def test_a_correction_without_any_address_keeps_none(cast: Cast) -> None:
     assert corrected.recipient_address_ct is None
 
 
-# Suspensions after release (164.528(a)(2)).
+# Suspensions after release (164.528(a)(2)), of a disclosure the client has not been told of yet.
+
+HELD = {"notice": "delayed", "notice_on": _today(60), "notice_reason": "Telling now endangers the victim."}
 
 
 def _suspend(member: Member, entry: AccountingEntry, until: dt.date, statement: str, *, oral: bool) -> Suspension:
@@ -665,7 +667,7 @@ def _suspend(member: Member, entry: AccountingEntry, until: dt.date, statement: 
 def test_a_suspension_ends_in_the_future_and_records_the_agency(
     cast: Cast, days: int, statement: str, oral: bool, fields: set[str], message: str
 ) -> None:
-    entry = _entry(cast)
+    entry = _entry(cast, **HELD)
     with pytest.raises(ValidationError, match=re.escape(message)) as caught:
         _suspend(cast.clinician, entry, _today(days), statement, oral=oral)
     assert set(caught.value.message_dict) == fields
@@ -675,7 +677,7 @@ def test_a_suspension_ends_in_the_future_and_records_the_agency(
 
 @pytest.mark.parametrize(("days", "oral"), [(1, False), (30, True), (31, False)])
 def test_a_suspension_within_its_limit_is_recorded(cast: Cast, days: int, oral: bool) -> None:
-    entry = _entry(cast)
+    entry = _entry(cast, **HELD)
     suspension = _suspend(cast.clinician, entry, _today(days), " 0123456789 ", oral=oral)
     suspension.refresh_from_db()
     assert (suspension.until, suspension.oral, suspension.recorded_by_id) == (_today(days), oral, cast.clinician.id)
@@ -688,6 +690,15 @@ def test_a_suspension_within_its_limit_is_recorded(cast: Cast, days: int, oral: 
     [event] = _events(AuditAction.ACCOUNTING_CORRECT)
     assert (event.actor_id, event.channel, event.client_id) == (cast.clinician.id, Channel.WEB, cast.client.id)
     assert (event.object_type, event.object_id) == ("accounting-suspension", str(suspension.id))
+    assert (event.seal, event.client_seq) == (f"disclosure:{entry.request_id}", None)  # as sealed as the rest
+
+
+def test_a_disclosure_the_client_was_shown_cannot_be_suspended_from_them(cast: Cast) -> None:
+    entry = _entry(cast)  # told at once: in the client's history and accounting already
+    with pytest.raises(ValidationError, match="already been shown this disclosure") as caught:
+        _suspend(cast.clinician, entry, _today(20), STATEMENT, oral=False)
+    assert set(caught.value.message_dict) == {"until"}
+    assert not Suspension.objects.exists() and _events(AuditAction.ACCOUNTING_CORRECT) == []
 
 
 def test_a_suspension_of_a_malformed_entry_id_is_404(cast: Cast) -> None:

@@ -2,7 +2,8 @@
 // Checks: the checkpoint's signed-note signature; the client's head in the checkpoint's map of
 // heads (so the history provably ends there); each shown entry's commitment, leaf and RFC 9162
 // inclusion proof; gap-free numbering; that the log only grew since the last visit and since the
-// newest checkpoint the signer kept outside the database; that the history never shrank.
+// newest checkpoint the signer kept outside the database; that the history never shrank; that entries
+// held back for a time (sealed) and shown now were in the log since the first checkpoint that held them.
 "use strict";
 (function () {
   const box = document.getElementById("verify");
@@ -110,6 +111,51 @@
     return null;
   }
 
+  function timeOf(lines) {
+    for (const line of lines.slice(3)) {
+      const parts = line.split(" ");
+      if (parts.length === 2 && parts[0] === "confide-time/v1") return new Date(Number(parts[1]) * 1000);
+    }
+    return null;
+  }
+
+  // Does a row say what its entry committed to? The number alone would let a forged row stand in.
+  function sameAs(li, f) {
+    return f.action === li.dataset.action && (f.actor || "") === li.dataset.actor && f.role === li.dataset.role &&
+      f.time === li.dataset.time && f.purpose === li.dataset.purpose && (li.dataset.mine === "true") === (f.actor === box.dataset.viewer);
+  }
+
+  // An entry that was held back (sealed) and is shown now under the entry that lifted its seal: it must be in
+  // the log, belong to that seal, and have been in the first signed checkpoint that held it, whose signed
+  // time says since when; the lifting entry says how many it held, and every one must be shown.
+  async function checkRevealed(li, lift, data, root) {
+    const f = JSON.parse(lift.canonical), held = lift.revealed || [];
+    const shown = Array.from(li.querySelectorAll("li[data-sealed]"));
+    if (held.length !== Number(f.purpose) || shown.length !== held.length) throw new Error("entries held back until " + f.time.slice(0, 10) + " are missing");
+    const byNumber = new Map();
+    for (const e of held) {
+      if (e.salt === null) throw new Error("an entry can no longer be checked");
+      const g = JSON.parse(e.canonical);
+      if (g.client !== data.client || g.seal !== f.object_id || byNumber.has(g.sealed_seq)) throw new Error("an entry shown as held back belongs elsewhere");
+      const leaf = await sha(cat(Uint8Array.of(0), await sha(cat(CONTEXT, b64(e.salt), enc.encode(e.canonical)))));
+      if (!eq(leaf, b64(e.leaf)) || !(await verifyInclusion(e.index, data.size, leaf, e.proof.map(b64), root))) throw new Error("an entry held back is not in the log as recorded");
+      const since = e.since ? await openCheckpoint(e.since.checkpoint, data.verifier_key) : null;
+      const sinceSize = since ? Number(since[1]) : 0, at = since ? timeOf(since) : null;
+      if (!since || !at || e.index >= sinceSize || !(await verifyInclusion(e.index, sinceSize, leaf, e.since.proof.map(b64), b64(since[2]))) ||
+          !(sinceSize === data.size ? since[2] === data.root : await verifyConsistency(sinceSize, data.size, b64(since[2]), root, e.since.consistency.map(b64))))
+        throw new Error("an entry held back cannot be shown to have been in the log since it was recorded");
+      if (at.getTime() < Date.parse(g.time) - 120000) throw new Error("an entry held back claims a time after it was logged");
+      byNumber.set(g.sealed_seq, { fields: g, at });
+    }
+    for (const row of shown) {
+      const found = byNumber.get(Number(row.dataset.sealed));
+      if (!found || !sameAs(row, found.fields)) throw new Error("an entry held back is shown differently from what was recorded");
+      const note = row.querySelector(".logged-since");
+      if (note) note.textContent = "in the signed log since " + found.at.toLocaleString();
+      row.classList.add("verified");
+    }
+  }
+
   function show(state, text, detail) {
     box.dataset.state = state;
     document.getElementById("verify-status").textContent = text;
@@ -179,9 +225,9 @@
       const seq = Number(li.dataset.seq), entry = bySeq.get(seq);
       if (!entry) throw new Error("entry " + seq + " is not in the signed log");
       const f = JSON.parse(entry.canonical);
-      if (f.action !== li.dataset.action || (f.actor || "") !== li.dataset.actor || f.role !== li.dataset.role ||
-          f.time !== li.dataset.time || f.purpose !== li.dataset.purpose ||
-          (li.dataset.mine === "true") !== (f.actor === box.dataset.viewer)) throw new Error("entry " + seq + " is shown differently from what was recorded");
+      if (!sameAs(li, f)) throw new Error("entry " + seq + " is shown differently from what was recorded");
+      if (f.action === "audit:seal:lift") await checkRevealed(li, entry, data, root);
+      else if (li.querySelector("li[data-sealed]")) throw new Error("entry " + seq + " is shown differently from what was recorded");
       li.classList.add("verified");
     }
     if (new Set(shown).size !== shown.length) throw new Error("an entry is shown twice");

@@ -1,0 +1,169 @@
+"""Sealed entries: logged at once, invisible to the client in every form until lifted, then shown under the
+lifting entry; the operator's verifier checks them throughout."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import transaction
+from pytest_django import DjangoCaptureOnCommitCallbacks
+
+from confide.audit.actions import AuditAction, Channel
+from confide.audit.history import history_page, proof_bundle
+from confide.audit.integrate import log_integrate
+from confide.audit.models import AuditEvent, ClientCounter, LogHead, LogLeaf, SealLift
+from confide.audit.seals import SealBrokenError, seal_lift, seals_hidden, seals_lifted
+from confide.audit.services import event_record, events_record_bulk
+from confide.audit.verify import log_verify
+from tests.attacker import drop_append_only_triggers
+from tests.cast import Cast
+
+SEAL = "disclosure:00000000-0000-4000-8000-000000000001"
+
+
+def _read(cast: Cast, *, seal: str = "") -> AuditEvent:
+    with transaction.atomic():
+        return event_record(
+            actor=cast.clinician,
+            action=AuditAction.NOTE_READ,
+            channel=Channel.WEB,
+            client_id=cast.client.id,
+            seal=seal,
+        )
+
+
+def _integrate(cast: Cast, capture: DjangoCaptureOnCommitCallbacks) -> None:
+    with capture(execute=True):
+        while log_integrate(practice_id=cast.owner.practice_id):
+            pass
+
+
+def _lift(cast: Cast, seal: str = SEAL) -> AuditEvent | None:
+    with transaction.atomic():
+        return seal_lift(
+            actor=cast.clinician,
+            practice_id=cast.client.practice_id,
+            client_id=cast.client.id,
+            seal=seal,
+            channel=Channel.WEB,
+        )
+
+
+def _client_view(cast: Cast) -> tuple[object, ...]:
+    """Everything the client's pages and browser see that could change when something is sealed."""
+    assert cast.client_member is not None
+    page = history_page(practice_id=cast.client.practice_id, client_id=cast.client.id, viewer=cast.client_member)
+    bundle = proof_bundle(practice=cast.client.practice, client_id=cast.client.id, since=None, first=1)
+    heads = str(bundle["checkpoint"]).splitlines()[3]
+    return ([(r.seq, r.action) for r in page.rows], bundle["head"], heads, len(bundle["entries"]))  # type: ignore[arg-type]
+
+
+def test_a_sealed_entry_is_logged_at_once_but_changes_nothing_the_client_sees(
+    cast: Cast, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
+) -> None:
+    _read(cast)
+    _integrate(cast, django_capture_on_commit_callbacks)
+    before = _client_view(cast)
+    sealed = _read(cast, seal=SEAL)
+    _integrate(cast, django_capture_on_commit_callbacks)
+    sealed.refresh_from_db()
+    assert (sealed.client_seq, sealed.sealed_seq, sealed.seal) == (None, 1, SEAL)
+    assert sealed.canonical_fields()["seal"] == SEAL and sealed.canonical_fields()["sealed_seq"] == 1
+    assert LogHead.objects.get(client_id=cast.client.id).sealed_seq == 1  # logged, beside the unsigned head
+    assert _client_view(cast) == before  # the same rows, head and signed map of heads
+    assert seals_hidden(practice_id=cast.client.practice_id, client_id=cast.client.id) == {SEAL}
+    assert log_verify(practice_id=cast.owner.practice_id).problem is None
+
+
+def test_lifting_records_one_visible_entry_that_counts_what_the_seal_held(
+    cast: Cast, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
+) -> None:
+    _read(cast, seal=SEAL)
+    _read(cast, seal=SEAL)
+    _read(cast, seal="disclosure:other")
+    lift = _lift(cast)
+    assert lift is not None and lift.client_seq is not None and lift.seal == ""
+    assert (lift.action, lift.object_id, lift.purpose) == (AuditAction.SEAL_LIFT, SEAL, "2")
+    assert _lift(cast) is None  # once
+    assert seals_lifted(practice_id=cast.client.practice_id, client_id=cast.client.id) == {SEAL: lift.id}
+    assert seals_hidden(practice_id=cast.client.practice_id, client_id=cast.client.id) == {"disclosure:other"}
+    after = _read(cast, seal=SEAL)  # a lifted seal holds nothing more: recorded in the open
+    assert (after.seal, after.sealed_seq, after.client_seq) == ("", None, lift.client_seq + 1)
+    _integrate(cast, django_capture_on_commit_callbacks)
+    assert cast.client_member is not None
+    page = history_page(practice_id=cast.client.practice_id, client_id=cast.client.id, viewer=cast.client_member)
+    [shown] = [r for r in page.rows if r.action == AuditAction.SEAL_LIFT]
+    assert [r.sealed_seq for r in shown.revealed] == [1, 2] and shown.why == ""
+    bundle = proof_bundle(practice=cast.client.practice, client_id=cast.client.id, since=None, first=1)
+    [entry] = [e for e in bundle["entries"] if e["seq"] == lift.client_seq]  # type: ignore[attr-defined]
+    assert len(entry["revealed"]) == 2 and all("since" in e for e in entry["revealed"])
+    assert log_verify(practice_id=cast.owner.practice_id).problem is None
+
+
+def test_a_lift_row_written_without_its_lifting_event_lifts_nothing(cast: Cast) -> None:
+    _read(cast, seal=SEAL)
+    visible = _read(cast)
+    SealLift.objects.create(
+        practice_id=cast.client.practice_id, client_id=cast.client.id, seal=SEAL, event_id=visible.id
+    )
+    assert seals_hidden(practice_id=cast.client.practice_id, client_id=cast.client.id) == {SEAL}
+
+
+def test_a_seal_whose_entries_were_deleted_before_release_will_not_lift(cast: Cast) -> None:
+    first = _read(cast, seal=SEAL)
+    _read(cast, seal=SEAL)
+    drop_append_only_triggers()
+    AuditEvent.objects.filter(pk=first.pk).delete()  # the count would match what is left
+    with pytest.raises(SealBrokenError, match="a sealed entry of this client is missing"):
+        _lift(cast)
+    assert not SealLift.objects.exists()
+
+
+def test_bulk_entries_are_sealed_in_the_clients_sealed_stream(cast: Cast) -> None:
+    with transaction.atomic():
+        events_record_bulk(
+            actor=cast.clinician,
+            action=AuditAction.NOTE_READ,
+            channel=Channel.WEB,
+            items=[(cast.client.id, "progress-note", "a"), (cast.client.id, "progress-note", "b")],
+            seal=SEAL,
+        )
+    rows = list(AuditEvent.objects.filter(seal=SEAL).values_list("client_seq", "sealed_seq"))
+    assert sorted(rows) == [(None, 1), (None, 2)]
+    assert ClientCounter.objects.get(client_id=cast.client.id).last_sealed == 2
+
+
+@pytest.mark.parametrize("seal", ["a seal with spaces", "x" * 81])
+def test_a_malformed_seal_is_refused(cast: Cast, seal: str) -> None:
+    with pytest.raises(ValueError, match="names its seal in at most 80 characters"):
+        _read(cast, seal=seal)
+
+
+def test_a_sealed_entry_needs_a_client(cast: Cast) -> None:
+    with pytest.raises(ValueError, match="a sealed entry belongs to a client"), transaction.atomic():
+        event_record(actor=cast.clinician, action=AuditAction.SIGN_IN, channel=Channel.WEB, seal=SEAL)
+
+
+def test_the_verifier_names_a_logged_sealed_entry_that_was_deleted(
+    cast: Cast, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
+) -> None:
+    _read(cast, seal=SEAL)
+    second = _read(cast, seal=SEAL)
+    _integrate(cast, django_capture_on_commit_callbacks)
+    drop_append_only_triggers()
+    AuditEvent.objects.filter(pk=second.pk).delete()
+    assert "is gone" in (log_verify(practice_id=cast.owner.practice_id).problem or "")
+
+
+def test_the_integrator_never_logs_a_sealed_number_twice(
+    cast: Cast, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
+) -> None:
+    first = _read(cast, seal=SEAL)
+    _integrate(cast, django_capture_on_commit_callbacks)
+    drop_append_only_triggers()
+    ClientCounter.objects.filter(client_id=cast.client.id).update(last_sealed=0)  # set the counter back
+    AuditEvent.objects.filter(pk=first.pk).update(sealed_seq=None)  # free the number (its leaf stays)
+    again = _read(cast, seal=SEAL)
+    assert again.sealed_seq == 1
+    _integrate(cast, django_capture_on_commit_callbacks)
+    assert not LogLeaf.objects.filter(event_id=again.id).exists()  # refused: the history already holds 1
+    assert log_verify(practice_id=cast.owner.practice_id).problem

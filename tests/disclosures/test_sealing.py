@@ -1,0 +1,157 @@
+"""Disclosures held back from the client (a withheld or delayed notice, a suspension): sealed in the log, absent
+from both the client's history and accounting — which always agree — until every reason has passed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.utils import timezone
+
+from confide.audit.actions import AuditAction, Channel
+from confide.audit.history import history_page
+from confide.audit.models import AuditEvent
+from confide.disclosures.models import AccountingEntry, DisclosureRequest
+from confide.disclosures.sealing import notices_send, seal_of, withholding_end
+from confide.disclosures.selectors import accounting_for_client
+from tests.cast import Cast
+from tests.conftest import Inbox
+from tests.disclosures.helpers import approve, prepare, release, released
+
+WITHHELD: dict[str, Any] = {
+    "situation": "child_abuse_report",
+    "notice": "withheld",
+    "notice_reason": "Telling the parent would put the child at risk.",
+}
+STATEMENT = "Det. Canary, Harbor PD, in writing: an investigation is ongoing."
+
+
+def _day(days: int) -> dt.date:
+    return timezone.localdate() + dt.timedelta(days=days)
+
+
+def _at(days: int) -> dt.datetime:
+    return timezone.now() + dt.timedelta(days=days)
+
+
+def _delayed(days: int) -> dict[str, Any]:
+    return {"notice": "delayed", "notice_on": _day(days), "notice_reason": "Telling now endangers the victim."}
+
+
+def _suspended(days: int) -> dict[str, Any]:
+    return {"suspended_until": _day(days), "suspension_statement": STATEMENT}
+
+
+def _pages(cast: Cast) -> tuple[set[str], set[str]]:
+    """The disclosures the client's history shows being prepared (as entries, or revealed under a lifting
+    entry), and those their accounting lists."""
+    assert cast.client_member is not None
+    page = history_page(practice_id=cast.client.practice_id, client_id=cast.client.id, viewer=cast.client_member)
+    visible = {r.seq for r in page.rows}
+    revealed = {r.sealed_seq for row in page.rows for r in row.revealed}
+    prepared = AuditEvent.objects.filter(client_id=cast.client.id, action=AuditAction.DISCLOSURE_REQUEST)
+    history = {e.object_id for e in prepared if e.client_seq in visible or e.sealed_seq in revealed}
+    lines = accounting_for_client(client=cast.client, viewer=cast.client_member, channel=Channel.WEB)
+    entries = AccountingEntry.objects.filter(id__in=[line.id for line in lines])
+    return history, {str(e.request_id) for e in entries}
+
+
+@pytest.mark.parametrize(
+    ("held", "lifts_on"),
+    [(WITHHELD, None), (_delayed(10), 10), (_suspended(20), 20), ({**_delayed(10), **_suspended(20)}, 20)],
+    ids=["withheld", "delayed", "suspended", "delayed-and-suspended"],
+)
+def test_a_held_back_disclosure_is_in_neither_page_until_its_day_then_in_both(
+    cast: Cast, smtp_inbox: Inbox, held: dict[str, Any], lifts_on: int | None
+) -> None:
+    request = released(cast, **held)
+    seal = f"disclosure:{request.id}"
+    sealed = AuditEvent.objects.filter(client_id=cast.client.id, seal=seal)
+    actions = set(sealed.values_list("action", flat=True))
+    assert {AuditAction.DISCLOSURE_REQUEST, AuditAction.NOTE_READ, AuditAction.DISCLOSURE_RELEASE} <= actions
+    assert not sealed.filter(client_seq__isnull=False).exists()  # none of them took a visible number
+    about = AuditEvent.objects.filter(client_id=cast.client.id, object_id=str(request.id))
+    assert set(about.values_list("seal", flat=True)) == {seal}
+    assert _pages(cast) == (set(), set()) and smtp_inbox.messages == []
+    if lifts_on is None:
+        assert notices_send(now=_at(400)) == 0  # withheld: no date lifts it
+        assert withholding_end(member=cast.clinician, request=request, channel=Channel.WEB)
+    else:
+        assert notices_send(now=_at(lifts_on - 1)) == 0
+        assert _pages(cast) == (set(), set())
+        assert notices_send(now=_at(lifts_on)) == 1
+    assert _pages(cast) == ({str(request.id)}, {str(request.id)})
+    assert len(smtp_inbox.messages) == 1  # told once, on the day
+    assert notices_send(now=_at(400)) == 0
+
+
+def test_a_disclosure_told_at_once_is_never_sealed(cast: Cast, smtp_inbox: Inbox) -> None:
+    request = released(cast)
+    assert seal_of(request) == ""
+    assert not AuditEvent.objects.filter(client_id=cast.client.id).exclude(seal="").exists()
+    assert _pages(cast) == ({str(request.id)}, {str(request.id)}) and len(smtp_inbox.messages) == 1
+
+
+def test_a_release_after_the_notice_date_lifts_the_seal_at_once(cast: Cast, smtp_inbox: Inbox) -> None:
+    request = prepare(cast, **_delayed(3))
+    approve(cast, request)
+    DisclosureRequest.objects.filter(pk=request.pk).update(notice_on=timezone.localdate())  # the day has come
+    release(cast, request)
+    assert _pages(cast) == ({str(request.id)}, {str(request.id)}) and len(smtp_inbox.messages) == 1
+
+
+def test_a_withheld_disclosure_still_awaiting_approval_stays_sealed_after_the_decision_to_tell(cast: Cast) -> None:
+    request = prepare(cast, **WITHHELD)
+    assert not withholding_end(member=cast.clinician, request=request, channel=Channel.WEB)
+    assert _pages(cast) == (set(), set())
+    approve(cast, request)
+    release(cast, request)  # released after the decision: shown now
+    assert _pages(cast) == ({str(request.id)}, {str(request.id)})
+
+
+def test_a_declined_withheld_disclosure_shows_in_the_history_only_and_sends_no_notice(
+    cast: Cast, smtp_inbox: Inbox
+) -> None:
+    from confide.disclosures.services import disclosure_decide
+
+    request = prepare(cast, **WITHHELD)
+    disclosure_decide(member=cast.supervisor, request=request, approve=False, note="Not needed.", channel=Channel.WEB)
+    request.refresh_from_db()
+    assert _pages(cast) == (set(), set())
+    assert withholding_end(member=cast.clinician, request=request, channel=Channel.WEB)
+    assert _pages(cast) == ({str(request.id)}, set()) and smtp_inbox.messages == []  # nothing was shared
+
+
+@pytest.mark.parametrize("who", ["colleague", "staff", "supervisor"])
+def test_only_the_clinician_who_prepared_it_or_the_owner_ends_a_withholding(cast: Cast, who: str) -> None:
+    request = released(cast, **WITHHELD)
+    with pytest.raises(Http404):
+        withholding_end(member=getattr(cast, who), request=request, channel=Channel.WEB)
+    assert _pages(cast) == (set(), set())
+    assert withholding_end(member=cast.owner, request=request, channel=Channel.WEB)
+
+
+def test_a_notice_that_is_not_withheld_cannot_end_its_withholding(cast: Cast) -> None:
+    request = released(cast, **_delayed(10))
+    with pytest.raises(ValidationError, match="not being withheld"):
+        withholding_end(member=cast.clinician, request=request, channel=Channel.WEB)
+    withheld = released(cast, **WITHHELD)
+    withholding_end(member=cast.clinician, request=withheld, channel=Channel.WEB)
+    with pytest.raises(ValidationError, match="not being withheld"):
+        withholding_end(member=cast.clinician, request=withheld, channel=Channel.WEB)
+
+
+def test_the_member_pages_about_a_held_back_disclosure_are_sealed_too(cast: Cast) -> None:
+    from tests.cast import signed_in
+
+    request = released(cast, **WITHHELD)
+    page = signed_in(cast.clinician).get(f"/disclosures/{request.id}/")
+    assert page.status_code == 200 and b"Held back from the client" in page.content
+    [read] = AuditEvent.objects.filter(action=AuditAction.DISCLOSURE_READ, object_id=str(request.id))
+    assert (read.seal, read.client_seq) == (f"disclosure:{request.id}", None)
+    response = signed_in(cast.clinician).post(f"/disclosures/{request.id}/end-withholding/")
+    assert response.status_code == 302
+    assert _pages(cast) == ({str(request.id)}, {str(request.id)})
