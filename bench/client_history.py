@@ -21,9 +21,10 @@ from django.template.loader import render_to_string  # noqa: E402
 from confide.accounts.models import User  # noqa: E402
 from confide.audit.actions import AuditAction, Channel  # noqa: E402
 from confide.audit.generate import events_generate  # noqa: E402
-from confide.audit.history import KINDS, history_page, proof_bundle  # noqa: E402
+from confide.audit.history import KINDS, history_page  # noqa: E402
 from confide.audit.integrate import log_integrate  # noqa: E402
 from confide.audit.models import ClientCounter  # noqa: E402
+from confide.audit.proofs import proof_bundle  # noqa: E402
 from confide.audit.services import event_record  # noqa: E402
 from confide.practices.models import Member, Practice  # noqa: E402
 from confide.practices.permissions import Role  # noqa: E402

@@ -2,8 +2,8 @@
 
 - Log tables (leaves, subtree hashes, checkpoints) and the accounting of disclosures: no UPDATE, no DELETE.
 - Audit events: no DELETE; an UPDATE may only remove a salt (shredding a client), nothing else.
-- Counters, heads and the log state only move forward: a client's sequence counters (visible and sealed),
-  a head's numbers and leaf, the log's size may not go back, and none of their rows may be deleted.
+- Counters, heads and the log state only move forward: a client's sequence counter, a seal's counters,
+  a head's number and leaf, the log's size may not go back, and none of their rows may be deleted.
 - A lifted seal (``audit_seallift``) is never updated or deleted.
 
 SQLite: triggers. PostgreSQL: triggers too (TRUNCATE included), and `confide audit lockdown --role
@@ -28,9 +28,10 @@ SEALS = ("audit_seallift",)
 EVENTS = "audit_auditevent"
 # Rows that only move forward: table -> the columns that may not decrease.
 FORWARD = {
-    "audit_clientcounter": ("last_seq", "last_sealed"),
-    "audit_loghead": ("seq", "leaf_index", "sealed_seq"),
+    "audit_clientcounter": ("last_seq",),
+    "audit_loghead": ("seq", "leaf_index"),
     "audit_logstate": ("size",),
+    "audit_sealcounter": ("last", "logged"),
 }
 LOCKED = TABLES + ACCOUNTING + SEALS + (EVENTS, *FORWARD)
 
@@ -111,6 +112,10 @@ def _postgres(rule: _Rule) -> list[str]:
 
 
 def install(connection: BaseDatabaseWrapper, tables: tuple[str, ...] = TABLES) -> None:
+    """Install the triggers on ``tables`` (those that exist: an earlier migration runs before later tables)."""
+    with connection.cursor() as cursor:
+        existing = set(connection.introspection.table_names(cursor))
+    tables = tuple(t for t in tables if t in existing)
     statements: list[str] = []
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:

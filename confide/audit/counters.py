@@ -10,7 +10,7 @@ from collections import Counter
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
-from confide.audit.models import ClientCounter
+from confide.audit.models import ClientCounter, SealCounter
 
 
 def seqs_take(*, practice_id: uuid.UUID, wanted: Counter[uuid.UUID], sealed: bool = False) -> dict[uuid.UUID, int]:
@@ -19,17 +19,27 @@ def seqs_take(*, practice_id: uuid.UUID, wanted: Counter[uuid.UUID], sealed: boo
 
     Inside the caller's transaction: the counter row stays locked (PostgreSQL row lock, SQLite's write
     lock) until it commits, so two accesses to one client queue instead of racing for a number."""
-    column = "last_sealed" if sealed else "last_seq"
     first: dict[uuid.UUID, int] = {}
     for client_id, count in sorted(wanted.items(), key=lambda item: item[0].bytes):  # one lock order: no deadlock
         rows = ClientCounter.objects.filter(practice_id=practice_id, client_id=client_id)
-        if not rows.update(**{column: F(column) + count}):
+        if not rows.update(last_seq=F("last_seq") + count):
             try:
                 with transaction.atomic():
-                    ClientCounter.objects.create(
-                        practice_id=practice_id, client_id=client_id, **({"last_seq": 0} | {column: count})
-                    )
+                    ClientCounter.objects.create(practice_id=practice_id, client_id=client_id, last_seq=count)
             except IntegrityError:  # another transaction created it first
-                rows.update(**{column: F(column) + count})
-        first[client_id] = rows.values_list(column, flat=True).get() - count + 1
+                rows.update(last_seq=F("last_seq") + count)
+        first[client_id] = rows.values_list("last_seq", flat=True).get() - count + 1
     return first
+
+
+def sealed_take(*, practice_id: uuid.UUID, client_id: uuid.UUID, seal: str, count: int) -> int:
+    """Reserve ``count`` numbers within one seal of one client; return the first. Each seal counts alone, so
+    the numbers a lifted seal shows say nothing about any other seal."""
+    rows = SealCounter.objects.filter(practice_id=practice_id, client_id=client_id, seal=seal)
+    if not rows.update(last=F("last") + count):
+        try:
+            with transaction.atomic():
+                SealCounter.objects.create(practice_id=practice_id, client_id=client_id, seal=seal, last=count)
+        except IntegrityError:
+            rows.update(last=F("last") + count)
+    return int(rows.values_list("last", flat=True).get()) - count + 1

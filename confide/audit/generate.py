@@ -67,6 +67,7 @@ def events_generate(
                 "created_at": now,
                 "seal": "",
                 "sealed_seq": None,
+                "object_ids": "",
             }
             salt = os.urandom(32)
             value = commitment(salt, canonical_fields_of(row))

@@ -3,8 +3,8 @@ leaves, move the client heads, store new subtree hashes and sign a checkpoint ov
 
 Refused, never logged: an event whose tag is wrong (written without the master key) and an event that
 reuses a number its client's history (visible or sealed) already holds; `confide audit verify` names
-them. A sealed entry never moves the client's head in the signed map: its number is kept beside the
-head (``LogHead.sealed_seq``), unsigned. A database that no longer extends the kept anchor (rolled
+them. A sealed entry never moves the client's head in the signed map: its seal's counter keeps the
+newest number logged (``SealCounter.logged``), unsigned. A database that no longer extends the kept anchor (rolled
 back, rewritten) stops the signer: ``LogIntegrityError``.
 """
 
@@ -19,7 +19,7 @@ from confide.audit import merkle, note
 from confide.audit.anchor import anchor_advance, anchor_open, restore_read
 from confide.audit.heads import Head, HeadMap, extension_line, previous_line, time_line
 from confide.audit.log import NodeStore, checkpoint_latest, log_root, origin, signing_key, verifier_key
-from confide.audit.models import AuditEvent, Checkpoint, LogHead, LogLeaf, LogState, PendingEvent
+from confide.audit.models import AuditEvent, Checkpoint, LogHead, LogLeaf, LogState, PendingEvent, SealCounter
 from confide.audit.tags import tag_key, tag_valid
 from confide.practices.models import Practice
 
@@ -32,14 +32,17 @@ class LogIntegrityError(RuntimeError):
 
 def heads_stored(practice_id: uuid.UUID) -> dict[uuid.UUID, Head]:
     """The heads the map signs: clients with at least one visible logged entry."""
-    rows = LogHead.objects.filter(practice_id=practice_id, seq__gt=0).values_list("client_id", "seq", "leaf_index")
+    rows = LogHead.objects.filter(practice_id=practice_id).values_list("client_id", "seq", "leaf_index")
     return {client: Head(client, seq, index) for client, seq, index in rows}
 
 
-def sealed_stored(practice_id: uuid.UUID) -> dict[uuid.UUID, int]:
-    """Each client's newest logged number in their sealed stream."""
-    rows = LogHead.objects.filter(practice_id=practice_id, sealed_seq__gt=0).values_list("client_id", "sealed_seq")
-    return dict(rows)
+Seal = tuple[uuid.UUID, str]  # (client id, seal name)
+
+
+def sealed_stored(practice_id: uuid.UUID) -> dict[Seal, int]:
+    """Each seal's newest logged number."""
+    rows = SealCounter.objects.filter(practice_id=practice_id, logged__gt=0)
+    return {(c, seal): n for c, seal, n in rows.values_list("client_id", "seal", "logged")}
 
 
 def log_check(practice: Practice, state: LogState, heads: dict[uuid.UUID, Head]) -> Checkpoint | None:
@@ -98,20 +101,28 @@ def _accepted(practice_id: uuid.UUID, heads: dict[uuid.UUID, Head], batch: int) 
         .only("id", "commitment", "tag", "client_id", "client_seq", "seal", "sealed_seq")
     )
     key, accepted = tag_key(practice_id), []
-    last_seq, last_sealed = {c: h.seq for c, h in heads.items()}, sealed_stored(practice_id)
+    last: dict[object, int] = {c: h.seq for c, h in heads.items()}
+    last.update(sealed_stored(practice_id).items())
     for event in candidates:
         if not tag_valid(key, bytes(event.commitment), bytes(event.tag)):
             continue
         if event.client_id is not None:
-            stream, number = (last_sealed, event.sealed_seq) if event.seal else (last_seq, event.client_seq)
-            if number is None or number <= stream.get(event.client_id, 0):
+            stream, number = _stream(event)
+            if number is None or number <= last.get(stream, 0):
                 continue  # a number the history already holds: logging it would hide the first
-            stream[event.client_id] = number
+            last[stream] = number
         accepted.append(event)
     refused = set(waiting) - {e.id for e in accepted}
     if refused:
         PendingEvent.objects.filter(practice_id=practice_id, event_id__in=refused).delete()
     return accepted
+
+
+def _stream(event: AuditEvent) -> tuple[object, int | None]:
+    """The numbering an event belongs to (the client's history, or one seal of theirs) and its number there."""
+    if event.seal:
+        return (event.client_id, event.seal), event.sealed_seq
+    return event.client_id, event.client_seq
 
 
 def log_integrate(*, practice_id: uuid.UUID, batch: int = BATCH) -> int:
@@ -125,14 +136,14 @@ def log_integrate(*, practice_id: uuid.UUID, batch: int = BATCH) -> int:
             return 0
         latest = log_check(practice, state, heads)  # before anything is signed, not on every idle call
         size, new_nodes, leaves, moved = state.size, {}, [], {}
-        sealed: dict[uuid.UUID, int] = {}
+        sealed: dict[Seal, int] = {}
         pid = practice_id.hex if connection.vendor == "sqlite" else str(practice_id)
         store = NodeStore(practice_id)
         for event in events:
             value = merkle.leaf_hash(bytes(event.commitment))
             leaves.append((pid, size, event.id, value))
             if event.client_id is not None and event.seal:
-                sealed[event.client_id] = event.sealed_seq or 0
+                sealed[(event.client_id, event.seal)] = event.sealed_seq or 0
             elif event.client_id is not None and event.client_seq is not None:
                 moved[event.client_id] = heads[event.client_id] = Head(event.client_id, event.client_seq, size)
             level, index = 0, size
@@ -165,19 +176,24 @@ def log_integrate(*, practice_id: uuid.UUID, batch: int = BATCH) -> int:
     return len(events)
 
 
-def _heads_save(practice_id: uuid.UUID, moved: dict[uuid.UUID, Head], sealed: dict[uuid.UUID, int]) -> None:
-    clients = set(moved) | set(sealed)
+def _heads_save(practice_id: uuid.UUID, moved: dict[uuid.UUID, Head], sealed: dict[Seal, int]) -> None:
     existing = set(
-        LogHead.objects.filter(practice_id=practice_id, client_id__in=clients).values_list("client_id", flat=True)
+        LogHead.objects.filter(practice_id=practice_id, client_id__in=moved).values_list("client_id", flat=True)
     )
-    for client in clients:
-        fields: dict[str, int] = {"sealed_seq": sealed[client]} if client in sealed else {}
-        if client in moved:
-            fields |= {"seq": moved[client].seq, "leaf_index": moved[client].index}
+    for client, head in moved.items():
         if client in existing:
-            LogHead.objects.filter(practice_id=practice_id, client_id=client).update(**fields)
-        else:
-            LogHead.objects.create(practice_id=practice_id, client_id=client, **({"seq": 0, "leaf_index": 0} | fields))
+            LogHead.objects.filter(practice_id=practice_id, client_id=client).update(
+                seq=head.seq, leaf_index=head.index
+            )
+    LogHead.objects.bulk_create(
+        [
+            LogHead(practice_id=practice_id, client_id=c, seq=h.seq, leaf_index=h.index)
+            for c, h in moved.items()
+            if c not in existing
+        ]
+    )
+    for (client, seal), number in sealed.items():  # the counter row exists: its number was taken from it
+        SealCounter.objects.filter(practice_id=practice_id, client_id=client, seal=seal).update(logged=number)
 
 
 def checkpoint_sign(*, practice: Practice, size: int, heads: HeadMap, previous: int) -> Checkpoint:

@@ -29,12 +29,15 @@ class AuditEvent(models.Model):
     client_id = models.UUIDField(null=True, db_index=True)
     client_seq = models.PositiveBigIntegerField(null=True)
     # A sealed entry (a disclosure the law lets the practice keep from the client for a time) takes no
-    # number of the client's visible history: it is numbered in the client's sealed stream instead, and
-    # names its seal (e.g. "disclosure:<id>"), which a later visible lifting event opens (confide.audit.seals).
+    # number of the client's visible history: it names its seal (e.g. "disclosure:<id>") and is numbered
+    # within that seal alone (so one seal's numbers say nothing of another's); a later visible lifting event
+    # opens it (confide.audit.seals).
     seal = models.CharField(max_length=80, blank=True, default="", db_default="")
     sealed_seq = models.PositiveBigIntegerField(null=True)
     object_type = models.CharField(max_length=32, blank=True)
     object_id = models.CharField(max_length=64, blank=True)
+    # Several objects at once, space-separated (e.g. the 50 notes a chart showed): one event names them all.
+    object_ids = models.TextField(blank=True, default="", db_default="")
     purpose = models.CharField(max_length=64, blank=True)
     outcome = models.CharField(max_length=16, default="ok")
     created_at = models.DateTimeField(default=timezone.now)
@@ -45,10 +48,22 @@ class AuditEvent(models.Model):
     tag = models.BinaryField(max_length=32, default=b"")
 
     class Meta:
-        indexes = [models.Index(fields=["practice", "client_id", "id"], name="audit_practice_client")]
+        indexes = [
+            models.Index(fields=["practice", "client_id", "id"], name="audit_practice_client"),
+            # The client's history filtered by person, newest first, in one range.
+            models.Index(fields=["practice", "client_id", "actor", "client_seq"], name="audit_client_actor"),
+            # The entries that lifted a client's seals (few): found without reading their whole history.
+            models.Index(
+                fields=["practice", "client_id", "object_id"],
+                condition=models.Q(action="audit:seal:lift"),
+                name="audit_seal_lifts",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["practice", "client_id", "client_seq"], name="audit_client_seq_unique"),
-            models.UniqueConstraint(fields=["practice", "client_id", "sealed_seq"], name="audit_client_sealed_unique"),
+            models.UniqueConstraint(
+                fields=["practice", "client_id", "seal", "sealed_seq"], name="audit_seal_seq_unique"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -60,13 +75,14 @@ class AuditEvent(models.Model):
 
 EVENT_COLUMNS = (
     "practice_id", "actor_id", "actor_role", "action", "channel", "client_id", "client_seq",
-    "object_type", "object_id", "purpose", "outcome", "created_at", "seal", "sealed_seq",
+    "object_type", "object_id", "purpose", "outcome", "created_at", "seal", "sealed_seq", "object_ids",
 )  # fmt: skip
 
 
 def canonical_fields_of(row: Mapping[str, Any]) -> dict[str, object]:
     """The committed fields of an event, from a model or a ``values()`` row alike; a sealed entry also
-    commits to its seal and its number in the sealed stream (other entries' bytes are as they always were)."""
+    commits to its seal and its number in the sealed stream, and an event about several objects to their
+    ids (other entries' bytes are as they always were)."""
     fields: dict[str, object] = {
         "practice": str(row["practice_id"]),
         "actor": str(row["actor_id"]) if row["actor_id"] else None,
@@ -83,6 +99,8 @@ def canonical_fields_of(row: Mapping[str, Any]) -> dict[str, object]:
     }
     if row.get("seal"):
         fields |= {"seal": row["seal"], "sealed_seq": row["sealed_seq"]}
+    if row.get("object_ids"):
+        fields["objects"] = row["object_ids"].split(" ")
     return fields
 
 
@@ -94,7 +112,6 @@ class ClientCounter(models.Model):
     practice = models.ForeignKey("practices.Practice", on_delete=models.PROTECT, related_name="+")
     client_id = models.UUIDField()
     last_seq = models.PositiveBigIntegerField()
-    last_sealed = models.PositiveBigIntegerField(default=0)  # the client's sealed stream
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["practice", "client_id"], name="clientcounter_unique")]
@@ -110,11 +127,8 @@ class LogHead(models.Model):
 
     practice = models.ForeignKey("practices.Practice", on_delete=models.PROTECT, related_name="+")
     client_id = models.UUIDField()
-    seq = models.PositiveBigIntegerField()  # 0: only sealed entries are logged yet (no head in the map)
+    seq = models.PositiveBigIntegerField()
     leaf_index = models.PositiveBigIntegerField()
-    # The newest logged number of the client's sealed stream: never in the map (any value there that moved
-    # when something was sealed would give it away), checked by the integrator and `audit verify`.
-    sealed_seq = models.PositiveBigIntegerField(default=0)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["practice", "client_id"], name="loghead_unique")]
@@ -197,9 +211,27 @@ class Checkpoint(models.Model):
         return f"checkpoint at size {self.size}"
 
 
+class SealCounter(models.Model):
+    """One seal's numbers: the last handed out and the newest logged. Never in the signed map (any value
+    there that moved when something was sealed would give it away); a trigger keeps both moving forward."""
+
+    practice = models.ForeignKey("practices.Practice", on_delete=models.PROTECT, related_name="+")
+    client_id = models.UUIDField()
+    seal = models.CharField(max_length=80)
+    last = models.PositiveBigIntegerField(default=0)
+    logged = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["practice", "client_id", "seal"], name="sealcounter_unique")]
+
+    def __str__(self) -> str:
+        return f"seal at {self.last}"
+
+
 class SealLift(models.Model):
-    """A seal opened: from now on the client sees the entries recorded under it. Written with the visible,
-    logged event that opens it (``event_id``), which the client's browser checks; append-only."""
+    """A seal opened, once (the unique constraint: never lifted twice), written with the visible event that
+    opens it (``event_id``). What is lifted is decided by those events alone (tagged, checked), never by
+    these rows: deleting or forging one changes nothing the client sees."""
 
     practice = models.ForeignKey("practices.Practice", on_delete=models.PROTECT, related_name="+")
     client_id = models.UUIDField()

@@ -8,7 +8,7 @@ lifts. Lifting records one visible entry of the client's history that names the 
 entries it held; from then on the history shows those entries under it, with the first signed
 checkpoint that held each, and the accounting shows what they concern.
 
-``seals_hidden`` is the one answer to "what may this client not see yet" that the history and the
+``seals_lifted`` is the one answer to "what has this client been shown" that the history and the
 accounting both use, so the two pages cannot disagree.
 """
 
@@ -17,7 +17,8 @@ from __future__ import annotations
 import uuid
 
 from confide.audit.actions import AuditAction, Channel
-from confide.audit.models import AuditEvent, ClientCounter, SealLift
+from confide.audit.lifts import seals_lifted
+from confide.audit.models import AuditEvent, ClientCounter, SealCounter, SealLift
 from confide.audit.services import event_record
 from confide.practices.models import Member
 
@@ -30,50 +31,27 @@ def seal_name(kind: str, object_id: object) -> str:
     return f"{kind}:{object_id}"
 
 
-def seals_lifted(*, practice_id: uuid.UUID, client_id: uuid.UUID) -> dict[str, int]:
-    """The client's lifted seals and, for each, the visible event that lifted it. A lift row without its
-    own lifting event (written into the database by hand) lifts nothing."""
-    rows = dict(SealLift.objects.filter(practice_id=practice_id, client_id=client_id).values_list("seal", "event_id"))
-    events = dict(
-        AuditEvent.objects.filter(
-            practice_id=practice_id, client_id=client_id, action=AuditAction.SEAL_LIFT, id__in=list(rows.values())
-        ).values_list("id", "object_id")
-    )
-    return {seal: event for seal, event in rows.items() if events.get(event) == seal}
-
-
-def seals_hidden(*, practice_id: uuid.UUID, client_id: uuid.UUID) -> set[str]:
-    """The seals whose entries the client may not see yet: the history and the accounting both leave them out."""
-    used = (
-        AuditEvent.objects.filter(practice_id=practice_id, client_id=client_id, sealed_seq__isnull=False)
-        .values_list("seal", flat=True)
-        .distinct()
-    )
-    return set(used) - set(seals_lifted(practice_id=practice_id, client_id=client_id))
-
-
-def seal_is_lifted(*, practice_id: uuid.UUID, client_id: uuid.UUID, seal: str) -> bool:
-    return SealLift.objects.filter(practice_id=practice_id, client_id=client_id, seal=seal).exists()
-
-
 def seal_lift(
     *, actor: Member | None, practice_id: uuid.UUID, client_id: uuid.UUID, seal: str, channel: Channel
 ) -> AuditEvent | None:
     """Lift a seal inside the caller's transaction: one visible entry naming the seal and how many entries it
-    held (the client's browser checks it is shown all of them). ``None`` if it was lifted already.
+    held (the client's browser checks it is shown all of them). ``None`` if it was lifted already (the lift
+    row's unique constraint: never twice).
 
-    Refused (``SealBrokenError``) when any of the client's sealed entries is missing, e.g. deleted from the
-    database before its release: the count would match what is left, and the client could not tell. The
-    operator's `confide audit verify` names the gap."""
-    # The counter row's lock (as ``event_record`` takes it before sealing): no entry slips in after the count.
-    counters = ClientCounter.objects.select_for_update().filter(practice_id=practice_id, client_id=client_id)
-    reserved = next(iter(counters.values_list("last_sealed", flat=True)), 0)
-    if seal_is_lifted(practice_id=practice_id, client_id=client_id, seal=seal):
+    Refused (``SealBrokenError``) when one of the seal's entries is missing, e.g. deleted from the database
+    before its release: the count would match what is left, and the client could not tell. The seal's
+    counter says how many were handed out and how many were logged; `confide audit verify` names the gap."""
+    # The client's counter row is locked (as ``event_record`` locks it before sealing): no entry slips in
+    # between the count and the lift.
+    list(ClientCounter.objects.select_for_update().filter(practice_id=practice_id, client_id=client_id))
+    if SealLift.objects.filter(practice_id=practice_id, client_id=client_id, seal=seal).exists():
         return None
-    sealed = AuditEvent.objects.filter(practice_id=practice_id, client_id=client_id, sealed_seq__isnull=False)
-    if sealed.count() != reserved:
-        raise SealBrokenError("a sealed entry of this client is missing: run `confide audit verify`")
-    held = sealed.filter(seal=seal).count()
+    counter = SealCounter.objects.filter(practice_id=practice_id, client_id=client_id, seal=seal).first()
+    held = AuditEvent.objects.filter(
+        practice_id=practice_id, client_id=client_id, seal=seal, sealed_seq__isnull=False
+    ).count()
+    if counter is not None and (held != counter.last or counter.logged > held):
+        raise SealBrokenError("an entry held back under this seal is missing: run `confide audit verify`")
     event = event_record(
         actor=actor,
         practice_id=practice_id,
@@ -86,3 +64,21 @@ def seal_lift(
     )
     SealLift.objects.create(practice_id=practice_id, client_id=client_id, seal=seal, event_id=event.id)
     return event
+
+
+def entries_opened(
+    *, practice_id: uuid.UUID, client_id: uuid.UUID, lifts: list[AuditEvent]
+) -> dict[int, list[AuditEvent]]:
+    """The entries each of these lifting events showed, by its id, in sealed order (one query). Only a
+    lifting event ``seals_lifted`` accepts counts: the answer the accounting also uses."""
+    if not lifts:
+        return {}
+    lifted = seals_lifted(practice_id=practice_id, client_id=client_id)
+    by_seal = {e.object_id: e.id for e in lifts if lifted.get(e.object_id) == e.id}
+    held = AuditEvent.objects.filter(
+        practice_id=practice_id, client_id=client_id, seal__in=list(by_seal), sealed_seq__isnull=False
+    ).select_related("actor__user")
+    opened: dict[int, list[AuditEvent]] = {}
+    for event in held.order_by("sealed_seq"):
+        opened.setdefault(by_seal[event.seal], []).append(event)
+    return opened

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from django.core.cache import cache
 from django.db import transaction
@@ -20,8 +20,9 @@ from django.utils import timezone
 
 from confide.audit.actions import AuditAction, Channel
 from confide.audit.commitment import SALT_BYTES, commitment
-from confide.audit.counters import seqs_take
-from confide.audit.models import AuditEvent, ClientCounter, PendingEvent, SealLift
+from confide.audit.counters import sealed_take, seqs_take
+from confide.audit.lifts import seals_lifted
+from confide.audit.models import AuditEvent, ClientCounter, PendingEvent
 from confide.audit.tags import event_tag, tag_key
 from confide.practices.models import Member
 
@@ -61,12 +62,16 @@ def event_record(
     purpose: str = "",
     practice_id: uuid.UUID | None = None,
     seal: str = "",
+    object_ids: Sequence[str] = (),
 ) -> AuditEvent:
     """Record one event; ``actor=None`` (with ``practice_id``) is the operator at the CLI. With ``seal``
     the event is a sealed entry of the client's history: logged at once, shown to the client only once the
-    seal is lifted (confide.audit.seals)."""
+    seal is lifted (confide.audit.seals). ``object_ids``: one event about several objects of ``object_type``
+    (e.g. every note a chart showed)."""
     _require_transaction()
     action, channel = AuditAction(action), Channel(channel)  # an unknown value is refused here, not stored
+    if len(object_ids) == 1 and not object_id:  # one object: named as any single object is
+        object_id, object_ids = object_ids[0], ()
     practice = actor.practice_id if actor is not None else practice_id
     if practice is None:
         raise ValueError("an operator event needs the practice")
@@ -79,17 +84,25 @@ def event_record(
         client_id=client_id,
         object_type=object_type,
         object_id=object_id,
+        object_ids=_ids(object_ids),
         purpose=purpose,
         created_at=timezone.now(),
     )
     event.seal = seal = _seal_open(practice, [client_id], seal)
-    if client_id is not None:
-        number = seqs_take(practice_id=practice, wanted=Counter([client_id]), sealed=bool(seal))[client_id]
-        event.sealed_seq, event.client_seq = (number, None) if seal else (None, number)
+    if client_id is not None and seal:
+        event.sealed_seq = sealed_take(practice_id=practice, client_id=client_id, seal=seal, count=1)
+    elif client_id is not None:
+        event.client_seq = seqs_take(practice_id=practice, wanted=Counter([client_id]))[client_id]
     _commit(event, tag_key(practice)).save(force_insert=True)
     PendingEvent.objects.create(event_id=event.id, practice_id=practice)
     _schedule_integration(practice)
     return event
+
+
+def _ids(object_ids: Sequence[str]) -> str:
+    if any(not i or " " in i for i in object_ids):
+        raise ValueError("object ids are non-empty and without spaces")
+    return " ".join(object_ids)
 
 
 def _seal_open(practice_id: uuid.UUID, client_ids: Iterable[uuid.UUID | None], seal: str) -> str:
@@ -103,7 +116,7 @@ def _seal_open(practice_id: uuid.UUID, client_ids: Iterable[uuid.UUID | None], s
     if len(clients) != len(given) or len(seal) > 80 or " " in seal:
         raise ValueError("a sealed entry belongs to a client and names its seal in at most 80 characters")
     list(ClientCounter.objects.select_for_update().filter(practice_id=practice_id, client_id__in=clients))
-    lifted = SealLift.objects.filter(practice_id=practice_id, client_id__in=clients, seal=seal).exists()
+    lifted = any(seal in seals_lifted(practice_id=practice_id, client_id=c) for c in set(clients))
     return "" if lifted else seal
 
 
@@ -123,7 +136,12 @@ def events_record_bulk(
         return
     wanted = Counter(cid for cid, _, _ in rows)
     seal = _seal_open(actor.practice_id, wanted, seal)
-    seqs = seqs_take(practice_id=actor.practice_id, wanted=wanted, sealed=bool(seal))
+    if seal:
+        seqs = {
+            c: sealed_take(practice_id=actor.practice_id, client_id=c, seal=seal, count=n) for c, n in wanted.items()
+        }
+    else:
+        seqs = seqs_take(practice_id=actor.practice_id, wanted=wanted)
     key = tag_key(actor.practice_id)
     now = timezone.now()
     events = []

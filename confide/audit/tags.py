@@ -24,3 +24,8 @@ def event_tag(key: bytes, commitment: bytes) -> bytes:
 
 def tag_valid(key: bytes, commitment: bytes, tag: bytes) -> bool:
     return hmac.compare_digest(event_tag(key, commitment), tag)
+
+
+def row_key(practice_id: uuid.UUID, purpose: str) -> bytes:
+    """A key for tagging one kind of row the way events are tagged (e.g. a disclosure's notice terms)."""
+    return master_key().derive_secret(info=f"{purpose}:{practice_id}")

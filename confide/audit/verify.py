@@ -10,7 +10,8 @@ Checks, in one pass over leaves in index order (memory O(log n)):
 - the newest checkpoint's map of client heads matches the heads recomputed from the leaves, and so do
   the stored heads; no client's counter is behind their newest number;
 - the anchor the signer keeps outside the database is a checkpoint of this very log;
-- each client's sequence numbers run 1…n without gaps, and so do the numbers of their sealed stream;
+- each client's sequence numbers run 1…n without gaps, and so do the numbers within each seal, up to the
+  seal's counter;
 - events not yet logged (pending) wait in the integrator's queue and are well-formed too: commitment, tag,
   a number not already logged.
 """
@@ -29,7 +30,7 @@ from confide.audit.actions import AuditAction
 from confide.audit.anchor import anchor_open
 from confide.audit.commitment import commitment
 from confide.audit.heads import Head, HeadMap, parse_previous
-from confide.audit.integrate import heads_stored, sealed_stored
+from confide.audit.integrate import Seal, heads_stored, sealed_stored
 from confide.audit.log import stored_node_ranges, verifier_key
 from confide.audit.models import (
     EVENT_COLUMNS,
@@ -40,6 +41,7 @@ from confide.audit.models import (
     LogNode,
     LogState,
     PendingEvent,
+    SealCounter,
     canonical_fields_of,
 )
 from confide.audit.tags import tag_key, tag_valid
@@ -97,7 +99,7 @@ def log_verify(*, practice_id: uuid.UUID) -> Report:
         return Report(0, f"the kept anchor checkpoint: {exc}")
     checkpoints = list(Checkpoint.objects.filter(practice_id=practice_id).order_by("size"))
     heads: dict[uuid.UUID, Head] = {}
-    sealed: dict[uuid.UUID, int] = {}
+    sealed: dict[Seal, int] = {}
     stack, expected_index = _Stack(), 0
     leaves = (
         LogLeaf.objects.filter(practice_id=practice_id).order_by("index").values_list("index", "event_id", "leaf_hash")
@@ -128,7 +130,7 @@ def log_verify(*, practice_id: uuid.UUID) -> Report:
             if problem := _event_problem(event, key, shredded):
                 return f"event {event_id} {problem}"
             if event["client_id"] is not None and event["seal"]:
-                sealed[event["client_id"]] = event["sealed_seq"] or 0
+                sealed[(event["client_id"], event["seal"])] = event["sealed_seq"] or 0
             elif event["client_id"] is not None:
                 heads[event["client_id"]] = Head(event["client_id"], event["client_seq"] or 0, index)
             closed_all += stack.push(leaf, index)
@@ -190,7 +192,7 @@ def _event_problem(event: dict[str, Any], key: bytes, shredded: dict[uuid.UUID |
 
 
 def _heads_checks(
-    practice_id: uuid.UUID, heads: dict[uuid.UUID, Head], sealed: dict[uuid.UUID, int], checkpoints: list[Checkpoint]
+    practice_id: uuid.UUID, heads: dict[uuid.UUID, Head], sealed: dict[Seal, int], checkpoints: list[Checkpoint]
 ) -> str | None:
     recomputed = HeadMap.of(heads.values()).root()
     if checkpoints and bytes(checkpoints[-1].heads_root) and bytes(checkpoints[-1].heads_root) != recomputed:
@@ -206,7 +208,7 @@ def _pending_checks(
     practice_id: uuid.UUID,
     key: bytes,
     heads: dict[uuid.UUID, Head],
-    sealed: dict[uuid.UUID, int],
+    sealed: dict[Seal, int],
     shredded: dict[uuid.UUID | None, int],
 ) -> tuple[int, str | None]:
     """Events recorded but not in the log yet: each must be waiting in the integrator's queue and still be one
@@ -231,10 +233,10 @@ def _pending_checks(
     return count, problem
 
 
-def _reused(event: dict[str, Any], heads: dict[uuid.UUID, Head], sealed: dict[uuid.UUID, int]) -> bool:
+def _reused(event: dict[str, Any], heads: dict[uuid.UUID, Head], sealed: dict[Seal, int]) -> bool:
     client = event["client_id"]
     if event["seal"]:
-        return bool((event["sealed_seq"] or 0) <= sealed.get(client, 0))
+        return bool((event["sealed_seq"] or 0) <= sealed.get((client, event["seal"]), 0))
     return bool((event["client_seq"] or 0) <= (heads[client].seq if client in heads else 0))
 
 
@@ -259,22 +261,40 @@ def _final_checks(practice_id: uuid.UUID, size: int, unmatched: list[Checkpoint]
         return f"the log should hold {state.size} entries but holds {size}"
     if LogNode.objects.filter(practice_id=practice_id, level=0).count() != size:
         return "the stored subtree hashes do not match the number of leaves"
-    counters: dict[uuid.UUID | None, tuple[int, int]] = {
-        c: (seq, sealed)
-        for c, seq, sealed in ClientCounter.objects.filter(practice_id=practice_id).values_list(
-            "client_id", "last_seq", "last_sealed"
-        )
+    counters: dict[uuid.UUID | None, int] = dict(
+        ClientCounter.objects.filter(practice_id=practice_id).values_list("client_id", "last_seq")
+    )
+    gaps = (
+        AuditEvent.objects.filter(practice_id=practice_id, client_id__isnull=False, client_seq__isnull=False)
+        .values("client_id")
+        .annotate(n=Count("id"), top=Max("client_seq"))
+    )
+    for row in gaps:
+        if row["n"] != row["top"]:
+            return f"a client's history has a gap: {row['top']} numbered entries, {row['n']} present"
+        if counters.get(row["client_id"], 0) < (row["top"] or 0):
+            return "a client's sequence counter was set back"
+    return _seal_checks(practice_id)
+
+
+def _seal_checks(practice_id: uuid.UUID) -> str | None:
+    """Within each seal, numbers 1…n without gaps, and its counter exactly at n (behind: set back; ahead: an
+    entry taken out with its number)."""
+    reserved: dict[tuple[object, str], int] = {
+        (c, seal): n
+        for c, seal, n in SealCounter.objects.filter(practice_id=practice_id).values_list("client_id", "seal", "last")
     }
-    for stream, column in ((0, "client_seq"), (1, "sealed_seq")):
-        gaps = (
-            AuditEvent.objects.filter(practice_id=practice_id, client_id__isnull=False, **{f"{column}__isnull": False})
-            .values("client_id")
-            .annotate(n=Count("id"), top=Max(column))
-        )
-        kind, counter = ("sealed entries", "sealed-entry") if stream else ("history", "sequence")
-        for row in gaps:
-            if row["n"] != row["top"]:
-                return f"a client's {kind} has a gap: {row['top']} numbered entries, {row['n']} present"
-            if counters.get(row["client_id"], (0, 0))[stream] < (row["top"] or 0):
-                return f"a client's {counter} counter was set back"
+    held = (
+        AuditEvent.objects.filter(practice_id=practice_id, client_id__isnull=False, sealed_seq__isnull=False)
+        .values("client_id", "seal")
+        .annotate(n=Count("id"), top=Max("sealed_seq"))
+    )
+    found = set()
+    for row in held:
+        found.add((row["client_id"], row["seal"]))
+        counter = reserved.get((row["client_id"], row["seal"]), 0)
+        if row["n"] != row["top"] or counter != row["top"]:
+            return f"a sealed entry is missing or its counter moved: a seal holds {row['n']} entries of {counter}"
+    if any(n and key not in found for key, n in reserved.items()):
+        return "a seal's counter has numbers but the seal holds no entries"
     return None

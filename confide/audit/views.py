@@ -7,9 +7,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from confide.audit.actions import AuditAction
-from confide.audit.history import PHRASES
 from confide.audit.log import checkpoint_latest
 from confide.audit.models import AuditEvent
+from confide.audit.phrases import PHRASES
 from confide.practices.decorators import member_required
 from confide.practices.models import Member
 from confide.practices.permissions import Permission

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from confide.audit.actions import AuditAction, Channel
-from confide.audit.services import events_record_bulk
+from confide.audit.services import event_record
 from confide.clients.models import Client
 from confide.practices.models import Member
 from confide.records.documents import document_open, documents_for
@@ -81,14 +81,17 @@ def items_read(
         texts.append((f"Progress note of {timezone.localtime(note.created_at):%d %b %Y}", open_body(note, client)))
     for key_name in (k for k in keys if k.startswith("private:")):
         texts.append(("Private session note", private_bodies[key_name.split(":", 1)[1]]))
-    with transaction.atomic():
-        events_record_bulk(
-            actor=member,
-            action=AuditAction.NOTE_READ,
-            channel=channel,
-            items=[(client.id, "progress-note", str(n.id)) for n in notes],
-            seal=seal,
-        )
+    if notes:
+        with transaction.atomic():  # one event naming every note put into the package
+            event_record(
+                actor=member,
+                action=AuditAction.NOTE_READ,
+                channel=channel,
+                client_id=client.id,
+                object_type="progress-note",
+                object_ids=[str(n.id) for n in notes],
+                seal=seal,
+            )
     files = []
     for document_id in (k.split(":", 1)[1] for k in keys if k.startswith("document:")):
         meta, chunks = document_open(actor=member, client=client, document_id=document_id, channel=channel, seal=seal)

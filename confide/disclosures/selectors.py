@@ -12,11 +12,11 @@ from django.http import Http404
 from django.utils import timezone
 
 from confide.audit.actions import AuditAction, Channel
-from confide.audit.seals import seals_hidden
 from confide.audit.services import event_record
 from confide.clients.models import Client
 from confide.consent.due import add_months
 from confide.disclosures.models import AccountingEntry, DeadlineTask, DisclosureRequest
+from confide.disclosures.sealing import hidden_requests
 from confide.lib.lookup import one_or_404
 from confide.practices.models import Member
 from confide.practices.permissions import Permission
@@ -70,14 +70,11 @@ def accounting_for_client(
     *, client: Client, viewer: Member, channel: Channel, today: dt.date | None = None
 ) -> list[AccountingLine]:
     """The client's accounting: six years back, newest first. A disclosure held back (a delayed or withheld
-    notice, a suspension) is left out until its seal lifts, by the one answer the history also uses."""
+    notice, a suspension) is left out until its seal lifts: its lifting event in the log, which is also
+    what shows its entries in the history (``confide.audit.lifts.seals_lifted``)."""
     today = today or timezone.localdate()
     since = add_months(today, -12 * LOOKBACK_YEARS)
-    hidden = [
-        uuid.UUID(s.split(":", 1)[1])
-        for s in seals_hidden(practice_id=client.practice_id, client_id=client.id)
-        if s.startswith("disclosure:")
-    ]
+    hidden = hidden_requests(practice_id=client.practice_id, client_id=client.id)
     rows = (
         AccountingEntry.objects.filter(practice_id=client.practice_id, client=client, disclosed_at__date__gte=since)
         .exclude(request_id__in=hidden)

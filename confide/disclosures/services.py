@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from confide.audit.actions import AuditAction, Channel
+from confide.audit.models import ClientCounter
 from confide.audit.services import event_record
 from confide.clients.models import Client
 from confide.consent.selectors import resolution_for
@@ -22,7 +23,7 @@ from confide.disclosures.authorized import authorized_requirements, directive_of
 from confide.disclosures.items import items_available, items_read
 from confide.disclosures.models import AccountingEntry, DeadlineTask, DisclosureRequest, Notice, Suspension
 from confide.disclosures.package import Summary, package_encrypt, package_zip, sha256
-from confide.disclosures.sealing import seal_of, unseal_if_due
+from confide.disclosures.sealing import seal_of, suspension_extend, terms_sign, unseal_if_due
 from confide.disclosures.workflow import Requirements, due_at, notice_problem, requirements_of
 from confide.lib.lookup import one_or_404
 from confide.practices.models import Member
@@ -88,6 +89,9 @@ def _validate(client: Client, member: Member, data: RequestInput) -> Requirement
         errors["items"] = "The client's permission covers less than this: choose only what it names."
     if data.notice not in Notice.values:
         errors["notice"] = "Choose when the client is told."
+    elif directive_of(requirements) is not None and (data.notice != Notice.IMMEDIATE or data.suspended_until):
+        # The client asked for this release: nothing about it is ever kept from them.
+        errors["notice"] = "The client authorized this release: they are told now."
     else:
         errors |= notice_problem(
             policy=requirements.notice_policy,
@@ -143,6 +147,7 @@ def disclosure_request_create(
         request.seal("notice_reason", data.notice_reason.strip(), key=key)
     if data.suspended_until is not None:
         request.seal("suspension_statement", data.suspension_statement.strip(), key=key)
+    terms_sign(request)
     with transaction.atomic():
         request.save()
         event_record(
@@ -434,14 +439,6 @@ def accounting_suspend(
     )
     if member.id != entry.decided_by_id and not member.has(Permission.PRACTICE_BREAKGLASS_REVIEW):
         raise Http404
-    seal = seal_of(entry.request) if entry.request else ""
-    if not seal:  # the client's history and accounting already show it: nothing can take that back
-        raise ValidationError(
-            {
-                "until": "The client has already been shown this disclosure, so it cannot be hidden from them now. "
-                "Record a suspension when preparing a disclosure, or while its notice is delayed or withheld."
-            }
-        )
     today = timezone.localdate()
     errors = {}
     if until <= today:
@@ -457,6 +454,18 @@ def accounting_suspend(
     )
     suspension.seal("statement", statement.strip(), key=entry.client.data_key())
     with transaction.atomic():
+        # Under the client's counter lock, as a lift takes it: the seal cannot lift between check and record.
+        list(ClientCounter.objects.select_for_update().filter(practice_id=entry.practice_id, client_id=entry.client_id))
+        request = DisclosureRequest.objects.get(pk=entry.request_id) if entry.request_id else None
+        seal = seal_of(request) if request is not None else ""
+        if request is None or not seal:  # the client's history and accounting already show it
+            raise ValidationError(
+                {
+                    "until": "The client has already been shown this disclosure, so it cannot be hidden from them "
+                    "now. Record a suspension when preparing a disclosure, or while its notice is delayed or withheld."
+                }
+            )
+        suspension_extend(request, until)
         suspension.save(force_insert=True)
         event_record(
             actor=member,

@@ -93,8 +93,16 @@ def _private_bodies(request: HttpRequest, member: Member, disclosure: Disclosure
     if not wanted or key is None:
         return {}
     private = unlocked_private(request, key=key)
-    views = private_notes_for(actor=member, client=disclosure.client, key=key, private=private, channel=Channel.WEB)
-    return {str(v.id): v.body for v in views if str(v.id) in wanted and v.body is not None}
+    views = private_notes_for(
+        actor=member,
+        client=disclosure.client,
+        key=key,
+        private=private,
+        channel=Channel.WEB,
+        only=wanted,  # only the notes going into the package are opened (and their read sealed with it)
+        seal=seal_of(disclosure),
+    )
+    return {str(v.id): v.body for v in views if v.body is not None}
 
 
 @member_required(Permission.PRACTICE_DASHBOARD_VIEW)

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import re
+import uuid
+from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
-from confide.audit.history import KINDS, MAX_SPAN, history_page, proof_bundle
+from confide.audit.history import KINDS, HistoryRow, history_page
+from confide.audit.proofs import MAX_SPAN, proof_bundle
+from confide.clients.models import Client
 from confide.clients.selectors import client_for_portal
 from confide.consent.selectors import client_due_reasons
 from confide.measures.models import Assignment
@@ -44,15 +48,47 @@ def portal_history(request: HttpRequest, member: Member) -> HttpResponse:
     client = client_for_portal(member=member)
     kind = request.GET.get("kind", "")
     kind = kind if kind in KINDS else ""
+    person = _uuid(request.GET.get("person", ""))
     page = history_page(
-        practice_id=client.practice_id, client_id=client.id, viewer=member, before=_number(request, "before"), kind=kind
+        practice_id=client.practice_id,
+        client_id=client.id,
+        viewer=member,
+        before=_number(request, "before"),
+        kind=kind,
+        person=uuid.UUID(person) if person else None,
     )
+    people = _people(client, member, page.rows)
     kinds = [(value, label) for value, (label, _) in KINDS.items()]
-    return render(
-        request,
-        "portal/history.html",
-        {"page": page, "kinds": kinds, "kind": kind, "client_id": client.id, "viewer_id": member.id},
-    )
+    filters = urlencode({k: v for k, v in (("kind", kind), ("person", person)) if v})
+    context = {
+        "page": page,
+        "kinds": kinds,
+        "kind": kind,
+        "people": people,
+        "person": person,
+        "filtered": bool(kind or person),
+        "filters": filters,
+        "client_id": client.id,
+        "viewer_id": member.id,
+    }
+    return render(request, "portal/history.html", context)
+
+
+def _uuid(value: str) -> str:
+    try:
+        return str(uuid.UUID(value))
+    except ValueError:
+        return ""
+
+
+def _people(client: Client, member: Member, rows: list[HistoryRow]) -> list[tuple[str, str]]:
+    """Whom the client can filter their history by: themselves, their care team, and whoever is on the page."""
+    team = client.care_team.select_related("member__user").order_by("added_at")
+    people = {str(member.id): "You"} | {str(s.member_id): str(s.member.user) for s in team}
+    for row in rows:
+        if row.actor and row.actor not in people:
+            people[row.actor] = f"{row.who} ({row.role})"
+    return list(people.items())
 
 
 @member_required(Permission.PORTAL_SELF_READ)

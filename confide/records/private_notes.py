@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from confide.audit.actions import AuditAction, Channel
-from confide.audit.services import event_record, events_record_bulk
+from confide.audit.services import event_record
 from confide.clients.models import Client
 from confide.practices.models import Member
 from confide.records.author_keys import author_key_current
@@ -61,14 +61,24 @@ def private_note_create(*, actor: Member, client: Client, body: object, channel:
 
 
 def private_notes_for(
-    *, actor: Member, client: Client, key: AuthorKey | None, private: bytes | None, channel: Channel
+    *,
+    actor: Member,
+    client: Client,
+    key: AuthorKey | None,
+    private: bytes | None,
+    channel: Channel,
+    only: set[str] | None = None,
+    seal: str = "",
 ) -> list[PrivateNoteView]:
-    """The actor's own notes about the client; bodies only when unlocked with the matching key."""
+    """The actor's own notes about the client (``only`` those ids, if given); bodies only when unlocked with
+    the matching key. The read is one event, sealed with ``seal`` (read for a held-back disclosure)."""
     notes = list(
         PsychotherapyNote.objects.filter(practice_id=client.practice_id, client=client, author=actor).order_by(
             "-created_at"
         )
     )
+    if only is not None:
+        notes = [n for n in notes if str(n.id) in only]
     views, opened = [], []
     for note in notes:
         body = None
@@ -79,11 +89,15 @@ def private_notes_for(
             except VaultError:
                 body = None
         views.append(PrivateNoteView(note.id, note.created_at, body))
-    with transaction.atomic():
-        events_record_bulk(
-            actor=actor,
-            action=AuditAction.PN_READ,
-            channel=channel,
-            items=[(client.id, "psychotherapy-note", str(n.id)) for n in opened],
-        )
+    if opened:
+        with transaction.atomic():  # one event naming every note opened
+            event_record(
+                actor=actor,
+                action=AuditAction.PN_READ,
+                channel=channel,
+                client_id=client.id,
+                object_type="psychotherapy-note",
+                object_ids=[str(n.id) for n in opened],
+                seal=seal,
+            )
     return views

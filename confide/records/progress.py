@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from confide.audit.actions import AuditAction, Channel
-from confide.audit.services import event_record, events_record_bulk
+from confide.audit.services import event_record
 from confide.clients.models import Client
 from confide.lib.lookup import one_or_404
 from confide.practices.models import Member
@@ -166,11 +166,14 @@ def progress_notes_for(*, actor: Member, client: Client, channel: Channel) -> li
                 seal_ok,
             )
         )
-    with transaction.atomic():
-        events_record_bulk(
-            actor=actor,
-            action=AuditAction.NOTE_READ,
-            channel=channel,
-            items=[(client.id, "progress-note", str(n.id)) for n in notes],
-        )
+    if notes:
+        with transaction.atomic():  # one event naming every note shown, not one per note
+            event_record(
+                actor=actor,
+                action=AuditAction.NOTE_READ,
+                channel=channel,
+                client_id=client.id,
+                object_type="progress-note",
+                object_ids=[str(n.id) for n in notes],
+            )
     return views

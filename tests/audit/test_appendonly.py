@@ -54,9 +54,10 @@ def test_lockdown_names_every_log_table() -> None:
     assert appendonly.lockdown_sql("confide_app") == [
         *(f"REVOKE UPDATE, DELETE, TRUNCATE ON {t} FROM confide_app" for t in appendonly.LOCKED),
         "GRANT UPDATE (salt) ON audit_auditevent TO confide_app",
-        "GRANT UPDATE (last_seq, last_sealed) ON audit_clientcounter TO confide_app",
-        "GRANT UPDATE (seq, leaf_index, sealed_seq) ON audit_loghead TO confide_app",
+        "GRANT UPDATE (last_seq) ON audit_clientcounter TO confide_app",
+        "GRANT UPDATE (seq, leaf_index) ON audit_loghead TO confide_app",
         "GRANT UPDATE (size) ON audit_logstate TO confide_app",
+        "GRANT UPDATE (last, logged) ON audit_sealcounter TO confide_app",
     ]
     with pytest.raises(ValueError, match="letters, digits and underscores"):
         appendonly.lockdown_sql("x; DROP TABLE y")

@@ -19,10 +19,11 @@ from pytest_django import DjangoAssertNumQueries, DjangoCaptureOnCommitCallbacks
 from confide.audit import heads, merkle, note
 from confide.audit.actions import AuditAction, Channel
 from confide.audit.commitment import SALT_BYTES, commitment
-from confide.audit.history import history_page, proof_bundle
+from confide.audit.history import history_page
 from confide.audit.integrate import log_integrate
 from confide.audit.log import checkpoint_latest, verifier_key
 from confide.audit.models import AuditEvent, Checkpoint, ClientCounter, LogLeaf
+from confide.audit.proofs import proof_bundle
 from confide.audit.services import AuditOutsideTransactionError, event_record, events_record_bulk
 from confide.audit.verify import log_verify
 from confide.clients.models import Client
@@ -509,7 +510,7 @@ def test_a_checkpoint_signed_between_the_bundles_reads_is_read_again_with_its_he
             log_integrate(practice_id=practice_id)
         return seen
 
-    with mock.patch("confide.audit.history.checkpoint_latest", side_effect=then_another_request_logs_more):
+    with mock.patch("confide.audit.proofs.checkpoint_latest", side_effect=then_another_request_logs_more):
         bundle = _bundle(practice=cast.owner.practice, client_id=cast.client.id, since=None)
     assert raced and bundle["size"] == LogLeaf.objects.filter(practice_id=cast.owner.practice_id).count()
     fields = _verify_bundle(cast.owner.practice, bundle)

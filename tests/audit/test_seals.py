@@ -8,10 +8,12 @@ from django.db import transaction
 from pytest_django import DjangoCaptureOnCommitCallbacks
 
 from confide.audit.actions import AuditAction, Channel
-from confide.audit.history import history_page, proof_bundle
+from confide.audit.history import history_page
 from confide.audit.integrate import log_integrate
-from confide.audit.models import AuditEvent, ClientCounter, LogHead, LogLeaf, SealLift
-from confide.audit.seals import SealBrokenError, seal_lift, seals_hidden, seals_lifted
+from confide.audit.lifts import seals_lifted
+from confide.audit.models import AuditEvent, LogLeaf, SealCounter, SealLift
+from confide.audit.proofs import proof_bundle
+from confide.audit.seals import SealBrokenError, seal_lift
 from confide.audit.services import event_record, events_record_bulk
 from confide.audit.verify import log_verify
 from tests.attacker import drop_append_only_triggers
@@ -68,9 +70,10 @@ def test_a_sealed_entry_is_logged_at_once_but_changes_nothing_the_client_sees(
     sealed.refresh_from_db()
     assert (sealed.client_seq, sealed.sealed_seq, sealed.seal) == (None, 1, SEAL)
     assert sealed.canonical_fields()["seal"] == SEAL and sealed.canonical_fields()["sealed_seq"] == 1
-    assert LogHead.objects.get(client_id=cast.client.id).sealed_seq == 1  # logged, beside the unsigned head
+    counter = SealCounter.objects.get(client_id=cast.client.id, seal=SEAL)
+    assert (counter.last, counter.logged) == (1, 1)  # logged, beside the unsigned head
     assert _client_view(cast) == before  # the same rows, head and signed map of heads
-    assert seals_hidden(practice_id=cast.client.practice_id, client_id=cast.client.id) == {SEAL}
+    assert seals_lifted(practice_id=cast.client.practice_id, client_id=cast.client.id) == {}
     assert log_verify(practice_id=cast.owner.practice_id).problem is None
 
 
@@ -85,7 +88,6 @@ def test_lifting_records_one_visible_entry_that_counts_what_the_seal_held(
     assert (lift.action, lift.object_id, lift.purpose) == (AuditAction.SEAL_LIFT, SEAL, "2")
     assert _lift(cast) is None  # once
     assert seals_lifted(practice_id=cast.client.practice_id, client_id=cast.client.id) == {SEAL: lift.id}
-    assert seals_hidden(practice_id=cast.client.practice_id, client_id=cast.client.id) == {"disclosure:other"}
     after = _read(cast, seal=SEAL)  # a lifted seal holds nothing more: recorded in the open
     assert (after.seal, after.sealed_seq, after.client_seq) == ("", None, lift.client_seq + 1)
     _integrate(cast, django_capture_on_commit_callbacks)
@@ -105,7 +107,7 @@ def test_a_lift_row_written_without_its_lifting_event_lifts_nothing(cast: Cast) 
     SealLift.objects.create(
         practice_id=cast.client.practice_id, client_id=cast.client.id, seal=SEAL, event_id=visible.id
     )
-    assert seals_hidden(practice_id=cast.client.practice_id, client_id=cast.client.id) == {SEAL}
+    assert seals_lifted(practice_id=cast.client.practice_id, client_id=cast.client.id) == {}
 
 
 def test_a_seal_whose_entries_were_deleted_before_release_will_not_lift(cast: Cast) -> None:
@@ -113,9 +115,30 @@ def test_a_seal_whose_entries_were_deleted_before_release_will_not_lift(cast: Ca
     _read(cast, seal=SEAL)
     drop_append_only_triggers()
     AuditEvent.objects.filter(pk=first.pk).delete()  # the count would match what is left
-    with pytest.raises(SealBrokenError, match="a sealed entry of this client is missing"):
+    with pytest.raises(SealBrokenError, match="an entry held back under this seal is missing"):
         _lift(cast)
     assert not SealLift.objects.exists()
+
+
+def test_a_logged_sealed_entry_deleted_with_its_counter_lowered_still_stops_the_lift(
+    cast: Cast, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
+) -> None:
+    _read(cast, seal=SEAL)
+    newest = _read(cast, seal=SEAL)
+    _integrate(cast, django_capture_on_commit_callbacks)
+    drop_append_only_triggers()
+    AuditEvent.objects.filter(pk=newest.pk).delete()
+    SealCounter.objects.filter(seal=SEAL).update(last=1)  # as if only one had been handed out
+    with pytest.raises(SealBrokenError):
+        _lift(cast)  # the counter still says two were logged
+
+
+def test_another_seals_broken_counter_does_not_stop_this_one(cast: Cast) -> None:
+    _read(cast, seal="disclosure:other")
+    _read(cast, seal=SEAL)
+    SealCounter.objects.filter(seal="disclosure:other").update(last=5)  # forward: the trigger allows it
+    assert _lift(cast) is not None
+    assert "counter moved" in (log_verify(practice_id=cast.owner.practice_id).problem or "")
 
 
 def test_bulk_entries_are_sealed_in_the_clients_sealed_stream(cast: Cast) -> None:
@@ -129,7 +152,7 @@ def test_bulk_entries_are_sealed_in_the_clients_sealed_stream(cast: Cast) -> Non
         )
     rows = list(AuditEvent.objects.filter(seal=SEAL).values_list("client_seq", "sealed_seq"))
     assert sorted(rows) == [(None, 1), (None, 2)]
-    assert ClientCounter.objects.get(client_id=cast.client.id).last_sealed == 2
+    assert SealCounter.objects.get(client_id=cast.client.id, seal=SEAL).last == 2
 
 
 @pytest.mark.parametrize("seal", ["a seal with spaces", "x" * 81])
@@ -160,7 +183,7 @@ def test_the_integrator_never_logs_a_sealed_number_twice(
     first = _read(cast, seal=SEAL)
     _integrate(cast, django_capture_on_commit_callbacks)
     drop_append_only_triggers()
-    ClientCounter.objects.filter(client_id=cast.client.id).update(last_sealed=0)  # set the counter back
+    SealCounter.objects.filter(client_id=cast.client.id).update(last=0)  # set the counter back
     AuditEvent.objects.filter(pk=first.pk).update(sealed_seq=None)  # free the number (its leaf stays)
     again = _read(cast, seal=SEAL)
     assert again.sealed_seq == 1

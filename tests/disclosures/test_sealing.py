@@ -4,7 +4,9 @@ from both the client's history and accounting — which always agree — until e
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from typing import Any
+from unittest import mock
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -17,6 +19,7 @@ from confide.audit.models import AuditEvent
 from confide.disclosures.models import AccountingEntry, DisclosureRequest
 from confide.disclosures.sealing import notices_send, seal_of, withholding_end
 from confide.disclosures.selectors import accounting_for_client
+from confide.practices.models import Member
 from tests.cast import Cast
 from tests.conftest import Inbox
 from tests.disclosures.helpers import approve, prepare, release, released
@@ -51,9 +54,9 @@ def _pages(cast: Cast) -> tuple[set[str], set[str]]:
     assert cast.client_member is not None
     page = history_page(practice_id=cast.client.practice_id, client_id=cast.client.id, viewer=cast.client_member)
     visible = {r.seq for r in page.rows}
-    revealed = {r.sealed_seq for row in page.rows for r in row.revealed}
+    revealed = {(r.seal, r.sealed_seq) for row in page.rows for r in row.revealed}
     prepared = AuditEvent.objects.filter(client_id=cast.client.id, action=AuditAction.DISCLOSURE_REQUEST)
-    history = {e.object_id for e in prepared if e.client_seq in visible or e.sealed_seq in revealed}
+    history = {e.object_id for e in prepared if e.client_seq in visible or (e.seal, e.sealed_seq) in revealed}
     lines = accounting_for_client(client=cast.client, viewer=cast.client_member, channel=Channel.WEB)
     entries = AccountingEntry.objects.filter(id__in=[line.id for line in lines])
     return history, {str(e.request_id) for e in entries}
@@ -98,8 +101,8 @@ def test_a_disclosure_told_at_once_is_never_sealed(cast: Cast, smtp_inbox: Inbox
 def test_a_release_after_the_notice_date_lifts_the_seal_at_once(cast: Cast, smtp_inbox: Inbox) -> None:
     request = prepare(cast, **_delayed(3))
     approve(cast, request)
-    DisclosureRequest.objects.filter(pk=request.pk).update(notice_on=timezone.localdate())  # the day has come
-    release(cast, request)
+    with mock.patch("django.utils.timezone.now", return_value=_at(3)):  # released on the notice date
+        release(cast, request)
     assert _pages(cast) == ({str(request.id)}, {str(request.id)}) and len(smtp_inbox.messages) == 1
 
 
@@ -155,3 +158,80 @@ def test_the_member_pages_about_a_held_back_disclosure_are_sealed_too(cast: Cast
     response = signed_in(cast.clinician).post(f"/disclosures/{request.id}/end-withholding/")
     assert response.status_code == 302
     assert _pages(cast) == ({str(request.id)}, {str(request.id)})
+
+
+# What the review found, as an administrator without the master key, or a member, would try it.
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"withholding_ended_at": timezone.now()},  # "the clinician decided": would tell the client early
+        {"notice": "immediate", "notice_on": None},  # "told at once": would record the release in the open
+    ],
+    ids=["withholding-ended", "notice-immediate"],
+)
+def test_notice_terms_changed_in_the_database_keep_the_disclosure_held_back_and_are_named(
+    cast: Cast, smtp_inbox: Inbox, caplog: pytest.LogCaptureFixture, change: dict[str, Any]
+) -> None:
+    request = prepare(cast, **WITHHELD)
+    approve(cast, request)
+    DisclosureRequest.objects.filter(pk=request.pk).update(**change)
+    release(cast, request)
+    assert not AuditEvent.objects.filter(client_id=cast.client.id, object_id=str(request.id), seal="").exists()
+    with caplog.at_level(logging.ERROR, logger="confide.disclosures.sealing"):
+        assert notices_send(now=_at(400)) == 0
+    assert "notice terms were changed outside Confide" in caplog.text
+    assert _pages(cast) == (set(), set()) and smtp_inbox.messages == []
+
+
+def test_one_lift_says_nothing_of_a_disclosure_still_withheld(cast: Cast) -> None:
+    secret = released(cast, **WITHHELD)
+    shown = released(cast, **_delayed(5))
+    assert notices_send(now=_at(5)) == 1
+    assert cast.client_member is not None
+    page = history_page(practice_id=cast.client.practice_id, client_id=cast.client.id, viewer=cast.client_member)
+    [lift] = [r for r in page.rows if r.action == AuditAction.SEAL_LIFT]
+    assert [r.sealed_seq for r in lift.revealed] == list(range(1, len(lift.revealed) + 1))
+    assert _pages(cast) == ({str(shown.id)}, {str(shown.id)}) and str(secret.id) not in _pages(cast)[0]
+
+
+def test_a_clinician_demoted_to_staff_can_no_longer_end_a_withholding(cast: Cast) -> None:
+    request = released(cast, **WITHHELD)
+    Member.objects.filter(pk=cast.clinician.pk).update(role="staff")
+    cast.clinician.refresh_from_db()
+    with pytest.raises(Http404):
+        withholding_end(member=cast.clinician, request=request, channel=Channel.WEB)
+    assert _pages(cast) == (set(), set())
+
+
+@pytest.mark.parametrize("held", [WITHHELD, _delayed(5), _suspended(5)], ids=["withheld", "delayed", "suspended"])
+def test_a_release_the_client_authorized_is_never_kept_from_them(cast: Cast, held: dict[str, Any]) -> None:
+    from tests.consent.helpers import grant
+
+    directive = grant(cast, valid_to=_day(30))
+    fields = {**held, "situation": f"authorized:{directive.id}", "items": ["identity"]}
+    with pytest.raises(ValidationError, match="they are told now") as caught:
+        prepare(cast, **fields)
+    assert "notice" in caught.value.message_dict and not DisclosureRequest.objects.exists()
+
+
+def test_lifting_twice_tells_the_client_once(cast: Cast, smtp_inbox: Inbox) -> None:
+    from confide.disclosures.sealing import unseal_if_due
+
+    request = released(cast, **WITHHELD)
+    stale = DisclosureRequest.objects.get(pk=request.pk)
+    assert withholding_end(member=cast.clinician, request=request, channel=Channel.WEB)
+    stale.withholding_ended_at = timezone.now()  # a second run holding an old copy of the row
+    assert not unseal_if_due(stale, timezone.now())
+    assert len(smtp_inbox.messages) == 1
+    assert AuditEvent.objects.filter(action=AuditAction.DISCLOSURE_NOTICE).count() == 1
+
+
+def test_a_row_marked_shown_in_the_database_neither_hides_nor_reveals(cast: Cast, smtp_inbox: Inbox) -> None:
+    request = released(cast, **WITHHELD)
+    DisclosureRequest.objects.filter(pk=request.pk).update(unsealed_at=timezone.now())  # "already shown"
+    assert _pages(cast) == (set(), set())  # not shown: no lifting event says so
+    request.refresh_from_db()
+    assert withholding_end(member=cast.clinician, request=request, channel=Channel.WEB)  # and it still lifts
+    assert _pages(cast) == ({str(request.id)}, {str(request.id)}) and len(smtp_inbox.messages) == 1

@@ -241,16 +241,17 @@ def test_a_note_that_cannot_be_audited_is_not_saved(cast: Cast) -> None:
     assert not PsychotherapyNote.objects.exists()
 
 
-def test_reading_records_one_event_per_note_opened(cast: Cast) -> None:
+def test_reading_records_one_event_naming_every_note_opened(cast: Cast) -> None:
     notes = [_write(cast.clinician, f"canary {i}", cast=cast) for i in range(2)]
     _write(cast.cotherapist, CAM_SECRET, cast=cast)
     private = _unlock(cast.clinician)
     mark = _mark()
     key = author_key_current(member=cast.clinician)
     private_notes_for(actor=cast.clinician, client=cast.client, key=key, private=private, channel=Channel.WEB)
-    assert _events(mark, AuditAction.PN_READ) == [
-        (cast.clinician.id, cast.client.id, "psychotherapy-note", str(n.id), "web") for n in reversed(notes)
-    ]
+    assert _events(mark, AuditAction.PN_READ) == [(cast.clinician.id, cast.client.id, "psychotherapy-note", "", "web")]
+    [event] = AuditEvent.objects.filter(id__gt=mark, action=AuditAction.PN_READ)
+    assert event.object_ids.split() == [str(n.id) for n in reversed(notes)]  # the author's own, not Cam's
+    assert event.canonical_fields()["objects"] == [str(n.id) for n in reversed(notes)]
 
 
 def test_a_locked_listing_opens_nothing_and_records_no_read(cast: Cast) -> None:
@@ -271,7 +272,7 @@ def test_a_read_that_cannot_be_audited_shows_nothing(cast: Cast) -> None:
     _write(cast.clinician, CHRIS_SECRET, cast=cast)
     private = _unlock(cast.clinician)
     with (
-        mock.patch.object(AuditEvent.objects, "bulk_create", side_effect=DatabaseError("audit store down")),
+        mock.patch("confide.records.private_notes.event_record", side_effect=DatabaseError("audit store down")),
         pytest.raises(DatabaseError, match="audit store down"),
     ):
         _bodies(cast.clinician, cast.client, private)
@@ -482,3 +483,22 @@ def test_a_recovery_wrap_copied_from_the_old_key_does_not_open_the_new_one(cast:
     AuthorKey.objects.filter(pk=new.pk).update(wrap_recovery=old.wrap_recovery)
     with pytest.raises(ValidationError, match="does not unlock"):
         author_key_unlock(member=cast.clinician, recovery_key=cast.recovery_key, channel=Channel.CLI)
+
+
+def test_a_read_for_a_held_back_disclosure_opens_only_its_notes_and_is_sealed(cast: Cast) -> None:
+    wanted, other = (_write(cast.clinician, f"canary {i}", cast=cast) for i in range(2))
+    private = _unlock(cast.clinician)
+    mark = _mark()
+    key = author_key_current(member=cast.clinician)
+    views = private_notes_for(
+        actor=cast.clinician,
+        client=cast.client,
+        key=key,
+        private=private,
+        channel=Channel.WEB,
+        only={str(wanted.id)},
+        seal="disclosure:canary",
+    )
+    assert [v.id for v in views] == [wanted.id] and str(other.id) not in {str(v.id) for v in views}
+    [event] = AuditEvent.objects.filter(id__gt=mark, action=AuditAction.PN_READ)
+    assert (event.object_id, event.seal, event.client_seq) == (str(wanted.id), "disclosure:canary", None)

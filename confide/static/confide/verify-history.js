@@ -120,9 +120,9 @@
   }
 
   // Does a row say what its entry committed to? The number alone would let a forged row stand in.
-  function sameAs(li, f) {
+  function sameAs(li, f, time) {
     return f.action === li.dataset.action && (f.actor || "") === li.dataset.actor && f.role === li.dataset.role &&
-      f.time === li.dataset.time && f.purpose === li.dataset.purpose && (li.dataset.mine === "true") === (f.actor === box.dataset.viewer);
+      f.time === time && f.purpose === li.dataset.purpose && (li.dataset.mine === "true") === (f.actor === box.dataset.viewer);
   }
 
   // An entry that was held back (sealed) and is shown now under the entry that lifted its seal: it must be in
@@ -145,11 +145,13 @@
           !(sinceSize === data.size ? since[2] === data.root : await verifyConsistency(sinceSize, data.size, b64(since[2]), root, e.since.consistency.map(b64))))
         throw new Error("an entry held back cannot be shown to have been in the log since it was recorded");
       if (at.getTime() < Date.parse(g.time) - 120000) throw new Error("an entry held back claims a time after it was logged");
+      // Logged within seconds normally, within hours after an outage: a day later, it was added afterwards.
+      if (at.getTime() > Date.parse(g.time) + 86400000) throw new Error("an entry held back was logged long after the time it claims");
       byNumber.set(g.sealed_seq, { fields: g, at });
     }
     for (const row of shown) {
       const found = byNumber.get(Number(row.dataset.sealed));
-      if (!found || !sameAs(row, found.fields)) throw new Error("an entry held back is shown differently from what was recorded");
+      if (!found || !sameAs(row, found.fields, row.dataset.time)) throw new Error("an entry held back is shown differently from what was recorded");
       const note = row.querySelector(".logged-since");
       if (note) note.textContent = "in the signed log since " + found.at.toLocaleString();
       row.classList.add("verified");
@@ -165,8 +167,10 @@
   async function run() {
     const last = JSON.parse(localStorage.getItem(STORE) || "null");
     if (last && last.client !== box.dataset.client) throw new Error("this is not the record your browser saw on your last visit");
-    const rows = Array.from(document.querySelectorAll("#history li[data-seq]"));
-    const shown = rows.map((li) => Number(li.dataset.seq));
+    // A line is one person doing one thing for one reason on one day: it lists each entry's number and time.
+    const rows = Array.from(document.querySelectorAll("#history li[data-seqs]"));
+    const numbersOf = (li) => li.dataset.seqs.split(" ").map(Number);
+    const shown = rows.flatMap(numbersOf);
     const first = box.dataset.first === "true", filtered = box.dataset.filtered === "true";
     // An unfiltered page answers for every number from the next page's boundary (1 on the oldest page) to
     // the one below the previous page; the first page, up to the signed head, so nothing recorded after the
@@ -222,12 +226,16 @@
     }
     // Each row must say what its entry committed to: the number alone would let a forged row stand in.
     for (const li of rows) {
-      const seq = Number(li.dataset.seq), entry = bySeq.get(seq);
-      if (!entry) throw new Error("entry " + seq + " is not in the signed log");
-      const f = JSON.parse(entry.canonical);
-      if (!sameAs(li, f)) throw new Error("entry " + seq + " is shown differently from what was recorded");
-      if (f.action === "audit:seal:lift") await checkRevealed(li, entry, data, root);
-      else if (li.querySelector("li[data-sealed]")) throw new Error("entry " + seq + " is shown differently from what was recorded");
+      const seqs = numbersOf(li), times = li.dataset.times.split(" ");
+      if (times.length !== seqs.length) throw new Error("a line is shown differently from what was recorded");
+      for (const [i, seq] of seqs.entries()) {
+        const entry = bySeq.get(seq);
+        if (!entry) throw new Error("entry " + seq + " is not in the signed log");
+        const f = JSON.parse(entry.canonical);
+        if (!sameAs(li, f, times[i])) throw new Error("entry " + seq + " is shown differently from what was recorded");
+        if (f.action === "audit:seal:lift" && seqs.length === 1) await checkRevealed(li, entry, data, root);
+        else if (f.action === "audit:seal:lift" || li.querySelector("li[data-sealed]")) throw new Error("entry " + seq + " is shown differently from what was recorded");
+      }
       li.classList.add("verified");
     }
     if (new Set(shown).size !== shown.length) throw new Error("an entry is shown twice");
