@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from confide.audit.actions import AuditAction
+from confide.audit.actions import AuditAction, Channel
 from confide.audit.models import AuditEvent
 from confide.audit.phrases import KINDS, PHRASES, ROLES, phrase, reason
 from confide.audit.seals import entries_opened
@@ -145,11 +145,12 @@ def _key(row: HistoryRow) -> tuple[str, str, str, str, dt.date]:
 
 def _row(e: AuditEvent, viewer: Member, revealed: tuple[HistoryRow, ...] = ()) -> HistoryRow:
     mine = e.actor_id == viewer.id
-    who = "You" if mine else (str(e.actor.user) if e.actor else "The system administrator")
+    automatic = e.actor_id is None and e.channel == Channel.JOB  # a job on its day (a notice, a reminder)
+    who = "You" if mine else (str(e.actor.user) if e.actor else "Confide" if automatic else "The system administrator")
     return HistoryRow(
         seq=e.client_seq or 0,
         who=who,
-        role=ROLES.get(e.actor_role, e.actor_role),
+        role="automatically" if automatic else ROLES.get(e.actor_role, e.actor_role),
         what=phrase(e.action, len(e.object_ids.split()) if e.action in COUNTS_OBJECTS and e.object_ids else 1),
         when=e.created_at,
         why="" if e.action == AuditAction.SEAL_LIFT else reason(e.purpose),

@@ -114,9 +114,10 @@ def lift_due(request: DisclosureRequest, today: dt.date) -> bool:
     return request.suspended_until is None or request.suspended_until <= today
 
 
-def unseal_if_due(request: DisclosureRequest, now: dt.datetime) -> bool:
+def unseal_if_due(request: DisclosureRequest, now: dt.datetime, *, by: Member | None = None) -> bool:
     """Lift the seal if every reason has passed (inside the caller's transaction); tell the client of a release.
-    A seal missing one of its entries stays sealed (logged for the operator); the caller's work goes on."""
+    ``by``: the member whose action lifted it (none: the daily job). A seal missing one of its entries stays
+    sealed (logged for the operator); the caller's work goes on."""
     from confide.disclosures.services import notify
 
     if not lift_due(request, timezone.localdate(now)):
@@ -124,11 +125,11 @@ def unseal_if_due(request: DisclosureRequest, now: dt.datetime) -> bool:
     try:
         with transaction.atomic():
             event = seal_lift(
-                actor=None,
+                actor=by,
                 practice_id=request.practice_id,
                 client_id=request.client_id,
                 seal=seal_name("disclosure", request.id),
-                channel=Channel.JOB,
+                channel=Channel.JOB if by is None else Channel.WEB,
             )
     except SealBrokenError:
         logger.error("disclosure %s stays held back: an entry under its seal is missing", request.id)
@@ -191,4 +192,4 @@ def withholding_end(*, member: Member, request: DisclosureRequest, channel: Chan
         request.withholding_ended_at, request.withholding_ended_by = now, member
         terms_sign(request)
         request.save(update_fields=["withholding_ended_at", "withholding_ended_by", "terms_tag"])
-        return unseal_if_due(request, now)
+        return unseal_if_due(request, now, by=member)

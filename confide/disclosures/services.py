@@ -201,7 +201,7 @@ def disclosure_decide(
             purpose="approved" if approve else "declined",
             seal=seal_of(request),
         )
-        unseal_if_due(request, timezone.now())
+        unseal_if_due(request, timezone.now(), by=member)
 
 
 def _summary(request: DisclosureRequest, requirements: Requirements, labels: list[str], when: dt.datetime) -> Summary:
@@ -279,7 +279,7 @@ def disclosure_release(
             seal=seal,
         )
         if seal:  # held back: the seal lifts (and the client is told) once every reason has passed
-            unseal_if_due(request, now)
+            unseal_if_due(request, now, by=member)
         elif request.notice == Notice.IMMEDIATE:
             notify(request, now)
     return package

@@ -103,3 +103,18 @@ def test_every_line_is_in_plain_words(cast: Cast) -> None:
     for line in _page(cast).lines:
         text = f"{line.head.who} {line.what} {line.head.why}"
         assert not re.search(r"\w+:\w+|\w+\.\w+\.\w+|_", text), text  # no action codes, rule ids or snake_case
+
+
+def test_what_a_job_did_on_its_day_is_confides_and_an_operators_command_the_administrators(cast: Cast) -> None:
+    with transaction.atomic():
+        for channel in (Channel.JOB, Channel.CLI):
+            event_record(
+                actor=None,
+                practice_id=cast.client.practice_id,
+                action=AuditAction.APPOINTMENT_REMIND,
+                channel=channel,
+                client_id=cast.client.id,
+            )
+    cli, job = _page(cast).rows[:2]
+    assert (job.who, job.role) == ("Confide", "automatically")
+    assert (cli.who, cli.role) == ("The system administrator", "system administrator")

@@ -235,3 +235,12 @@ def test_a_row_marked_shown_in_the_database_neither_hides_nor_reveals(cast: Cast
     request.refresh_from_db()
     assert withholding_end(member=cast.clinician, request=request, channel=Channel.WEB)  # and it still lifts
     assert _pages(cast) == ({str(request.id)}, {str(request.id)}) and len(smtp_inbox.messages) == 1
+
+
+def test_the_lift_is_the_clinicians_when_they_end_the_withholding_and_confides_on_a_date(cast: Cast) -> None:
+    ended = released(cast, **WITHHELD)
+    withholding_end(member=cast.clinician, request=ended, channel=Channel.WEB)
+    released(cast, **_delayed(5))
+    assert notices_send(now=_at(5)) == 1
+    lifts = AuditEvent.objects.filter(action=AuditAction.SEAL_LIFT).order_by("id")
+    assert [(e.actor_id, e.channel) for e in lifts] == [(cast.clinician.id, Channel.WEB), (None, Channel.JOB)]
