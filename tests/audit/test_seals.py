@@ -190,3 +190,22 @@ def test_the_integrator_never_logs_a_sealed_number_twice(
     _integrate(cast, django_capture_on_commit_callbacks)
     assert not LogLeaf.objects.filter(event_id=again.id).exists()  # refused: the history already holds 1
     assert log_verify(practice_id=cast.owner.practice_id).problem
+
+
+def test_a_forged_lifting_event_lifts_nothing_and_a_deleted_lift_row_hides_nothing(cast: Cast) -> None:
+    _read(cast, seal=SEAL)
+    lift = _lift(cast)
+    assert lift is not None
+    practice, client = cast.client.practice_id, cast.client.id
+    drop_append_only_triggers()
+    SealLift.objects.all().delete()  # the rows decide nothing: the lifting event does
+    assert seals_lifted(practice_id=practice, client_id=client) == {SEAL: lift.id}
+    AuditEvent.objects.filter(pk=lift.pk).update(object_id="disclosure:another")  # its commitment no longer holds
+    assert seals_lifted(practice_id=practice, client_id=client) == {}
+
+
+def test_one_seals_numbers_say_nothing_of_anothers(cast: Cast) -> None:
+    for _ in range(3):
+        _read(cast, seal="disclosure:still-secret")
+    shown = _read(cast, seal=SEAL)
+    assert shown.sealed_seq == 1  # not 4: the lifted seal's entries are numbered from 1 whatever else is sealed
