@@ -13,13 +13,16 @@ from confide.audit.integrate import log_integrate
 from confide.audit.lifts import seals_lifted
 from confide.audit.models import AuditEvent, LogLeaf, SealCounter, SealLift
 from confide.audit.proofs import proof_bundle
-from confide.audit.seals import SealBrokenError, seal_lift
+from confide.audit.seals import SealBrokenError, entries_opened, seal_lift
 from confide.audit.services import event_record, events_record_bulk
 from confide.audit.verify import log_verify
+from confide.clients.models import Client
+from confide.practices.models import Member
 from tests.attacker import drop_append_only_triggers
 from tests.cast import Cast
 
 SEAL = "disclosure:00000000-0000-4000-8000-000000000001"
+BROKEN = "^an entry held back under this seal is missing: run `confide audit verify`$"
 
 
 def _read(cast: Cast, *, seal: str = "") -> AuditEvent:
@@ -85,7 +88,12 @@ def test_lifting_records_one_visible_entry_that_counts_what_the_seal_held(
     _read(cast, seal="disclosure:other")
     lift = _lift(cast)
     assert lift is not None and lift.client_seq is not None and lift.seal == ""
-    assert (lift.action, lift.object_id, lift.purpose) == (AuditAction.SEAL_LIFT, SEAL, "2")
+    assert (lift.action, lift.object_type, lift.object_id, lift.purpose) == (
+        AuditAction.SEAL_LIFT,
+        "sealed-entries",
+        SEAL,
+        "2",
+    )
     assert _lift(cast) is None  # once
     assert seals_lifted(practice_id=cast.client.practice_id, client_id=cast.client.id) == {SEAL: lift.id}
     after = _read(cast, seal=SEAL)  # a lifted seal holds nothing more: recorded in the open
@@ -115,7 +123,9 @@ def test_a_seal_whose_entries_were_deleted_before_release_will_not_lift(cast: Ca
     _read(cast, seal=SEAL)
     drop_append_only_triggers()
     AuditEvent.objects.filter(pk=first.pk).delete()  # the count would match what is left
-    with pytest.raises(SealBrokenError, match="an entry held back under this seal is missing"):
+    with pytest.raises(
+        SealBrokenError, match="^an entry held back under this seal is missing: run `confide audit verify`$"
+    ):
         _lift(cast)
     assert not SealLift.objects.exists()
 
@@ -129,7 +139,7 @@ def test_a_logged_sealed_entry_deleted_with_its_counter_lowered_still_stops_the_
     drop_append_only_triggers()
     AuditEvent.objects.filter(pk=newest.pk).delete()
     SealCounter.objects.filter(seal=SEAL).update(last=1)  # as if only one had been handed out
-    with pytest.raises(SealBrokenError):
+    with pytest.raises(SealBrokenError, match=BROKEN):
         _lift(cast)  # the counter still says two were logged
 
 
@@ -209,3 +219,47 @@ def test_one_seals_numbers_say_nothing_of_anothers(cast: Cast) -> None:
         _read(cast, seal="disclosure:still-secret")
     shown = _read(cast, seal=SEAL)
     assert shown.sealed_seq == 1  # not 4: the lifted seal's entries are numbered from 1 whatever else is sealed
+
+
+def test_a_seal_whose_entries_are_all_logged_lifts(
+    cast: Cast, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
+) -> None:
+    _read(cast, seal=SEAL)
+    _read(cast, seal=SEAL)
+    _integrate(cast, django_capture_on_commit_callbacks)
+    counter = SealCounter.objects.get(seal=SEAL)
+    assert (counter.last, counter.logged) == (2, 2)
+    lift = _lift(cast)  # as many logged as held: complete
+    assert lift is not None and lift.purpose == "2"
+
+
+def _held(client: Client, actor: Member) -> AuditEvent:
+    with transaction.atomic():
+        return event_record(
+            actor=actor, action=AuditAction.NOTE_READ, channel=Channel.WEB, client_id=client.id, seal=SEAL
+        )
+
+
+@pytest.mark.parametrize("other", ["other_client", "outsider_client"])
+def test_a_seal_is_one_clients_even_under_a_name_another_client_shares(cast: Cast, other: str) -> None:
+    """A seal is (practice, client, name): the same name on another client's entries, in this practice or
+    another, is another seal, counted, lifted and shown apart."""
+    client = getattr(cast, other)
+    actor = cast.clinician if other == "other_client" else cast.outsider
+    _held(client, actor)
+    _held(client, actor)  # the other client's two entries under the same name
+    with transaction.atomic():
+        seal_lift(actor=actor, practice_id=client.practice_id, client_id=client.id, seal=SEAL, channel=Channel.WEB)
+    _read(cast, seal=SEAL)
+    lift = _lift(cast)  # this client's seal: not lifted yet, and it holds one entry, not three
+    assert lift is not None and lift.purpose == "1"
+    assert seals_lifted(practice_id=cast.client.practice_id, client_id=cast.client.id) == {SEAL: lift.id}
+    opened = entries_opened(practice_id=cast.client.practice_id, client_id=cast.client.id, lifts=[lift])
+    assert [e.client_id for e in opened[lift.id]] == [cast.client.id]
+
+
+def test_a_broken_seal_of_another_client_under_the_same_name_does_not_stop_this_one(cast: Cast) -> None:
+    _held(cast.other_client, cast.clinician)
+    SealCounter.objects.filter(client_id=cast.other_client.id).update(last=5)  # the other's seal is short
+    _read(cast, seal=SEAL)
+    assert _lift(cast) is not None
