@@ -44,15 +44,16 @@ def _terms(request: DisclosureRequest) -> bytes:
     def day(value: dt.date | dt.datetime | None) -> str | None:
         return value.isoformat() if value is not None else None
 
-    fields = {
-        "request": str(request.id),
-        "client": str(request.client_id),
-        "notice": request.notice,
-        "notice_on": day(request.notice_on),
-        "suspended_until": day(request.suspended_until),
-        "withholding_ended": day(request.withholding_ended_at),
-    }
-    return hashlib.sha256(canonical(fields)).digest()
+    # request, client, notice, its date, the suspension's end, the end of withholding: in this order
+    terms = [
+        str(request.id),
+        str(request.client_id),
+        request.notice,
+        day(request.notice_on),
+        day(request.suspended_until),
+        day(request.withholding_ended_at),
+    ]
+    return hashlib.sha256(canonical({"disclosure-terms/v1": terms})).digest()
 
 
 def terms_sign(request: DisclosureRequest) -> None:
@@ -136,7 +137,6 @@ def unseal_if_due(request: DisclosureRequest, now: dt.datetime, *, by: Member | 
         return False
     if event is None:  # lifted meanwhile, by another run: it told the client
         return False
-    request.unsealed_at = now
     DisclosureRequest.objects.filter(pk=request.pk).update(unsealed_at=now)
     if request.state == DisclosureRequest.State.RELEASED and request.notified_at is None:
         notify(request, now)

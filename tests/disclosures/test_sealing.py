@@ -168,8 +168,9 @@ def test_the_member_pages_about_a_held_back_disclosure_are_sealed_too(cast: Cast
     [
         {"withholding_ended_at": timezone.now()},  # "the clinician decided": would tell the client early
         {"notice": "immediate", "notice_on": None},  # "told at once": would record the release in the open
+        {"suspended_until": timezone.localdate()},  # "a suspension that ended today"
     ],
-    ids=["withholding-ended", "notice-immediate"],
+    ids=["withholding-ended", "notice-immediate", "suspension"],
 )
 def test_notice_terms_changed_in_the_database_keep_the_disclosure_held_back_and_are_named(
     cast: Cast, smtp_inbox: Inbox, caplog: pytest.LogCaptureFixture, change: dict[str, Any]
@@ -245,3 +246,49 @@ def test_the_lift_is_the_clinicians_when_they_end_the_withholding_and_confides_o
     assert notices_send(now=_at(5)) == 1
     lifts = AuditEvent.objects.filter(action=AuditAction.SEAL_LIFT).order_by("id")
     assert [(e.actor_id, e.channel) for e in lifts] == [(cast.clinician.id, Channel.WEB), (None, Channel.JOB)]
+
+
+def test_after_the_lift_nothing_more_is_sealed_and_the_lift_and_notice_are_dated(cast: Cast) -> None:
+    request = released(cast, **WITHHELD)
+    assert seal_of(request) == f"disclosure:{request.id}"
+    assert withholding_end(member=cast.clinician, request=request, channel=Channel.WEB)
+    assert seal_of(request) == ""
+    request.refresh_from_db()
+    assert request.unsealed_at is not None and request.notified_at is not None
+    [ended] = AuditEvent.objects.filter(action=AuditAction.DISCLOSURE_WITHHOLDING_END)
+    assert (ended.object_type, ended.object_id, ended.actor_id) == ("disclosure", str(request.id), cast.clinician.id)
+    assert (ended.seal, ended.client_seq) == (f"disclosure:{request.id}", None)  # told under the seal it ends
+
+
+def test_ending_a_withholding_while_a_suspension_holds_stays_sealed(cast: Cast) -> None:
+    request = released(cast, **WITHHELD, **_suspended(10))
+    assert not withholding_end(member=cast.clinician, request=request, channel=Channel.WEB)
+    [ended] = AuditEvent.objects.filter(action=AuditAction.DISCLOSURE_WITHHOLDING_END)
+    assert ended.seal == f"disclosure:{request.id}" and ended.client_seq is None
+    assert _pages(cast) == (set(), set())
+    assert notices_send(now=_at(10)) == 1 and _pages(cast) == ({str(request.id)}, {str(request.id)})
+
+
+def test_a_refusal_to_end_a_withholding_names_its_field(cast: Cast) -> None:
+    request = released(cast, **_delayed(10))
+    with pytest.raises(ValidationError) as caught:
+        withholding_end(member=cast.clinician, request=request, channel=Channel.WEB)
+    assert caught.value.message_dict == {"withholding": ["This disclosure's notice is not being withheld."]}
+
+
+def test_a_broken_or_changed_disclosure_is_named_and_the_others_still_lift(
+    cast: Cast, caplog: pytest.LogCaptureFixture
+) -> None:
+    from tests.attacker import drop_append_only_triggers
+
+    changed = released(cast, **_delayed(5))
+    broken = released(cast, **_delayed(5))
+    due = released(cast, **_delayed(5))
+    DisclosureRequest.objects.filter(pk=changed.pk).update(notice_on=_day(1))  # moved without the key
+    drop_append_only_triggers()
+    AuditEvent.objects.filter(seal=f"disclosure:{broken.id}").order_by("sealed_seq").first().delete()  # type: ignore[union-attr]
+    with caplog.at_level(logging.ERROR, logger="confide.disclosures.sealing"):
+        assert notices_send(now=_at(5)) == 1  # only the intact one
+    assert f"disclosure {changed.id} stays held back: its notice terms were changed outside Confide" in caplog.text
+    assert f"disclosure {broken.id} stays held back: an entry under its seal is missing" in caplog.text
+    assert _pages(cast) == ({str(due.id)}, {str(due.id)})
