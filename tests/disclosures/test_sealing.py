@@ -289,6 +289,18 @@ def test_a_broken_or_changed_disclosure_is_named_and_the_others_still_lift(
     AuditEvent.objects.filter(seal=f"disclosure:{broken.id}").order_by("sealed_seq").first().delete()  # type: ignore[union-attr]
     with caplog.at_level(logging.ERROR, logger="confide.disclosures.sealing"):
         assert notices_send(now=_at(5)) == 1  # only the intact one
-    assert f"disclosure {changed.id} stays held back: its notice terms were changed outside Confide" in caplog.text
-    assert f"disclosure {broken.id} stays held back: an entry under its seal is missing" in caplog.text
+    logged = {r.getMessage() for r in caplog.records}
+    assert f"disclosure {changed.id} stays held back: its notice terms were changed outside Confide" in logged
+    assert f"disclosure {broken.id} stays held back: an entry under its seal is missing" in logged
     assert _pages(cast) == ({str(due.id)}, {str(due.id)})
+
+
+def test_terms_copied_from_another_disclosure_keep_this_one_held_back(cast: Cast, smtp_inbox: Inbox) -> None:
+    told, kept = released(cast, **WITHHELD), released(cast, **WITHHELD)
+    withholding_end(member=cast.clinician, request=told, channel=Channel.WEB)
+    told.refresh_from_db()
+    DisclosureRequest.objects.filter(pk=kept.pk).update(  # the other's "ended" terms and their valid tag
+        withholding_ended_at=told.withholding_ended_at, terms_tag=told.terms_tag
+    )
+    assert notices_send(now=_at(1)) == 0
+    assert _pages(cast) == ({str(told.id)}, {str(told.id)}) and len(smtp_inbox.messages) == 1
