@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from confide.audit.actions import AuditAction, Channel
-from confide.audit.history import HistoryPage, history_page
+from confide.audit.history import KINDS, HistoryPage, history_page
 from confide.audit.models import AuditEvent
 from confide.audit.services import event_record
 from confide.practices.models import Member
@@ -118,3 +118,92 @@ def test_what_a_job_did_on_its_day_is_confides_and_an_operators_command_the_admi
     cli, job = _page(cast).rows[:2]
     assert (job.who, job.role) == ("Confide", "automatically")
     assert (cli.who, cli.role) == ("The system administrator", "system administrator")
+
+
+def test_pages_answer_for_their_numbers_and_link_to_the_next(cast: Cast) -> None:
+    before = _mark(cast)
+    for _ in range(120):
+        _record(cast, cast.clinician, AuditAction.CLIENT_READ)
+    newest = before + 120
+    first = _page(cast)
+    assert (len(first.rows), first.first, first.high) == (50, True, None)
+    assert [r.seq for r in first.rows] == list(range(newest, newest - 50, -1))
+    assert first.older == newest - 49 == first.low  # the next page starts below the last number shown
+    assert cast.client_member is not None
+    second = history_page(
+        practice_id=cast.client.practice_id, client_id=cast.client.id, viewer=cast.client_member, before=first.older
+    )
+    assert (second.first, second.high, second.rows[0].seq) == (False, newest - 50, newest - 50)
+    assert second.older == newest - 99 == second.low
+    last = history_page(
+        practice_id=cast.client.practice_id,
+        client_id=cast.client.id,
+        viewer=cast.client_member,
+        before=min(
+            r.seq
+            for r in history_page(
+                practice_id=cast.client.practice_id,
+                client_id=cast.client.id,
+                viewer=cast.client_member,
+                before=second.older,
+            ).rows
+        ),
+    )
+    assert last.older is None and last.low == 1  # the oldest page answers down to number 1
+
+
+def test_a_kind_keeps_only_its_actions_and_a_row_says_what_its_entry_committed(cast: Cast) -> None:
+    _record(cast, cast.clinician, AuditAction.CLIENT_READ)
+    _record(cast, cast.clinician, AuditAction.NOTE_CREATE)
+    assert cast.client_member is not None
+    wrote = history_page(
+        practice_id=cast.client.practice_id, client_id=cast.client.id, viewer=cast.client_member, kind="wrote"
+    )
+    assert wrote.rows and {r.action for r in wrote.rows} <= set(KINDS["wrote"][1])
+    [row] = [r for r in _page(cast).rows[:2] if r.action == AuditAction.CLIENT_READ]
+    assert (row.role_code, row.mine, row.seal, row.objects, row.actor) == (
+        "clinician",
+        False,
+        "",
+        0,
+        str(cast.clinician.id),
+    )
+    with transaction.atomic():
+        own = event_record(
+            actor=cast.client_member,
+            action=AuditAction.CLIENT_PORTAL_READ,
+            channel=Channel.WEB,
+            client_id=cast.client.id,
+        )
+        event_record(
+            actor=None,
+            practice_id=cast.client.practice_id,
+            action=AuditAction.CLIENT_KEY_ROTATE,
+            channel=Channel.CLI,
+            client_id=cast.client.id,
+        )
+    operator, mine = _page(cast).rows[:2]
+    assert (mine.seq, mine.mine, mine.who) == (own.client_seq, True, "You")
+    assert (operator.actor, operator.role_code) == ("", "operator")
+
+
+def test_a_row_of_a_chart_view_counts_its_notes(cast: Cast) -> None:
+    with transaction.atomic():
+        event_record(
+            actor=cast.clinician,
+            action=AuditAction.NOTE_READ,
+            channel=Channel.WEB,
+            client_id=cast.client.id,
+            object_type="progress-note",
+            object_ids=["a", "b", "c"],
+        )
+        event_record(
+            actor=cast.clinician,
+            action=AuditAction.CLIENT_READ,
+            channel=Channel.WEB,
+            client_id=cast.client.id,
+            object_ids=["x", "y"],
+        )
+    record, notes = _page(cast).rows[:2]
+    assert (notes.what, notes.objects) == ("read 3 of your progress notes", 3)
+    assert (record.what, record.objects) == ("opened your record", 2)  # not a count of notes
