@@ -21,7 +21,7 @@ CONTEXT = b"confide-client-head-v1\x00"
 EXTENSION = "confide-heads/v1"
 PREVIOUS = "confide-previous/v1"  # the size of the checkpoint signed before this one: deleting one breaks the chain
 # When the checkpoint was signed (UTC, whole seconds): an entry shown later (a lifted seal) proves it was
-# in the log by then, from the first checkpoint that includes it.
+# in the log by then, from the first checkpoint that includes it (the client's browser reads it).
 TIME = "confide-time/v1"
 # After an accepted backup restore, every checkpoint says so: the size the log was restored at, and the
 # newest checkpoint signed before (size, root), whose entries past the restore were lost.
@@ -98,11 +98,3 @@ def restored_line(at: int, lost_size: int, lost_root: bytes) -> str:
 
 def time_line(at: dt.datetime) -> str:
     return f"{TIME} {int(at.timestamp())}"
-
-
-def parse_time(lines: Sequence[str]) -> dt.datetime | None:
-    for line in lines:
-        parts = line.split(" ")
-        if len(parts) == 2 and parts[0] == TIME and parts[1].isdigit():
-            return dt.datetime.fromtimestamp(int(parts[1]), tz=dt.UTC)
-    return None

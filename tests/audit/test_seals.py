@@ -263,3 +263,18 @@ def test_a_broken_seal_of_another_client_under_the_same_name_does_not_stop_this_
     SealCounter.objects.filter(client_id=cast.other_client.id).update(last=5)  # the other's seal is short
     _read(cast, seal=SEAL)
     assert _lift(cast) is not None
+
+
+def test_every_checkpoint_signs_the_time_it_was_signed(
+    cast: Cast, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
+) -> None:
+    import time
+
+    from confide.audit.log import checkpoint_latest
+
+    _read(cast)
+    _integrate(cast, django_capture_on_commit_callbacks)
+    checkpoint = checkpoint_latest(practice_id=cast.owner.practice_id)
+    assert checkpoint is not None
+    [line] = [line for line in checkpoint.note.splitlines() if line.startswith("confide-time/v1 ")]
+    assert abs(int(line.split(" ")[1]) - time.time()) < 60  # whole seconds, UTC epoch
