@@ -22,6 +22,7 @@ from tests.attacker import drop_append_only_triggers
 from tests.cast import Cast
 
 SEAL = "disclosure:00000000-0000-4000-8000-000000000001"
+LONG = "a sealed entry belongs to a client and names its seal in at most 80 characters"
 BROKEN = "^an entry held back under this seal is missing: run `confide audit verify`$"
 
 
@@ -278,3 +279,58 @@ def test_every_checkpoint_signs_the_time_it_was_signed(
     assert checkpoint is not None
     [line] = [line for line in checkpoint.note.splitlines() if line.startswith("confide-time/v1 ")]
     assert abs(int(line.split(" ")[1]) - time.time()) < 60  # whole seconds, UTC epoch
+
+
+# What mutation testing of services.py found unguarded: the exact refusals and the objects an event names.
+
+
+@pytest.mark.parametrize("ids", [["a", ""], ["a b", "c"]])
+def test_object_ids_are_non_empty_and_without_spaces(cast: Cast, ids: list[str]) -> None:
+    with pytest.raises(ValueError, match="^object ids are non-empty and without spaces$"), transaction.atomic():
+        event_record(
+            actor=cast.clinician,
+            action=AuditAction.NOTE_READ,
+            channel=Channel.WEB,
+            client_id=cast.client.id,
+            object_ids=ids,
+        )
+
+
+def test_an_event_names_its_objects_in_order_and_commits_to_them(cast: Cast) -> None:
+    with transaction.atomic():
+        event = event_record(
+            actor=cast.clinician,
+            action=AuditAction.NOTE_READ,
+            channel=Channel.WEB,
+            client_id=cast.client.id,
+            object_ids=["n1", "n2", "n3"],
+        )
+    event.refresh_from_db()
+    assert event.object_ids == "n1 n2 n3" and event.canonical_fields()["objects"] == ["n1", "n2", "n3"]
+
+
+def test_a_seal_name_of_eighty_characters_is_accepted_and_the_refusals_say_why(cast: Cast) -> None:
+    assert _read(cast, seal="s" * 80).seal == "s" * 80
+    with pytest.raises(
+        ValueError, match="^a sealed entry belongs to a client and names its seal in at most 80 characters$"
+    ):
+        _read(cast, seal="s" * 81)
+    with pytest.raises(ValueError, match="^an operator event needs the practice$"), transaction.atomic():
+        event_record(actor=None, action=AuditAction.CLIENT_KEY_ROTATE, channel=Channel.CLI)
+
+
+def test_bulk_events_under_a_lifted_seal_are_recorded_in_the_open_and_open_ones_have_no_sealed_number(
+    cast: Cast,
+) -> None:
+    _read(cast, seal=SEAL)
+    assert _lift(cast) is not None
+    with transaction.atomic():
+        events_record_bulk(
+            actor=cast.clinician,
+            action=AuditAction.NOTE_READ,
+            channel=Channel.WEB,
+            items=[(cast.client.id, "progress-note", "a")],
+            seal=SEAL,
+        )
+    newest = AuditEvent.objects.filter(client_id=cast.client.id).order_by("-id").first()
+    assert newest is not None and (newest.seal, newest.sealed_seq) == ("", None) and newest.client_seq
