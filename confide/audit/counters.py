@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter
+from collections.abc import Iterable
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -43,3 +44,10 @@ def sealed_take(*, practice_id: uuid.UUID, client_id: uuid.UUID, seal: str, coun
         except IntegrityError:
             rows.update(last=F("last") + count)
     return int(rows.values_list("last", flat=True).get()) - count + 1
+
+
+def clients_lock(*, practice_id: uuid.UUID, client_ids: Iterable[uuid.UUID]) -> None:
+    """Lock the clients' counter rows until the caller's transaction ends (PostgreSQL row locks; SQLite
+    lets one writer in at a time anyway). Sealing an entry and lifting or suspending a seal all take it
+    first, so none of them can slip between another's check and its write."""
+    list(ClientCounter.objects.select_for_update().filter(practice_id=practice_id, client_id__in=list(client_ids)))

@@ -17,8 +17,9 @@ from __future__ import annotations
 import uuid
 
 from confide.audit.actions import AuditAction, Channel
+from confide.audit.counters import clients_lock
 from confide.audit.lifts import seals_lifted
-from confide.audit.models import AuditEvent, ClientCounter, SealCounter, SealLift
+from confide.audit.models import AuditEvent, SealCounter, SealLift
 from confide.audit.services import event_record
 from confide.practices.models import Member
 
@@ -43,7 +44,7 @@ def seal_lift(
     counter says how many were handed out and how many were logged; `confide audit verify` names the gap."""
     # The client's counter row is locked (as ``event_record`` locks it before sealing): no entry slips in
     # between the count and the lift.
-    list(ClientCounter.objects.select_for_update().filter(practice_id=practice_id, client_id=client_id))
+    clients_lock(practice_id=practice_id, client_ids=[client_id])
     if SealLift.objects.filter(practice_id=practice_id, client_id=client_id, seal=seal).exists():
         return None
     counter = SealCounter.objects.filter(practice_id=practice_id, client_id=client_id, seal=seal).first()

@@ -20,9 +20,9 @@ from django.utils import timezone
 
 from confide.audit.actions import AuditAction, Channel
 from confide.audit.commitment import SALT_BYTES, commitment
-from confide.audit.counters import sealed_take, seqs_take
+from confide.audit.counters import clients_lock, sealed_take, seqs_take
 from confide.audit.lifts import seals_lifted
-from confide.audit.models import AuditEvent, ClientCounter, PendingEvent
+from confide.audit.models import AuditEvent, PendingEvent
 from confide.audit.tags import event_tag, tag_key
 from confide.practices.models import Member
 
@@ -115,7 +115,7 @@ def _seal_open(practice_id: uuid.UUID, client_ids: Iterable[uuid.UUID | None], s
     clients = [c for c in given if c is not None]
     if len(clients) != len(given) or len(seal) > 80 or " " in seal:
         raise ValueError("a sealed entry belongs to a client and names its seal in at most 80 characters")
-    list(ClientCounter.objects.select_for_update().filter(practice_id=practice_id, client_id__in=clients))
+    clients_lock(practice_id=practice_id, client_ids=clients)
     lifted = any(seal in seals_lifted(practice_id=practice_id, client_id=c) for c in set(clients))
     return "" if lifted else seal
 

@@ -27,8 +27,8 @@ from django.utils import timezone
 
 from confide.audit.actions import AuditAction, Channel
 from confide.audit.commitment import canonical
+from confide.audit.counters import clients_lock
 from confide.audit.lifts import seals_lifted
-from confide.audit.models import ClientCounter
 from confide.audit.seals import SealBrokenError, seal_lift, seal_name
 from confide.audit.services import event_record
 from confide.audit.tags import event_tag, row_key, tag_valid
@@ -92,11 +92,6 @@ def hidden_requests(*, practice_id: uuid.UUID, client_id: uuid.UUID) -> set[uuid
     return {r.id for r in requests if held_back(r) and seal_name("disclosure", r.id) not in shown}
 
 
-def suspended_until(request: DisclosureRequest) -> dt.date | None:
-    """The day the last suspension of this disclosure ends (later suspensions move it: ``suspension_extend``)."""
-    return request.suspended_until
-
-
 def suspension_extend(request: DisclosureRequest, until: dt.date) -> None:
     """A later suspension holds the disclosure back until at least ``until`` (inside the caller's transaction)."""
     if request.suspended_until is None or request.suspended_until < until:
@@ -106,8 +101,10 @@ def suspension_extend(request: DisclosureRequest, until: dt.date) -> None:
 
 
 def lift_due(request: DisclosureRequest, today: dt.date) -> bool:
-    if request.state not in DONE or not held_back(request) or not terms_intact(request) or lifted(request):
+    if request.state not in DONE or not terms_intact(request) or lifted(request):
         return False
+    if request.notice == Notice.IMMEDIATE and request.suspended_until is None:
+        return False  # never held back
     if request.notice == Notice.DELAYED and (request.notice_on is None or request.notice_on > today):
         return False
     if request.notice == Notice.WITHHELD and request.withholding_ended_at is None:
@@ -172,11 +169,7 @@ def withholding_end(*, member: Member, request: DisclosureRequest, channel: Chan
         raise Http404  # the clinician who prepared it (while they may still disclose), or the owner
     now = timezone.now()
     with transaction.atomic():
-        list(
-            ClientCounter.objects.select_for_update().filter(
-                practice_id=request.practice_id, client_id=request.client_id
-            )
-        )
+        clients_lock(practice_id=request.practice_id, client_ids=[request.client_id])
         request.refresh_from_db()
         if request.notice != Notice.WITHHELD or request.withholding_ended_at is not None or not terms_intact(request):
             raise ValidationError({"withholding": "This disclosure's notice is not being withheld."})

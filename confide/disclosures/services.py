@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from confide.audit.actions import AuditAction, Channel
-from confide.audit.models import ClientCounter
+from confide.audit.counters import clients_lock
 from confide.audit.services import event_record
 from confide.clients.models import Client
 from confide.consent.selectors import resolution_for
@@ -455,7 +455,7 @@ def accounting_suspend(
     suspension.seal("statement", statement.strip(), key=entry.client.data_key())
     with transaction.atomic():
         # Under the client's counter lock, as a lift takes it: the seal cannot lift between check and record.
-        list(ClientCounter.objects.select_for_update().filter(practice_id=entry.practice_id, client_id=entry.client_id))
+        clients_lock(practice_id=entry.practice_id, client_ids=[entry.client_id])
         request = DisclosureRequest.objects.get(pk=entry.request_id) if entry.request_id else None
         seal = seal_of(request) if request is not None else ""
         if request is None or not seal:  # the client's history and accounting already show it

@@ -19,7 +19,7 @@ from confide.disclosures.forms import DecisionForm, ReleaseForm, RequestForm
 from confide.disclosures.items import items_available
 from confide.disclosures.models import AccountingEntry, DeadlineTask, DisclosureRequest
 from confide.disclosures.package import summary_pdf
-from confide.disclosures.sealing import seal_of, suspended_until, withholding_end
+from confide.disclosures.sealing import seal_of, withholding_end
 from confide.disclosures.selectors import request_for_member
 from confide.disclosures.services import (
     RequestInput,
@@ -167,7 +167,7 @@ def disclosure_detail(request: HttpRequest, member: Member, request_id: str) -> 
         "release": release,
         "is_author": disclosure.created_by_id == member.id,
         "held_back": bool(seal_of(disclosure)),
-        "suspended_until": suspended_until(disclosure),
+        "suspended_until": disclosure.suspended_until,
         "can_end_withholding": disclosure.notice == "withheld"
         and disclosure.withholding_ended_at is None
         and (disclosure.created_by_id == member.id or member.has(Permission.PRACTICE_BREAKGLASS_REVIEW)),
