@@ -18,6 +18,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 import tomllib
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -149,15 +150,22 @@ def main() -> int:
     failures = shown = 0
     if not args.modules:
         # One guard per core at a time: each breaks its own copy of the tree and runs its own tests.
+        started = time.monotonic()
         with ThreadPoolExecutor(max_workers=max(args.max_children, 1)) as pool:
             rows = list(pool.map(lambda item: _break(*item), enumerate(plan["guard"], 1)))
+        print(f"guards: {(time.monotonic() - started) / 60:.1f} min", flush=True)
         failures += sum(1 for row in rows if not row.endswith("| killed |"))
         lines += ["| guard broken by hand | first test that failed | verdict |", "|---|---|---|", *rows, ""]
         print("\n".join(lines))  # at once: the module runs after it take hours
         shown = len(lines)
     if not args.guards_only:
         modules = [m for m in plan["module"] if not args.modules or m["path"] in args.modules]
-        scores = [_mutate(m, args.max_children) for m in modules]
+        scores = []
+        for module in modules:  # each row as it comes, with its time: a full run takes an hour or more
+            started = time.monotonic()
+            scores.append(_mutate(module, args.max_children))
+            minutes = (time.monotonic() - started) / 60
+            print(f"{scores[-1].row()} {minutes:.1f} min", flush=True)
         failures += sum(1 for s in scores if s.percent < plan["target"] or s.unlisted)
         lines += ["| module | mutants | killed | score | unlisted survivors |", "|---|---|---|---|---|"]
         lines += [s.row() for s in scores]

@@ -147,11 +147,12 @@ def _row(e: AuditEvent, viewer: Member, revealed: tuple[HistoryRow, ...] = ()) -
     mine = e.actor_id == viewer.id
     automatic = e.actor_id is None and e.channel == Channel.JOB  # a job on its day (a notice, a reminder)
     who = "You" if mine else (str(e.actor.user) if e.actor else "Confide" if automatic else "The system administrator")
+    objects = len(e.object_ids.split())  # the notes a chart view showed (none: 0)
     return HistoryRow(
         seq=e.client_seq or 0,
         who=who,
         role="automatically" if automatic else ROLES.get(e.actor_role, e.actor_role),
-        what=phrase(e.action, len(e.object_ids.split()) if e.action in COUNTS_OBJECTS and e.object_ids else 1),
+        what=phrase(e.action, max(objects, 1) if e.action in COUNTS_OBJECTS else 1),
         when=e.created_at,
         why="" if e.action == AuditAction.SEAL_LIFT else reason(e.purpose),
         action=e.action,
@@ -163,5 +164,5 @@ def _row(e: AuditEvent, viewer: Member, revealed: tuple[HistoryRow, ...] = ()) -
         sealed_seq=e.sealed_seq,
         seal=e.seal,
         revealed=revealed,
-        objects=len(e.object_ids.split()) if e.object_ids else 0,
+        objects=objects,
     )

@@ -61,9 +61,6 @@ class DisclosureRequest(SealedRow):
     # A withheld notice ends when a clinician decides the client can now be told (confide.disclosures.sealing).
     withholding_ended_at = models.DateTimeField(null=True)
     withholding_ended_by = models.ForeignKey("practices.Member", null=True, on_delete=models.PROTECT, related_name="+")
-    # When the client was first allowed to see it (its seal lifted), if it was held back at all. Shown to
-    # members only: what is lifted is decided by the lifting event in the log (confide.audit.lifts).
-    unsealed_at = models.DateTimeField(null=True)
     # HMAC (master-key derived) of the terms that decide when the client may be told: notice, its date,
     # suspension end, end of withholding. A row changed by anyone without the master key keeps its seal.
     terms_tag = models.BinaryField(max_length=32, default=b"")

@@ -134,7 +134,6 @@ def unseal_if_due(request: DisclosureRequest, now: dt.datetime, *, by: Member | 
         return False
     if event is None:  # lifted meanwhile, by another run: it told the client
         return False
-    DisclosureRequest.objects.filter(pk=request.pk).update(unsealed_at=now)
     if request.state == DisclosureRequest.State.RELEASED and request.notified_at is None:
         notify(request, now)
     return True

@@ -17,7 +17,7 @@ from confide.audit.actions import AuditAction, Channel
 from confide.audit.history import history_page
 from confide.audit.models import AuditEvent
 from confide.disclosures.models import AccountingEntry, DisclosureRequest
-from confide.disclosures.sealing import notices_send, seal_of, withholding_end
+from confide.disclosures.sealing import lifted, notices_send, seal_of, withholding_end
 from confide.disclosures.selectors import accounting_for_client
 from confide.practices.models import Member
 from tests.cast import Cast
@@ -230,15 +230,6 @@ def test_lifting_twice_tells_the_client_once(cast: Cast, smtp_inbox: Inbox) -> N
     assert AuditEvent.objects.filter(action=AuditAction.DISCLOSURE_NOTICE).count() == 1
 
 
-def test_a_row_marked_shown_in_the_database_neither_hides_nor_reveals(cast: Cast, smtp_inbox: Inbox) -> None:
-    request = released(cast, **WITHHELD)
-    DisclosureRequest.objects.filter(pk=request.pk).update(unsealed_at=timezone.now())  # "already shown"
-    assert _pages(cast) == (set(), set())  # not shown: no lifting event says so
-    request.refresh_from_db()
-    assert withholding_end(member=cast.clinician, request=request, channel=Channel.WEB)  # and it still lifts
-    assert _pages(cast) == ({str(request.id)}, {str(request.id)}) and len(smtp_inbox.messages) == 1
-
-
 def test_the_lift_is_the_clinicians_when_they_end_the_withholding_and_confides_on_a_date(cast: Cast) -> None:
     ended = released(cast, **WITHHELD)
     withholding_end(member=cast.clinician, request=ended, channel=Channel.WEB)
@@ -254,7 +245,7 @@ def test_after_the_lift_nothing_more_is_sealed_and_the_lift_and_notice_are_dated
     assert withholding_end(member=cast.clinician, request=request, channel=Channel.WEB)
     assert seal_of(request) == ""
     request.refresh_from_db()
-    assert request.unsealed_at is not None and request.notified_at is not None
+    assert lifted(request) and request.notified_at is not None
     [ended] = AuditEvent.objects.filter(action=AuditAction.DISCLOSURE_WITHHOLDING_END)
     assert (ended.object_type, ended.object_id, ended.actor_id) == ("disclosure", str(request.id), cast.clinician.id)
     assert (ended.seal, ended.client_seq) == (f"disclosure:{request.id}", None)  # told under the seal it ends
