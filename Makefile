@@ -40,7 +40,7 @@ types: setup
 migrations-check: setup
 	CONFIDE_ENV=test CONFIDE_DATA_DIR=$$(mktemp -d) $(BIN)/confide makemigrations --check --dry-run -v 1
 
-browser-deps: ## Install Debian's chromium and age for the tests (when root and missing)
+browser-deps: ## Install Debian's chromium, age, PostgreSQL and nginx for the tests (when root and missing)
 	@bash scripts/ensure-test-tools
 
 pytest: setup browser-deps

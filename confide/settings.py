@@ -37,6 +37,13 @@ ALLOWED_HOSTS = env_list("CONFIDE_ALLOWED_HOSTS", "" if PRODUCTION else "localho
 if PRODUCTION and not ALLOWED_HOSTS:
     raise ConfigError("CONFIDE_ALLOWED_HOSTS is required in production.")
 CSRF_TRUSTED_ORIGINS = env_list("CONFIDE_CSRF_TRUSTED_ORIGINS", "")
+# Reverse proxies whose X-Forwarded-* headers are believed (confide.web.proxy), and how many hops deep.
+CONFIDE_TRUSTED_PROXIES = env_list("CONFIDE_TRUSTED_PROXIES", "")
+CONFIDE_PROXY_COUNT = env_int("CONFIDE_PROXY_COUNT", 1 if CONFIDE_TRUSTED_PROXIES else 0)
+if CONFIDE_TRUSTED_PROXIES and CONFIDE_PROXY_COUNT < 1:
+    raise ConfigError("CONFIDE_PROXY_COUNT must be at least 1 when CONFIDE_TRUSTED_PROXIES names a proxy.")
+if CONFIDE_PROXY_COUNT and not CONFIDE_TRUSTED_PROXIES:
+    raise ConfigError("CONFIDE_PROXY_COUNT needs CONFIDE_TRUSTED_PROXIES: the addresses of the proxies to believe.")
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -180,7 +187,8 @@ AXES_USERNAME_FORM_FIELD = "email"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env_bool("CONFIDE_LOCKOUT_ENABLED", True)
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = env_int("CONFIDE_PROXY_COUNT", 0)
+# The client's address is REMOTE_ADDR as confide.web.proxy leaves it: the one place that trusts a proxy.
+AXES_CLIENT_IP_CALLABLE = "confide.accounts.lockout.client_address"
 
 # Idle timeouts (seconds): members handle many clients' records, so they time out sooner.
 CONFIDE_MEMBER_IDLE_SECONDS = env_int("CONFIDE_MEMBER_IDLE_MINUTES", 15, minimum=1) * 60
@@ -231,7 +239,6 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("CONFIDE_SSL_REDIRECT", True)
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env_int("CONFIDE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("CONFIDE_HSTS_PRELOAD", True)

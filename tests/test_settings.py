@@ -59,6 +59,20 @@ def test_production_refuses_debug(tmp_path: Path, production: dict[str, str]) ->
     assert result.returncode != 0 and "CONFIDE_DEBUG cannot be true" in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("proxies", "count", "refusal"),
+    [
+        ("", "1", "CONFIDE_PROXY_COUNT needs CONFIDE_TRUSTED_PROXIES"),  # which proxy's headers to believe?
+        ("127.0.0.1", "0", "CONFIDE_PROXY_COUNT must be at least 1"),
+    ],
+)
+def test_a_proxy_setting_without_its_other_half_is_refused(
+    tmp_path: Path, production: dict[str, str], proxies: str, count: str, refusal: str
+) -> None:
+    result = _run(tmp_path, "check", CONFIDE_TRUSTED_PROXIES=proxies, CONFIDE_PROXY_COUNT=count, **production)
+    assert result.returncode != 0 and refusal in result.stderr
+
+
 def test_production_cannot_use_the_fast_test_hasher(tmp_path: Path, production: dict[str, str]) -> None:
     code = "from django.conf import settings; print(settings.PASSWORD_HASHERS[0])"
     result = _run(tmp_path, "shell", "-c", code, **production)

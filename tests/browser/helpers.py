@@ -55,7 +55,7 @@ def client_joins_portal(page: Page, base_url: str, inbox: Inbox, *, name: str, e
     expect(page.get_by_role("heading", name=name)).to_be_visible()
     page.click("#invite")
     expect(page.locator(".messages")).to_contain_text("Invitation sent")
-    match = re.search(r"(http://\S+/invitations/\S+/)", inbox.body())
+    match = re.search(r"(https?://\S+/invitations/\S+/)", inbox.body())
     assert match, inbox.body()
     page.context.clear_cookies()
     page.goto(match.group(1))

@@ -7,8 +7,8 @@ from typing import Any
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from waitress import serve
 
+from confide.web.serving import confide_server
 from confide.wsgi import application
 
 
@@ -28,4 +28,5 @@ class Command(BaseCommand):
         # WebAuthn refuses the 127.0.0.1 origin; localhost is a secure context, so tell people that.
         shown = "localhost" if options["host"] in ("127.0.0.1", "::1", "localhost") else options["host"]
         self.stdout.write(f"Confide is serving at http://{shown}:{options['port']}  (Ctrl+C stops it)")
-        serve(application, host=options["host"], port=options["port"], threads=options["threads"], ident="confide")
+        server = confide_server(app=application, host=options["host"], port=options["port"], threads=options["threads"])
+        server.run()

@@ -1,0 +1,111 @@
+"""confide.web.proxy: forwarded headers believed from a named proxy only, as many hops as configured."""
+
+from __future__ import annotations
+
+import http.client
+import threading
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import pytest
+from pytest_django.fixtures import Settings
+
+from confide.web.proxy import behind_proxies
+from confide.web.serving import confide_server
+
+PROXY = "10.0.0.5"
+
+
+def _seen(*, peer: str, trusted: list[str], count: int = 1, headers: dict[str, str] | None = None) -> dict[str, Any]:
+    """What the application behind the wrapper is handed for one request from ``peer``."""
+    seen: dict[str, Any] = {}
+
+    def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        seen.update(environ)
+        start_response("200 OK", [])
+        return [b""]
+
+    environ = {
+        "REMOTE_ADDR": peer,
+        "wsgi.url_scheme": "http",
+        "HTTP_HOST": "127.0.0.1:8000",
+        "SERVER_NAME": "127.0.0.1",
+        "SERVER_PORT": "8000",
+        **{f"HTTP_{name.upper()}": value for name, value in (headers or {}).items()},
+    }
+    statuses: list[str] = []
+    body = b"".join(behind_proxies(app, trusted=trusted, count=count)(environ, lambda s, h: statuses.append(s)))
+    seen["status"], seen["body"] = statuses[0], body
+    return seen
+
+
+FORWARDED = {
+    "x_forwarded_for": "203.0.113.9",
+    "x_forwarded_proto": "https",
+    "x_forwarded_host": "confide.example.org",
+}
+
+
+def test_a_trusted_proxy_says_the_scheme_host_and_client_address() -> None:
+    seen = _seen(peer=PROXY, trusted=[PROXY], headers=FORWARDED)
+    assert (seen["wsgi.url_scheme"], seen["HTTP_HOST"], seen["REMOTE_ADDR"]) == (
+        "https",
+        "confide.example.org",
+        "203.0.113.9",
+    )
+
+
+@pytest.mark.parametrize("trusted", [[], ["10.0.0.6"]])
+def test_anyone_else_sending_the_headers_changes_nothing_and_they_are_removed(trusted: list[str]) -> None:
+    seen = _seen(
+        peer=PROXY, trusted=trusted, headers={**FORWARDED, "x_forwarded_port": "443", "forwarded": "for=1.2.3.4"}
+    )
+    assert (seen["wsgi.url_scheme"], seen["HTTP_HOST"], seen["REMOTE_ADDR"]) == ("http", "127.0.0.1:8000", PROXY)
+    assert not {k for k in seen if "FORWARDED" in k}
+
+
+def test_only_as_many_hops_as_there_are_proxies_are_believed() -> None:
+    chain = "198.51.100.1, 203.0.113.9, 10.0.0.4"  # the first was written by the client itself
+    assert _seen(peer=PROXY, trusted=[PROXY], headers={"x_forwarded_for": chain})["REMOTE_ADDR"] == "10.0.0.4"
+    assert (
+        _seen(peer=PROXY, trusted=[PROXY], count=2, headers={"x_forwarded_for": chain})["REMOTE_ADDR"] == "203.0.113.9"
+    )
+
+
+def test_a_standard_header_the_proxy_does_not_send_is_not_believed_from_it() -> None:
+    seen = _seen(peer=PROXY, trusted=[PROXY], headers={"forwarded": "for=198.51.100.1;proto=https"})
+    assert (seen["REMOTE_ADDR"], seen["wsgi.url_scheme"]) == (PROXY, "http") and "HTTP_FORWARDED" not in seen
+
+
+def test_a_malformed_forwarded_header_from_the_proxy_is_a_bad_request_not_a_guess() -> None:
+    seen = _seen(peer=PROXY, trusted=[PROXY], headers={"x_forwarded_proto": "gopher"})
+    assert seen["status"].startswith("400") and "REMOTE_ADDR" not in seen  # Confide never saw the request
+    assert b"X-Forwarded-Proto" in seen["body"]
+
+
+def test_a_named_proxy_needs_at_least_one_hop() -> None:
+    with pytest.raises(ValueError, match="CONFIDE_PROXY_COUNT must be at least 1"):
+        behind_proxies(lambda e, s: [b""], trusted=[PROXY], count=0)
+
+
+def test_the_server_confide_serve_runs_hands_the_proxys_view_to_the_app(settings: Settings) -> None:
+    """waitress itself would strip the forwarded headers before the wrapper read them (the 301 loop)."""
+    settings.CONFIDE_TRUSTED_PROXIES, settings.CONFIDE_PROXY_COUNT = ["127.0.0.1"], 1
+    seen: dict[str, Any] = {}
+
+    def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        seen.update(environ)
+        start_response("204 No Content", [])
+        return [b""]
+
+    server = confide_server(app=app, host="127.0.0.1", port=0, threads=1)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        connection = http.client.HTTPConnection("127.0.0.1", server.effective_port, timeout=10)
+        headers = {"X-Forwarded-For": "203.0.113.9", "X-Forwarded-Proto": "https", "X-Forwarded-Host": "c.example"}
+        connection.request("GET", "/", headers=headers)
+        assert connection.getresponse().status == 204
+    finally:
+        server.close()
+    assert (seen["wsgi.url_scheme"], seen["REMOTE_ADDR"], seen["HTTP_HOST"]) == ("https", "203.0.113.9", "c.example")
