@@ -80,6 +80,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "confide.api.middleware.ApiProblemMiddleware",  # every error under /api/, whoever answered it
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -163,14 +164,8 @@ ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_PREVENT_ENUMERATION = True
 # In tests allauth's own limits are off (False: an empty dict would be merged with allauth's defaults),
 # so the lockout tests see django-axes alone.
-ACCOUNT_RATE_LIMITS: dict[str, str] | bool = (
-    False
-    if CONFIDE_ENV == "test"
-    else {
-        "login_failed": "10/m/ip,5/5m/key",
-        "reset_password": "20/m/ip,5/m/key",
-    }
-)
+# Failed sign-ins are django-axes' alone (confide.accounts.lockout): one limit, one message.
+ACCOUNT_RATE_LIMITS: dict[str, str] | bool = False if CONFIDE_ENV == "test" else {"reset_password": "20/m/ip,5/m/key"}
 MFA_ADAPTER = "confide.accounts.adapter.MfaAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_PASSKEY_LOGIN_ENABLED = True
@@ -181,9 +176,15 @@ MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = False
 AXES_FAILURE_LIMIT = env_int("CONFIDE_LOCKOUT_FAILURES", 5, minimum=1)
 AXES_COOLOFF_TIME = env_int("CONFIDE_LOCKOUT_MINUTES", 30, minimum=1) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-# allauth calls authenticate(email=..., password=...) with the e-mail already lower-cased, so axes must
-# read "email": with the form's field name ("login") it found no username and counted per address only.
+# ... and, higher, per address over every account (confide.accounts.lockout.LockoutHandler).
+CONFIDE_LOCKOUT_ADDRESS_FAILURES = env_int("CONFIDE_LOCKOUT_ADDRESS_FAILURES", 30, minimum=1)
+AXES_HANDLER = "confide.accounts.lockout.LockoutHandler"
+# allauth calls authenticate(email=..., password=...); axes records the account as a keyed blind index
+# of that e-mail, never the e-mail (with the form's "login" it once found no account at all).
 AXES_USERNAME_FORM_FIELD = "email"
+AXES_USERNAME_CALLABLE = "confide.accounts.lockout.attempted_account"
+AXES_SENSITIVE_PARAMETERS = ["login", "email", "password", "code"]  # masked in the stored form data
+AXES_DISABLE_ACCESS_LOG = True  # it would keep every successful sign-in's e-mail; Confide audits sign-ins
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env_bool("CONFIDE_LOCKOUT_ENABLED", True)
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.urls import include, path
 
+from confide.accounts import views as accounts
 from confide.api.urls import api
 from confide.audit import views as audit
 from confide.breakglass import views as breakglass
@@ -43,6 +44,8 @@ urlpatterns = [
     path("account/private-notes/reset/", private.private_reset, name="private_reset"),
     path("practice/", practices.practice_settings, name="practice_settings"),
     path("practice/members/<uuid:member_id>/role/", practices.member_role, name="member_role"),
+    path("practice/sign-in-pauses/", accounts.sign_in_pauses, name="sign_in_pauses"),
+    path("practice/sign-in-pauses/<uuid:member_id>/lift/", accounts.sign_in_pause_lift, name="sign_in_pause_lift"),
     path("practice/care-teams/", practices.careteam_index, name="careteam_index"),
     path("practice/care-teams/<uuid:client_id>/", practices.careteam_client, name="careteam_client"),
     path("practice/care-teams/seats/<int:seat_id>/remove/", practices.careteam_remove_view, name="careteam_remove"),

@@ -144,6 +144,8 @@ RULES: dict[str, Rule] = {
     "member_role": Rule(
         only(302, "owner"), method="POST", kwargs=lambda c: {"member_id": c.clinician.id}, data={"role": "clinician"}
     ),
+    "sign_in_pauses": Rule(only(200, "owner", "outsider")),
+    "sign_in_pause_lift": Rule(only(302, "owner"), method="POST", kwargs=lambda c: {"member_id": c.clinician.id}),
     "careteam_index": Rule(only(200, "owner", "outsider"), also_sees=DIRECTORY),
     "careteam_client": Rule(only(200, "owner"), kwargs=lambda c: {"client_id": c.client.id}, also_sees=DIRECTORY),
     "careteam_remove": Rule(only(302, "owner"), method="POST", kwargs=_seat),

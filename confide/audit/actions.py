@@ -7,6 +7,7 @@ from enum import StrEnum
 
 class AuditAction(StrEnum):
     SIGN_IN = "accounts:session:signin"
+    SIGN_IN_PAUSE_LIFT = "accounts:pause:lift"  # an owner lifted a sign-in lockout early
     CLIENT_CREATE = "clients:client:create"
     CLIENT_READ = "clients:client:read"
     CLIENT_LIST = "clients:client:list"

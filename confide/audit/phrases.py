@@ -6,6 +6,7 @@ from __future__ import annotations
 from confide.audit.actions import AuditAction
 
 PHRASES: dict[str, str] = {
+    AuditAction.SIGN_IN_PAUSE_LIFT: "lifted the pause on signing in to your portal",
     AuditAction.CLIENT_CREATE: "created your record",
     AuditAction.CLIENT_READ: "opened your record",
     AuditAction.CLIENT_LIST: "saw your name in a list of clients",

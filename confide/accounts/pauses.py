@@ -1,0 +1,80 @@
+"""Sign-in pauses an owner can see and lift, for the people of their practice only (confide.accounts.lockout
+decides when a sign-in pauses). A pause is known by its blind index: the page matches it against the
+practice's own people, so an owner never learns of another practice's accounts or of e-mails nobody has."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+
+from axes.models import AccessAttempt
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Max, Sum
+from django.http import Http404
+
+from confide.accounts.lockout import account_key, address_failures, cool_off, cool_off_start
+from confide.audit.actions import AuditAction, Channel
+from confide.audit.services import event_record
+from confide.clients.models import Client
+from confide.practices.models import Member
+from confide.practices.permissions import Permission
+
+
+@dataclass(frozen=True)
+class Pause:
+    member: Member
+    until: dt.datetime
+    by_address: bool  # paused because its address reached the address limit, not the account's own
+
+
+def _people(manager: Member) -> dict[str, Member]:
+    if not manager.has(Permission.PRACTICE_MEMBER_MANAGE):
+        raise Http404
+    members = Member.objects.filter(practice_id=manager.practice_id, is_active=True).select_related("user")
+    return {account_key(m.user.email): m for m in members}
+
+
+def pauses_for(*, manager: Member) -> list[Pause]:
+    """The practice's people whose sign-in is paused now, soonest to end first."""
+    people = _people(manager)
+    since = cool_off_start()
+    rows = AccessAttempt.objects.filter(username__in=list(people), attempt_time__gte=since)
+    found: dict[str, Pause] = {}
+    grouped = rows.values("username", "ip_address").annotate(
+        failures=Sum("failures_since_start"), last=Max("attempt_time")
+    )
+    for row in grouped:
+        own = row["failures"] >= settings.AXES_FAILURE_LIMIT
+        by_address = not own and address_failures(row["ip_address"]) >= settings.CONFIDE_LOCKOUT_ADDRESS_FAILURES
+        if own or by_address:
+            found[row["username"]] = Pause(people[row["username"]], row["last"] + cool_off(), by_address)
+    return sorted(found.values(), key=lambda p: p.until)
+
+
+def pause_lift(*, manager: Member, member_id: uuid.UUID, channel: Channel) -> int:
+    """Lift the pause on one of the practice's people: forget their failed sign-ins, and those of every
+    address where their sign-in is paused by the address limit. Audited (in the client's history for a
+    client's portal account). Returns how many failures were forgotten."""
+    people = {m.id: (key, m) for key, m in _people(manager).items()}
+    if member_id not in people:
+        raise Http404
+    key, member = people[member_id]
+    with transaction.atomic():
+        mine = AccessAttempt.objects.filter(username=key)
+        limit = settings.CONFIDE_LOCKOUT_ADDRESS_FAILURES
+        crowded = {a for a in mine.values_list("ip_address", flat=True).distinct() if address_failures(a) >= limit}
+        gone = AccessAttempt.objects.filter(username=key) | AccessAttempt.objects.filter(ip_address__in=crowded)
+        count = int(gone.aggregate(total=Sum("failures_since_start"))["total"] or 0)
+        gone.delete()
+        client = Client.objects.filter(practice_id=manager.practice_id, portal_member=member).first()
+        event_record(
+            actor=manager,
+            action=AuditAction.SIGN_IN_PAUSE_LIFT,
+            channel=channel,
+            client_id=client.id if client else None,
+            object_type="member",
+            object_id=str(member.id),
+        )
+    return count
