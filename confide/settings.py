@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "axes",
     "django_tasks_db",
+    "ninja",  # its static files: Swagger UI for the API reference (confide/api/docs.py)
     "confide.accounts",
     "confide.practices",
     "confide.clients",

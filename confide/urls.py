@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.urls import include, path
 
 from confide.accounts import views as accounts
+from confide.api.docs import api_docs
 from confide.api.urls import api
 from confide.audit import views as audit
 from confide.breakglass import views as breakglass
@@ -120,5 +121,6 @@ urlpatterns = [
         name="portal_directive_fhir",
     ),
     path("accounts/", include("allauth.urls")),
+    path("api/v1/docs", api_docs, name="api_docs"),  # before the API's own routes
     path("api/v1/", api.urls),
 ]

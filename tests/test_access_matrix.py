@@ -263,6 +263,7 @@ RULES: dict[str, Rule] = {
     "private_reset": Rule(only(200, "owner", "clinician", "colleague", "outsider")),
     # API: a bearer token per person (clients and staff cannot hold one, so they are 401).
     "openapi-json": Rule(everyone(200), api=True),
+    "api_docs": Rule(everyone(200)),
     "api-root": Rule(everyone(404), api=True),
     "clients_list": Rule(API_READERS, api=True),
     "clients_search": Rule(API_READERS, method="POST", data={"q": "jor"}, api=True),

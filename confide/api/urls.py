@@ -11,7 +11,7 @@ api = NinjaAPI(
     description="Personal access tokens: create one under Account → API tokens.",
     auth=TokenAuth(),
     urls_namespace="api",
-    docs_url=None,  # the interactive docs load scripts from a CDN; the OpenAPI document is enough
+    docs_url=None,  # ninja's page has inline scripts; /api/v1/docs is Confide's own (confide/api/docs.py)
     openapi_url="/openapi.json",
 )
 problems.install(api)
