@@ -194,7 +194,7 @@ def main() -> int:
         lines += ["| module | mutants | killed | score | unlisted survivors |", "|---|---|---|---|---|"]
         lines += [s.row() for s in scores]
     WORK.mkdir(parents=True, exist_ok=True)
-    name = f"report-{'+'.join(_slug(m) for m in args.modules)}.md" if args.modules else "report.md"
+    name = "report-selection.md" if args.modules else "report.md"  # (a list of modules overflows a file name)
     (WORK / name).write_text("\n".join(lines) + "\n")
     if lines[shown:]:
         print("\n".join(lines[shown:]))

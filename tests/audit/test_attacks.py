@@ -4,6 +4,7 @@ alarm on an intact log (the browser's verifier meets the same attacks in tests/b
 from __future__ import annotations
 
 import random
+import re
 from io import StringIO
 from pathlib import Path
 from typing import Any
@@ -41,6 +42,30 @@ def _read(cast: Cast) -> None:
         )
 
 
+GONE, CHANGED, ROLLED_BACK = (
+    r"leaf \d+ points to event \d+, which is gone",
+    r"event \d+ was changed after it was recorded",
+    r"the log was rolled back: a checkpoint of \d+ entries was signed",
+)
+# What the verifier says of each attack, and how far it got (entries checked, from the log's size before it).
+REPORTS: dict[str, tuple[str, int | None]] = {
+    "delete the newest entry": (GONE, -1),
+    "truncate the log's tail": (ROLLED_BACK, -1),
+    "delete an entry in the middle": (GONE, None),
+    "edit an entry": (CHANGED, -1),
+    "clear a salt and rewrite an entry": (r"event \d+ lost its salt, though its client was not shredded after it", -1),
+    "reorder two entries": (CHANGED, -2),
+    "insert a forged entry": (r"pending event \d+ was not recorded by Confide \(its tag is wrong\)", 0),
+    "delete an old signed checkpoint": (
+        r"a signed checkpoint was deleted: the one of size \d+ follows \d+, not \d+",
+        0,
+    ),
+    "delete the newest signed checkpoint": (r"the newest signed checkpoint \(of \d+ entries\) was deleted", 0),
+    "replay an old checkpoint": (ROLLED_BACK, -1),
+    "fork the log": (r"the history changed: checkpoint of size \d+ does not match the recomputed root", 0),
+}
+
+
 @pytest.mark.parametrize("name", list(ATTACKS))
 def test_the_operators_verifier_reports_each_attack(
     cast: Cast, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks, name: str
@@ -48,10 +73,14 @@ def test_the_operators_verifier_reports_each_attack(
     for _ in range(3):  # three checkpoints, the client's newest entry last in the log
         _read(cast)
         _integrate(cast, django_capture_on_commit_callbacks)
-    assert log_verify(practice_id=cast.owner.practice_id).problem is None
+    before = log_verify(practice_id=cast.owner.practice_id)
+    assert before.problem is None and isinstance(before.size, int)
     attack(name, cast.client)
     report = log_verify(practice_id=cast.owner.practice_id)
-    assert report.problem, name
+    expected, offset = REPORTS[name]
+    assert report.problem is not None and re.fullmatch(expected, report.problem), (name, report.problem)
+    assert isinstance(report.size, int) and 0 <= report.size <= before.size
+    assert offset is None or report.size == before.size + offset, (name, report.size)
     errors = StringIO()
     with pytest.raises(SystemExit, match="^1$"):
         call_command("audit", "--practice", "harbor-therapy", "verify", stdout=StringIO(), stderr=errors)

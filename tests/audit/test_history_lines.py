@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from confide.audit.actions import AuditAction, Channel
-from confide.audit.history import KINDS, HistoryPage, history_page
+from confide.audit.history import KINDS, PAGE, HistoryPage, history_page
 from confide.audit.models import AuditEvent
 from confide.audit.services import event_record
 from confide.practices.models import Member
@@ -150,6 +150,15 @@ def test_pages_answer_for_their_numbers_and_link_to_the_next(cast: Cast) -> None
         ),
     )
     assert last.older is None and last.low == 1  # the oldest page answers down to number 1
+
+
+def test_a_history_of_exactly_one_page_links_to_no_older_one(cast: Cast) -> None:
+    for _ in range(PAGE - _mark(cast)):
+        _record(cast, cast.clinician, AuditAction.CLIENT_READ)
+    full = _page(cast)
+    assert (len(full.rows), full.older, full.low) == (PAGE, None, 1)
+    _record(cast, cast.clinician, AuditAction.CLIENT_READ)
+    assert _page(cast).older == 2  # one more: the oldest entry is on a page of its own
 
 
 def test_a_kind_keeps_only_its_actions_and_a_row_says_what_its_entry_committed(cast: Cast) -> None:

@@ -15,14 +15,16 @@ from pytest_django import DjangoCaptureOnCommitCallbacks
 from confide.audit import note
 from confide.audit.actions import AuditAction, Channel
 from confide.audit.anchor import anchor_read
+from confide.audit.generate import events_generate
 from confide.audit.heads import Head
 from confide.audit.integrate import LogIntegrityError, log_integrate
 from confide.audit.log import verifier_key
-from confide.audit.models import AuditEvent, Checkpoint
-from confide.audit.proofs import proof_bundle
+from confide.audit.models import AuditEvent, Checkpoint, LogLeaf
+from confide.audit.proofs import _entries, _revealed, proof_bundle
 from confide.audit.seals import seal_lift
 from confide.audit.services import event_record
 from confide.clients.models import Client
+from confide.practices.models import Practice
 from tests.audit.bundles import bundle_check
 from tests.cast import Cast
 
@@ -233,6 +235,71 @@ def test_a_page_without_a_lifting_entry_reveals_nothing(cast: Cast) -> None:
     lift = _lift(cast)
     bundle = _bundle(cast, first=1, last=lift.client_seq - 1)  # type: ignore[operator]
     assert bundle["entries"] and all("revealed" not in e for e in bundle["entries"])
+
+
+# ---------------------------------------------------------------- never another practice's, never past the served size
+
+
+def _other_log(size: int) -> Practice:
+    """Another practice whose log holds ``size`` entries, signed at once in one checkpoint of that size."""
+    other = Practice.objects.create(name="Quiet Rooms", slug=f"quiet-rooms-{size}")
+    events_generate(practice=other, count=size)
+    assert list(Checkpoint.objects.filter(practice=other).values_list("size", flat=True)) == [size]
+    return other
+
+
+def test_the_checkpoint_the_browser_saw_is_this_practices_even_when_another_has_one_that_size(cast: Cast) -> None:
+    now = _sign(cast).size
+    _other_log(now + 2)  # signed first, at the size this practice reaches next
+    _read(cast)
+    _read(cast)
+    seen = _sign(cast)
+    assert seen.size == now + 2
+    bundle = _bundle(cast, since=seen.size, first=1)
+    assert bundle["seen"] == seen.note
+    assert bundle_check(cast.owner.practice, bundle, since=seen.size)
+
+
+def test_a_revealed_entrys_first_checkpoint_is_this_practices_own(cast: Cast) -> None:
+    at = _sign(cast).size
+    _read(cast, seal=SEAL)  # leaf ``at``, first signed in a checkpoint of at + 3
+    _read(cast)
+    _read(cast)
+    first = _sign(cast)
+    assert first.size == at + 3
+    _other_log(at + 1)  # another practice's checkpoint between the entry and this practice's first
+    lift = _lift(cast)
+    bundle = _bundle(cast, first=1)
+    [revealed] = _lifted_entry(bundle, lift)["revealed"]
+    assert revealed["since"]["checkpoint"] == first.note
+    assert bundle_check(cast.owner.practice, bundle)
+
+
+def test_an_anchor_of_one_entry_is_extended_by_a_proof(
+    cast: Cast, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):  # the signer keeps its anchor once it commits
+        other = _other_log(1)
+    events_generate(practice=other, count=2)
+    bundle = proof_bundle(practice=other, client_id=uuid.uuid4(), since=None, first=1)
+    anchor = bundle["anchor"]
+    assert bundle["size"] == 3 and isinstance(anchor, dict) and anchor["proof"]  # from 1 to 3: not nothing
+    assert bundle_check(other, bundle) == []  # (no entries: a client with no history there)
+
+
+def test_entries_and_revealed_entries_past_the_served_size_are_left_out(cast: Cast) -> None:
+    early = _read(cast, seal=SEAL)
+    small = _sign(cast).size
+    _read(cast)
+    late = _read(cast, seal=SEAL)
+    _sign(cast)
+    index = dict(LogLeaf.objects.filter(event_id__in=[early.id, late.id]).values_list("event_id", "index"))
+    assert index[early.id] < small <= index[late.id]
+    revealed = _revealed(cast.owner.practice_id, [late, early], small)  # the later one first: skipped, not an end
+    assert [entry["index"] for entry in revealed] == [index[early.id]]
+    visible = _entries(cast.owner.practice_id, cast.client.id, small, range(1, _newest(cast) + 1))
+    assert visible and all(int(str(entry["index"])) < small for entry in visible)
+    assert len(visible) < _newest(cast)  # the newest visible entry is past ``small``
 
 
 # ---------------------------------------------------------------- refusals
