@@ -65,7 +65,7 @@ def pause_lift(*, manager: Member, member_id: uuid.UUID, channel: Channel) -> in
         mine = AccessAttempt.objects.filter(username=key)
         limit = settings.CONFIDE_LOCKOUT_ADDRESS_FAILURES
         crowded = {a for a in mine.values_list("ip_address", flat=True).distinct() if address_failures(a) >= limit}
-        gone = AccessAttempt.objects.filter(username=key) | AccessAttempt.objects.filter(ip_address__in=crowded)
+        gone = mine | AccessAttempt.objects.filter(ip_address__in=crowded)
         count = int(gone.aggregate(total=Sum("failures_since_start"))["total"] or 0)
         gone.delete()
         client = Client.objects.filter(practice_id=manager.practice_id, portal_member=member).first()

@@ -8,15 +8,9 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
-from confide.api.problems import problem
+from confide.api.problems import DETAILS, problem
 
 PROBLEM = "application/problem+json"
-DETAILS = {
-    400: "The request was refused (too large or malformed).",
-    404: "No such resource, or you may not see it.",
-    405: "This endpoint does not take that method; the Allow header lists those it takes.",
-    500: "Something went wrong on our side; nothing was changed.",
-}
 
 
 class ApiProblemMiddleware:

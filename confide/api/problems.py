@@ -24,6 +24,13 @@ TITLES = {
     422: "Invalid input",
     500: "Internal error",
 }
+# What a problem says when nothing more specific is known (the API's handlers and confide.api.middleware).
+DETAILS = {
+    400: "The request was refused (too large or malformed).",
+    404: "No such resource, or you may not see it.",
+    405: "This endpoint does not take that method; the Allow header lists those it takes.",
+    500: "Something went wrong on our side; nothing was changed.",
+}
 
 
 def problem(status: int, detail: str, *, errors: list[dict[str, Any]] | None = None) -> HttpResponse:
@@ -79,13 +86,13 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(Http404)
     def on_404(request: HttpRequest, exc: Http404) -> HttpResponse:
-        return problem(404, "No such resource, or you may not see it.")
+        return problem(404, DETAILS[404])
 
     @api.exception_handler(SuspiciousOperation)
     def on_suspicious(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
-        return problem(400, "The request was refused (too large or malformed).")
+        return problem(400, DETAILS[400])
 
     @api.exception_handler(Exception)
     def on_error(request: HttpRequest, exc: Exception) -> HttpResponse:
         logger.error("API error %s on %s %s", type(exc).__name__, request.method, request.path)
-        return problem(500, "Something went wrong on our side; nothing was changed.")
+        return problem(500, DETAILS[500])
