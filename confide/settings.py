@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "confide.scheduling",
     "confide.measures",
     "confide.web",
+    "confide.backups",
 ]
 
 MIDDLEWARE = [
@@ -319,6 +320,8 @@ CONFIDE_AUTHOR_KDF = (
 )
 # Optional emergency-access escrow: two age X25519 recipients; opening needs both holders' identities.
 CONFIDE_ESCROW_RECIPIENTS = env_list("CONFIDE_ESCROW_RECIPIENTS", "")
+# `confide backup` encrypts to these age X25519 recipients (the identities live offline, with the master key's backup).
+CONFIDE_BACKUP_RECIPIENTS = env_list("CONFIDE_BACKUP_RECIPIENTS", "")
 if CONFIDE_ESCROW_RECIPIENTS and len(CONFIDE_ESCROW_RECIPIENTS) != 2:
     raise ConfigError("CONFIDE_ESCROW_RECIPIENTS takes exactly two age recipients (two-person control).")
 CONFIDE_DOCUMENTS_DIR = DATA_DIR / "documents"

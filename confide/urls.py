@@ -27,6 +27,7 @@ from confide.web import views as web
 urlpatterns = [
     path("", web.home, name="home"),
     path("healthz", web.healthz, name="healthz"),
+    path("favicon.ico", web.favicon, name="favicon"),
     path("dashboard/", web.dashboard, name="dashboard"),
     path("clients/", clients.client_list, name="client_list"),
     path("clients/new/", clients.client_new, name="client_new"),

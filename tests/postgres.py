@@ -128,3 +128,27 @@ def postgres_server() -> Iterator[Server]:
         return
     with throwaway_server() as server:
         yield server
+
+
+@contextlib.contextmanager
+def scratch_databases(server: Server, count: int = 1) -> Iterator[list[str]]:
+    """``count`` new, empty databases on ``server`` (random names), dropped afterwards."""
+    import psycopg
+
+    names = [f"confide_scratch_{secrets.token_hex(4)}" for _ in range(count)]
+    admin = psycopg.connect(
+        host=server.host,
+        port=server.port,
+        user=server.user,
+        password=server.password,
+        dbname="postgres",
+        autocommit=True,
+    )
+    try:
+        for name in names:
+            admin.execute(f'CREATE DATABASE "{name}"')
+        yield names
+    finally:
+        for name in names:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()

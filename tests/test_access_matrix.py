@@ -135,6 +135,7 @@ MANAGERS = ("owner", "clinician", "colleague", "supervisor", "outsider")
 RULES: dict[str, Rule] = {
     "home": Rule({**everyone(302), "anonymous": 302}),
     "healthz": Rule(everyone(200)),
+    "favicon": Rule(everyone(301)),
     "dashboard": Rule(only(200, "owner", "clinician", "colleague", "supervisor", "staff", "outsider")),
     "client_list": Rule(only(200, *MANAGERS)),
     "client_new": Rule(only(200, "owner", "clinician", "colleague", "outsider")),

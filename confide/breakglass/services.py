@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
@@ -22,6 +21,7 @@ from confide.clients.services import lookup_index
 from confide.lib.lookup import one_or_404
 from confide.practices.models import Member
 from confide.practices.permissions import Permission, Role
+from confide.web.links import absolute
 
 MINUTES = 60
 
@@ -72,9 +72,7 @@ def breakglass_open(*, member: Member, client_number: str, reason: str, channel:
         )
         send_mail(  # inside the transaction: no alert, no access
             subject="Emergency access opened in your practice",
-            message=render_to_string(
-                "breakglass/email/alert.txt", {"link": settings.CONFIDE_BASE_URL + reverse("breakglass_reviews")}
-            ),
+            message=render_to_string("breakglass/email/alert.txt", {"link": absolute(reverse("breakglass_reviews"))}),
             from_email=None,
             recipient_list=[o.user.email for o in owners],
         )

@@ -17,6 +17,7 @@ from confide.practices.permissions import CARE_TEAM_ROLE_PERMISSIONS, Permission
 from confide.records.documents import documents_for
 from confide.records.progress import progress_notes_for
 from confide.web.forms import apply_errors
+from confide.web.links import absolute
 
 
 @member_required(Permission.CLIENTS_CLIENT_READ)
@@ -69,7 +70,7 @@ def client_invite(request: HttpRequest, member: Member, client_id: str) -> HttpR
     )
     try:
         invitation_for_client_create(
-            actor=member, client=client, link_base=request.build_absolute_uri("/invitations/"), channel=Channel.WEB
+            actor=member, client=client, link_base=absolute("/invitations/"), channel=Channel.WEB
         )
     except ValidationError as exc:
         for text in exc.messages:

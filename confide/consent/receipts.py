@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.urls import reverse
 
 from confide.clients.models import Client
@@ -13,6 +12,7 @@ from confide.consent.models import AgreementKind, Signature
 from confide.consent.pdf import agreement_pdf, receipt_pdf
 from confide.consent.receipt import ReceiptFacts, receipt_build
 from confide.consent.selectors import document_of_signature, rule_library
+from confide.web.links import absolute
 
 
 def receipt_of(*, signature: Signature, client: Client) -> dict[str, Any]:
@@ -27,7 +27,7 @@ def receipt_of(*, signature: Signature, client: Client) -> dict[str, Any]:
         record_id=str(signature.id),
         principal_id=str(client.id),
         practice_name=practice.name,
-        practice_contact=settings.CONFIDE_BASE_URL,
+        practice_contact=absolute("/"),
         agreement_title=AgreementKind(signature.version.kind).label,
         version_number=signature.version.number,
         document_sha256=signature.document_sha256,
@@ -36,7 +36,7 @@ def receipt_of(*, signature: Signature, client: Client) -> dict[str, Any]:
         signed_at=signature.signed_at,
         event_state=signature.event,
         method=signature.method,
-        withdrawal_url=settings.CONFIDE_BASE_URL + reverse("portal_directives"),
+        withdrawal_url=absolute(reverse("portal_directives")),
         retention=retention or "as the law of the practice's jurisdiction requires",
         recipients=["no one without your permission, except as the agreement explains"],
     )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.tasks import task
@@ -18,6 +17,7 @@ from confide.clients.models import Client
 from confide.consent.models import Reminder
 from confide.consent.selectors import due_for_clients
 from confide.practices.models import Practice
+from confide.web.links import absolute
 
 QUIET_DAYS = 7  # at most one reminder a week per client
 
@@ -40,7 +40,7 @@ def reminders_send(*, practice: Practice, now: dt.datetime | None = None) -> int
             "client_id", flat=True
         )
     )
-    link = settings.CONFIDE_BASE_URL + reverse("portal_agreements")
+    link = absolute(reverse("portal_agreements"))
     sent = 0
     for client in clients:
         if client.id not in due or client.id in recent or client.portal_member is None:

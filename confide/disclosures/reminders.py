@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.tasks import task
@@ -13,6 +12,7 @@ from django.utils import timezone
 
 from confide.disclosures.models import DeadlineTask
 from confide.disclosures.sealing import notices_send
+from confide.web.links import absolute
 
 AHEAD = dt.timedelta(hours=12)  # remind when a deadline is this close, or already past
 
@@ -22,7 +22,7 @@ def deadline_reminders_send(*, now: dt.datetime | None = None) -> int:
     due = DeadlineTask.objects.filter(done_at=None, reminded_at=None, due_at__lte=now + AHEAD).select_related(
         "owner__user"
     )
-    link = settings.CONFIDE_BASE_URL + reverse("dashboard")
+    link = absolute(reverse("dashboard"))
     sent = 0
     for deadline in due:
         with transaction.atomic():

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
@@ -29,6 +28,7 @@ from confide.lib.lookup import one_or_404
 from confide.practices.models import Member
 from confide.practices.permissions import Permission
 from confide.rulepacks.schema import Obligation
+from confide.web.links import absolute
 
 ORDER = {Obligation.MANDATORY: 0, Obligation.CONDITIONAL: 1, Obligation.PERMISSIVE: 2, Obligation.PENDING: 3}
 
@@ -333,9 +333,7 @@ def notify(request: DisclosureRequest, now: dt.datetime) -> None:
     if client.portal_member is not None:
         send_mail(
             subject="A notice is waiting in your portal",
-            message=render_to_string(
-                "disclosures/email/notice.txt", {"link": settings.CONFIDE_BASE_URL + reverse("portal_accounting")}
-            ),
+            message=render_to_string("disclosures/email/notice.txt", {"link": absolute(reverse("portal_accounting"))}),
             from_email=None,
             recipient_list=[client.portal_member.user.email],
         )

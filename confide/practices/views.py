@@ -20,6 +20,7 @@ from confide.practices.permissions import Permission, Role
 from confide.practices.selectors import member_get_for_manager, member_list
 from confide.practices.services import member_set_role
 from confide.web.forms import apply_errors
+from confide.web.links import absolute
 
 
 @member_required(Permission.PRACTICE_MEMBER_MANAGE)
@@ -32,7 +33,7 @@ def practice_settings(request: HttpRequest, member: Member) -> HttpResponse:
                 email=form.cleaned_data["email"],
                 full_name=form.cleaned_data["full_name"],
                 role=Role(form.cleaned_data["role"]),
-                link_base=request.build_absolute_uri("/invitations/"),
+                link_base=absolute("/invitations/"),
                 channel=Channel.WEB,
             )
         except ValidationError as exc:

@@ -14,6 +14,7 @@ from django.utils import timezone
 from confide.audit.actions import AuditAction, Channel
 from confide.audit.services import event_record
 from confide.scheduling.models import Appointment
+from confide.web.links import absolute
 
 AHEAD = dt.timedelta(hours=24)
 
@@ -28,7 +29,7 @@ def appointment_reminders_send(*, now: dt.datetime | None = None) -> int:
         client__portal_member__isnull=False,
         client__portal_member__is_active=True,
     ).select_related("client__portal_member__user")
-    link = settings.CONFIDE_BASE_URL + reverse("portal_home")
+    link = absolute(reverse("portal_home"))
     sent = 0
     for appointment in due:
         member = appointment.client.portal_member

@@ -31,6 +31,7 @@ from confide.scheduling.services import (
     upcoming_for_client,
 )
 from confide.web.forms import apply_errors
+from confide.web.links import absolute
 from confide.web.responses import attachment
 
 
@@ -101,7 +102,7 @@ def calendar_settings(request: HttpRequest, member: Member) -> HttpResponse:
             messages.success(request, "Calendar feed turned off.")
             return redirect("calendar_settings")
         secret = feed_create(member=member, channel=Channel.WEB)
-    url = request.build_absolute_uri(f"/calendar/{secret}.ics") if secret else None
+    url = absolute(f"/calendar/{secret}.ics") if secret else None
     return render(request, "scheduling/calendar_settings.html", {"url": url})
 
 

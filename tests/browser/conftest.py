@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import Page
+from pytest_django.fixtures import Settings
 
 from tests.browser.helpers import USED
 from tests.cast import Cast, build_cast
@@ -40,6 +41,13 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
             "--no-first-run",
         ],
     }
+
+
+@pytest.fixture(autouse=True)
+def links_name_the_live_server(request: pytest.FixtureRequest, settings: Settings) -> None:
+    """Links in e-mails come from CONFIDE_BASE_URL (confide/web/links.py): here, the live server's address."""
+    if "live_server" in request.fixturenames:
+        settings.CONFIDE_BASE_URL = request.getfixturevalue("live_server").url
 
 
 @pytest.fixture(autouse=True)

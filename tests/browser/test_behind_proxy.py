@@ -7,6 +7,7 @@ otherwise)."""
 from __future__ import annotations
 
 import base64
+import contextlib
 import datetime as dt
 import hashlib
 import http.client
@@ -14,7 +15,6 @@ import shutil
 import socket
 import ssl
 import subprocess
-import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -35,6 +35,7 @@ from tests.browser.conftest import CHROMIUM
 from tests.browser.helpers import client_joins_portal
 from tests.cast import Cast
 from tests.conftest import Inbox
+from tests.waitress import serving
 
 TEMP = ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")  # nginx's scratch folders, in the test's folder
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
@@ -131,8 +132,8 @@ def behind_nginx(tmp_path: Path, settings: Settings, live_cast: Cast) -> Iterato
     upstream, http_port, https_port = _port(), _port(), _port()
     settings.CONFIDE_TRUSTED_PROXIES, settings.CONFIDE_PROXY_COUNT = ["127.0.0.1"], 1  # as deploy/nginx.conf says
     server = confide_server(app=app, host="127.0.0.1", port=upstream, threads=1)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
+    stop_server = contextlib.ExitStack()
+    stop_server.enter_context(serving(server))
     ca, cert, key, spki = _certificate(tmp_path)
     for kind in TEMP:
         (tmp_path / kind).mkdir()
@@ -148,11 +149,12 @@ def behind_nginx(tmp_path: Path, settings: Settings, live_cast: Cast) -> Iterato
                 break
             except OSError:
                 time.sleep(0.05)
+        settings.CONFIDE_BASE_URL = f"https://localhost:{https_port}"  # as the deployment's env file says
         yield Proxied(f"https://localhost:{https_port}", ca, spki, http_port, upstream)
     finally:
         nginx.terminate()
         nginx.wait(timeout=10)
-        server.close()
+        stop_server.close()
         if shared.vendor == "sqlite":
             shared.dec_thread_sharing()
 

@@ -5,7 +5,6 @@ store and every e-mail sent. Nothing may be found."""
 from __future__ import annotations
 
 import os
-import secrets
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -14,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.canary.seed import CANARIES
-from tests.postgres import Server, postgres_server, tool
+from tests.postgres import Server, postgres_server, scratch_databases, tool
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -80,19 +79,7 @@ def postgres() -> Iterator[Server]:
 
 
 def test_no_canary_in_a_postgresql_dump(tmp_path: Path, postgres: Server) -> None:
-    import psycopg
-
-    name = f"confide_canary_{secrets.token_hex(4)}"
-    admin = psycopg.connect(
-        host=postgres.host,
-        port=postgres.port,
-        user=postgres.user,
-        password=postgres.password,
-        dbname="postgres",
-        autocommit=True,
-    )
-    admin.execute(f'CREATE DATABASE "{name}"')
-    try:
+    with scratch_databases(postgres) as (name,):
         result = _seed(tmp_path, postgres.url(name))
         dump = subprocess.run(  # noqa: S603
             [tool("pg_dump"), "--no-owner", "-h", postgres.host, "-p", str(postgres.port), "-U", postgres.user, name],
@@ -104,9 +91,6 @@ def test_no_canary_in_a_postgresql_dump(tmp_path: Path, postgres: Server) -> Non
         assert b"records_progressnote" in dump
         hits = _hits("pg_dump", dump) + _scan_outputs(result, tmp_path)
         assert not hits, hits
-    finally:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
 
 
 def test_the_scan_finds_a_planted_canary() -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import http.client
-import threading
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -12,6 +11,7 @@ from pytest_django.fixtures import Settings
 
 from confide.web.proxy import behind_proxies
 from confide.web.serving import confide_server
+from tests.waitress import serving
 
 PROXY = "10.0.0.5"
 
@@ -99,13 +99,9 @@ def test_the_server_confide_serve_runs_hands_the_proxys_view_to_the_app(settings
         return [b""]
 
     server = confide_server(app=app, host="127.0.0.1", port=0, threads=1)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    try:
+    with serving(server):
         connection = http.client.HTTPConnection("127.0.0.1", server.effective_port, timeout=10)
         headers = {"X-Forwarded-For": "203.0.113.9", "X-Forwarded-Proto": "https", "X-Forwarded-Host": "c.example"}
         connection.request("GET", "/", headers=headers)
         assert connection.getresponse().status == 204
-    finally:
-        server.close()
     assert (seen["wsgi.url_scheme"], seen["REMOTE_ADDR"], seen["HTTP_HOST"]) == ("https", "203.0.113.9", "c.example")
