@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
+import uuid
 
 import pytest
 
-from confide.audit.heads import extension_line, parse_extension, parse_previous, previous_line
+from confide.audit.heads import Head, HeadMap, extension_line, parse_extension, parse_previous, previous_line
 
 ROOT = bytes(range(32))
 HEADS = extension_line(3, ROOT)
@@ -41,3 +43,25 @@ def test_the_previous_size_is_found_among_the_others() -> None:
     assert parse_previous([HEADS]) is None
     assert parse_previous([previous_line(5).replace(" ", "  ")]) is None
     assert parse_previous(["confide-time/v1 1700000000"]) is None
+
+
+def test_a_heads_leaf_is_the_byte_layout_the_browser_hashes() -> None:
+    """RFC 9162 leaf hash of context, the client id's 16 bytes, then seq and index as 8 big-endian bytes
+    (verify-history.js builds the same bytes; a change on one side alone breaks every client's check)."""
+    client = uuid.UUID("00112233-4455-6677-8899-aabbccddeeff")
+    expected = hashlib.sha256(
+        b"\x00confide-client-head-v1\x00"
+        + bytes.fromhex("00112233445566778899aabbccddeeff")
+        + bytes.fromhex("0000000000000003")
+        + bytes.fromhex("0000000000000102")
+    ).digest()
+    assert Head(client=client, seq=3, index=258).leaf() == expected
+
+
+def test_a_client_with_two_heads_is_refused_wherever_they_sort() -> None:
+    first, second, third = (uuid.UUID(int=n) for n in (1, 2, 3))
+    with pytest.raises(ValueError, match="^a client has more than one head$"):
+        HeadMap.of([Head(second, 1, 1), Head(first, 1, 0), Head(second, 2, 5)])  # adjacent once sorted
+    with pytest.raises(ValueError, match="^a client has more than one head$"):
+        HeadMap.of([Head(third, 4, 9), Head(third, 5, 10), Head(first, 1, 0), Head(second, 1, 2)])
+    assert [h.client for h in HeadMap.of([Head(second, 1, 1), Head(first, 1, 0)]).heads] == [first, second]

@@ -502,3 +502,11 @@ def test_a_read_for_a_held_back_disclosure_opens_only_its_notes_and_is_sealed(ca
     assert [v.id for v in views] == [wanted.id] and str(other.id) not in {str(v.id) for v in views}
     [event] = AuditEvent.objects.filter(id__gt=mark, action=AuditAction.PN_READ)
     assert (event.object_id, event.seal, event.client_seq) == (str(wanted.id), "disclosure:canary", None)
+
+
+def test_an_ordinary_read_of_ones_notes_is_in_the_clients_history_unsealed(cast: Cast) -> None:
+    _write(cast.clinician, CHRIS_SECRET, cast=cast)
+    before = AuditEvent.objects.aggregate(top=Max("id"))["top"]
+    assert _bodies(cast.clinician, cast.client, _unlock(cast.clinician))[0][1] == CHRIS_SECRET
+    read = AuditEvent.objects.filter(id__gt=before, action=AuditAction.PN_READ).get()
+    assert (read.client_id, read.seal, read.sealed_seq) == (cast.client.id, "", None)
