@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "confide.measures",
     "confide.web",
     "confide.backups",
+    "confide.outbox",
 ]
 
 MIDDLEWARE = [

@@ -6,7 +6,6 @@ import datetime as dt
 import uuid
 
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.http import Http404
 from django.template.loader import render_to_string
@@ -19,6 +18,8 @@ from confide.breakglass.models import Grant
 from confide.clients.models import Client
 from confide.clients.services import lookup_index
 from confide.lib.lookup import one_or_404
+from confide.outbox.models import OutgoingMail
+from confide.outbox.services import mail_send
 from confide.practices.models import Member
 from confide.practices.permissions import Permission, Role
 from confide.web.links import absolute
@@ -70,12 +71,15 @@ def breakglass_open(*, member: Member, client_number: str, reason: str, channel:
             object_id=str(grant.id),
             purpose="emergency access",
         )
-        send_mail(  # inside the transaction: no alert, no access
-            subject="Emergency access opened in your practice",
-            message=render_to_string("breakglass/email/alert.txt", {"link": absolute(reverse("breakglass_reviews"))}),
-            from_email=None,
-            recipient_list=[o.user.email for o in owners],
-        )
+        body = render_to_string("breakglass/email/alert.txt", {"link": absolute(reverse("breakglass_reviews"))})
+        for owner in owners:  # kept with the access: no alert, no access; a mail server down delays, never drops it
+            mail_send(
+                practice_id=member.practice_id,
+                kind=OutgoingMail.Kind.BREAKGLASS_ALERT,
+                to=owner.user.email,
+                subject="Emergency access opened in your practice",
+                body=body,
+            )
     return client
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.mail import send_mail
 from django.db import transaction
 from django.tasks import task
 from django.template.loader import render_to_string
@@ -16,6 +15,8 @@ from confide.audit.services import event_record
 from confide.clients.models import Client
 from confide.consent.models import Reminder
 from confide.consent.selectors import due_for_clients
+from confide.outbox.models import OutgoingMail
+from confide.outbox.services import mail_send
 from confide.practices.models import Practice
 from confide.web.links import absolute
 
@@ -58,11 +59,12 @@ def reminders_send(*, practice: Practice, now: dt.datetime | None = None) -> int
                 object_type="reminder",
                 purpose="consent",
             )
-            send_mail(
+            mail_send(
+                practice_id=practice.id,
+                kind=OutgoingMail.Kind.AGREEMENT_REMINDER,
+                to=client.portal_member.user.email,
                 subject="A document is waiting in your portal",
-                message=render_to_string("consent/email/reminder.txt", {"link": link}),
-                from_email=None,
-                recipient_list=[client.portal_member.user.email],
+                body=render_to_string("consent/email/reminder.txt", {"link": link}),
             )
         sent += 1
     return sent

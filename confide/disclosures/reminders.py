@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.mail import send_mail
 from django.db import transaction
 from django.tasks import task
 from django.urls import reverse
@@ -12,6 +11,8 @@ from django.utils import timezone
 
 from confide.disclosures.models import DeadlineTask
 from confide.disclosures.sealing import notices_send
+from confide.outbox.models import OutgoingMail
+from confide.outbox.services import mail_send
 from confide.web.links import absolute
 
 AHEAD = dt.timedelta(hours=12)  # remind when a deadline is this close, or already past
@@ -27,11 +28,12 @@ def deadline_reminders_send(*, now: dt.datetime | None = None) -> int:
     for deadline in due:
         with transaction.atomic():
             DeadlineTask.objects.filter(pk=deadline.pk).update(reminded_at=now)
-            send_mail(
+            mail_send(
+                practice_id=deadline.practice_id,
+                kind=OutgoingMail.Kind.DEADLINE_REMINDER,
+                to=deadline.owner.user.email,
                 subject="A reporting deadline is due in Confide",
-                message=f"A deadline you own is due at {deadline.due_at:%Y-%m-%d %H:%M} UTC.\n\n{link}\n",
-                from_email=None,
-                recipient_list=[deadline.owner.user.email],
+                body=f"A deadline you own is due at {deadline.due_at:%Y-%m-%d %H:%M} UTC.\n\n{link}\n",
             )
         sent += 1
     return sent

@@ -6,7 +6,6 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.http import Http404
 from django.template.loader import render_to_string
@@ -25,6 +24,8 @@ from confide.disclosures.package import Summary, package_encrypt, package_zip, s
 from confide.disclosures.sealing import seal_of, suspension_extend, terms_sign, unseal_if_due
 from confide.disclosures.workflow import Requirements, due_at, notice_problem, requirements_of
 from confide.lib.lookup import one_or_404
+from confide.outbox.models import OutgoingMail
+from confide.outbox.services import mail_send
 from confide.practices.models import Member
 from confide.practices.permissions import Permission
 from confide.rulepacks.schema import Obligation
@@ -331,11 +332,12 @@ def notify(request: DisclosureRequest, now: dt.datetime) -> None:
         object_id=str(request.id),
     )
     if client.portal_member is not None:
-        send_mail(
+        mail_send(
+            practice_id=client.practice_id,
+            kind=OutgoingMail.Kind.DISCLOSURE_NOTICE,
+            to=client.portal_member.user.email,
             subject="A notice is waiting in your portal",
-            message=render_to_string("disclosures/email/notice.txt", {"link": absolute(reverse("portal_accounting"))}),
-            from_email=None,
-            recipient_list=[client.portal_member.user.email],
+            body=render_to_string("disclosures/email/notice.txt", {"link": absolute(reverse("portal_accounting"))}),
         )
 
 

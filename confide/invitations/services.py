@@ -16,7 +16,6 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.http import Http404
 from django.template.loader import render_to_string
@@ -27,6 +26,8 @@ from confide.audit.actions import AuditAction, Channel
 from confide.audit.services import event_record
 from confide.clients.models import Client
 from confide.invitations.models import Invitation
+from confide.outbox.models import OutgoingMail
+from confide.outbox.services import mail_send
 from confide.practices.models import Member
 from confide.practices.permissions import Permission, Role
 
@@ -55,13 +56,14 @@ def _issue(*, actor: Member, kind: str, client: Client | None, member: Member | 
     return invitation, f"{invitation.id.hex}.{secret}"
 
 
-def _send(*, to: str, link: str) -> None:
+def _send(*, practice_id: uuid.UUID, to: str, link: str) -> None:
     context = {"link": link, "hours": settings.CONFIDE_INVITATION_HOURS}
-    send_mail(
+    mail_send(
+        practice_id=practice_id,
+        kind=OutgoingMail.Kind.INVITATION,
+        to=to,
         subject="Your invitation to a secure Confide portal",
-        message=render_to_string("invitations/email/invitation.txt", context),
-        from_email=None,
-        recipient_list=[to],
+        body=render_to_string("invitations/email/invitation.txt", context),
     )
 
 
@@ -84,7 +86,7 @@ def invitation_for_client_create(*, actor: Member, client: Client, link_base: st
             object_type="invitation",
             object_id=str(invitation.id),
         )
-        transaction.on_commit(lambda: _send(to=email, link=f"{link_base}{token}/"))
+        transaction.on_commit(lambda: _send(practice_id=actor.practice_id, to=email, link=f"{link_base}{token}/"))
     return invitation
 
 
@@ -105,7 +107,7 @@ def invitation_for_member_create(
         event_record(
             actor=actor, action=AuditAction.MEMBER_ADD, channel=channel, object_type="member", object_id=str(member.id)
         )
-        transaction.on_commit(lambda: _send(to=user.email, link=f"{link_base}{token}/"))
+        transaction.on_commit(lambda: _send(practice_id=actor.practice_id, to=user.email, link=f"{link_base}{token}/"))
     return member
 
 

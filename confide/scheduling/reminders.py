@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.tasks import task
 from django.urls import reverse
@@ -13,6 +12,8 @@ from django.utils import timezone
 
 from confide.audit.actions import AuditAction, Channel
 from confide.audit.services import event_record
+from confide.outbox.models import OutgoingMail
+from confide.outbox.services import mail_send
 from confide.scheduling.models import Appointment
 from confide.web.links import absolute
 
@@ -46,14 +47,15 @@ def appointment_reminders_send(*, now: dt.datetime | None = None) -> int:
                 object_type="appointment",
                 object_id=str(appointment.id),
             )
-            send_mail(
+            mail_send(
+                practice_id=appointment.practice_id,
+                kind=OutgoingMail.Kind.APPOINTMENT_REMINDER,
+                to=member.user.email,
                 subject="Reminder: your appointment",
-                message=(
+                body=(
                     f"Your appointment is on {when:%A %d %B %Y at %H:%M} ({settings.TIME_ZONE}).\n\n"
                     f"To see it or ask for a change, sign in to your portal:\n{link}\n"
                 ),
-                from_email=None,
-                recipient_list=[member.user.email],
             )
         sent += 1
     return sent

@@ -12,6 +12,7 @@ from confide.consent.selectors import due_for_clients
 from confide.consent.services import licences_expiring
 from confide.disclosures.selectors import awaiting_decision, tasks_open
 from confide.measures.services import warnings_open_for
+from confide.outbox.selectors import mail_unsent_for
 from confide.practices.decorators import member_required
 from confide.practices.models import Member
 from confide.practices.permissions import Permission, Role
@@ -44,6 +45,7 @@ def dashboard(request: HttpRequest, member: Member) -> HttpResponse:
         "tasks": tasks_open(member=member),
         "to_decide": awaiting_decision(member=member),
         "warnings": warnings_open_for(member=member),
+        "unsent_mail": list(mail_unsent_for(member=member)),
         "licences": licences_expiring(practice_id=member.practice_id)
         if member.has(Permission.PRACTICE_MEMBER_MANAGE)
         else [],

@@ -85,7 +85,9 @@ def _certificate(folder: Path) -> tuple[Path, Path, Path, str]:
     return *paths, base64.b64encode(hashlib.sha256(spki).digest()).decode()
 
 
-def _nginx_conf(folder: Path, *, http_port: int, https_port: int, upstream: int, cert: Path, key: Path) -> str:
+def _nginx_conf(
+    folder: Path, *, http_port: int, https_port: int, upstreams: tuple[int, int], cert: Path, key: Path
+) -> str:
     """deploy/nginx.conf with this test's addresses, ports and certificate, inside a minimal main block."""
     site = DEPLOY.read_text()
     for old, new in {
@@ -93,7 +95,8 @@ def _nginx_conf(folder: Path, *, http_port: int, https_port: int, upstream: int,
         "listen 443 ssl http2;": f"listen 127.0.0.1:{https_port} ssl http2;",
         "/etc/letsencrypt/live/confide.example.org/fullchain.pem": str(cert),
         "/etc/letsencrypt/live/confide.example.org/privkey.pem": str(key),
-        "proxy_pass http://127.0.0.1:8000;": f"proxy_pass http://127.0.0.1:{upstream};",
+        "server 127.0.0.1:8000;": f"server 127.0.0.1:{upstreams[0]};",
+        "server 127.0.0.1:8001;": f"server 127.0.0.1:{upstreams[1]};",
         "confide.example.org": "localhost",
     }.items():
         assert old in site, f"deploy/nginx.conf no longer says {old!r}"
@@ -110,7 +113,8 @@ class Proxied(NamedTuple):
     ca: Path  # the throwaway CA
     spki: str  # the certificate key's SPKI hash, which Chromium is told to accept
     plain: int  # nginx's plain-HTTP port
-    upstream: int  # waitress's port, behind nginx
+    upstream: int  # the first waitress server's port, behind nginx
+    answered: dict[int, int]  # how many requests each waitress server (by port) answered
 
 
 @pytest.fixture
@@ -124,22 +128,28 @@ def behind_nginx(tmp_path: Path, settings: Settings, live_cast: Cast) -> Iterato
         shared.inc_thread_sharing()
     django = WSGIHandler()  # after the settings above: it reads them when it builds its middleware
 
-    def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        if shared.vendor == "sqlite":
-            connections["default"] = shared
-        return django(environ, start_response)
+    upstreams, http_port, https_port = (_port(), _port()), _port(), _port()
+    answered = dict.fromkeys(upstreams, 0)
 
-    upstream, http_port, https_port = _port(), _port(), _port()
+    def app_on(port: int) -> Callable[..., Iterable[bytes]]:
+        def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+            if shared.vendor == "sqlite":
+                connections["default"] = shared
+            answered[port] += 1
+            return django(environ, start_response)
+
+        return app
+
     settings.CONFIDE_TRUSTED_PROXIES, settings.CONFIDE_PROXY_COUNT = ["127.0.0.1"], 1  # as deploy/nginx.conf says
-    server = confide_server(app=app, host="127.0.0.1", port=upstream, threads=1)
     stop_server = contextlib.ExitStack()
-    stop_server.enter_context(serving(server))
+    for port in upstreams:  # two servers behind the upstream block, as two confide@PORT processes would be
+        stop_server.enter_context(serving(confide_server(app=app_on(port), host="127.0.0.1", port=port, threads=1)))
     ca, cert, key, spki = _certificate(tmp_path)
     for kind in TEMP:
         (tmp_path / kind).mkdir()
     conf = tmp_path / "nginx.conf"
     conf.write_text(
-        _nginx_conf(tmp_path, http_port=http_port, https_port=https_port, upstream=upstream, cert=cert, key=key)
+        _nginx_conf(tmp_path, http_port=http_port, https_port=https_port, upstreams=upstreams, cert=cert, key=key)
     )
     nginx = subprocess.Popen([NGINX, "-p", str(tmp_path), "-c", str(conf), "-e", str(tmp_path / "error.log")])  # noqa: S603
     try:
@@ -150,7 +160,7 @@ def behind_nginx(tmp_path: Path, settings: Settings, live_cast: Cast) -> Iterato
             except OSError:
                 time.sleep(0.05)
         settings.CONFIDE_BASE_URL = f"https://localhost:{https_port}"  # as the deployment's env file says
-        yield Proxied(f"https://localhost:{https_port}", ca, spki, http_port, upstream)
+        yield Proxied(f"https://localhost:{https_port}", ca, spki, http_port, upstreams[0], answered)
     finally:
         nginx.terminate()
         nginx.wait(timeout=10)
@@ -204,6 +214,7 @@ def test_signing_in_posting_a_form_and_an_invitation_link_work_through_the_proxy
     assert page.url == f"{base}/portal/"
     assert all(cookie["secure"] for cookie in page.context.cookies())
     expect(page.get_by_role("heading", name="Hello, Remy Proxy-Canary")).to_be_visible()
+    assert all(answered > 0 for answered in behind_nginx.answered.values()), behind_nginx.answered  # both served
 
 
 def test_plain_http_is_sent_to_https_by_the_proxy_and_by_confide(behind_nginx: Proxied) -> None:

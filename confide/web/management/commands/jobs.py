@@ -1,7 +1,8 @@
 """``confide jobs run``: every periodic job in one command — run it from cron every 15 minutes.
 
 Session reminders (24 h ahead), delayed disclosure notices and deadline reminders, agreement
-re-affirmation reminders (at most weekly per client), and transparency-log integration.
+re-affirmation reminders (at most weekly per client), transparency-log integration, and e-mail that
+the mail server refused earlier (tried again with backoff).
 Each job is idempotent: running it more often only finds less to do.
 """
 
@@ -14,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from confide.audit.tasks import log_integrate_all
 from confide.consent.reminders import reminders_task
 from confide.disclosures.reminders import disclosures_task
+from confide.outbox.services import mail_retry_task
 from confide.scheduling.reminders import appointment_reminders_task
 
 
@@ -30,6 +32,7 @@ class Command(BaseCommand):
             "disclosure notices and deadline reminders": disclosures_task.call(),
             "agreement reminders": reminders_task.call(),
             "log entries integrated": log_integrate_all(),
+            "e-mails sent that had waited": mail_retry_task.call(),
         }
         for name, count in results.items():
             self.stdout.write(f"{name}: {count}")
