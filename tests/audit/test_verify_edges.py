@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 from django.db import transaction
 
@@ -172,3 +173,15 @@ def test_a_tail_cut_behind_a_checkpoint_is_named_without_an_anchor(cast: Cast) -
     LogLeaf.objects.filter(practice_id=cast.owner.practice_id, index=size - 1).delete()
     expected = f"the log was truncated: a checkpoint covers {size} entries but only {size - 1} remain"
     assert _verify(cast) == Report(size - 1, expected, 1)  # its event is no longer logged
+
+
+def test_a_problem_found_in_a_full_chunk_is_reported_at_its_leaf(cast: Cast, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Leaves are checked a chunk at a time (5,000 in production); a chunk of 4 makes the cast's log span
+    several, so the full-chunk path reports as the last, partial chunk does."""
+    monkeypatch.setattr("confide.audit.verify.CHUNK", 4)
+    _log(cast)
+    assert _verify(cast).problem is None
+    leaf = LogLeaf.objects.get(practice_id=cast.owner.practice_id, index=1)
+    drop_append_only_triggers()
+    AuditEvent.objects.filter(pk=leaf.event_id).update(actor_role="staff")
+    assert _verify(cast) == Report(1, f"event {leaf.event_id} was changed after it was recorded")
