@@ -106,12 +106,29 @@ class Inbox:
         return payload.decode()
 
 
+def free_port() -> int:
+    """A loopback port nothing listens on (once the probe that found it is closed)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port
+
+
+@pytest.fixture
+def mail_server_down(settings: Settings) -> None:
+    """SMTP pointed at a port where no mail server listens: every send is refused."""
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": free_port(), "use_tls": False, "timeout": 2},
+        }
+    }
+
+
 @pytest.fixture
 def smtp_inbox(settings: Settings) -> Iterator[Inbox]:
     inbox = Inbox()
-    with socket.socket() as probe:  # aiosmtpd needs a concrete port to check it started
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()  # aiosmtpd needs a concrete port to check it started
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()
     settings.MAILERS = {

@@ -48,15 +48,14 @@ def _pg_args() -> tuple[list[str], dict[str, str]]:
 
 def _snapshot(target: Path) -> None:
     """A consistent copy of the live database, taken while writes go on."""
+    name = str(settings.DATABASES["default"]["NAME"])
     if _kind() == "postgresql":
         args, env = _pg_args()
-        name = str(settings.DATABASES["default"]["NAME"])
         command = [_pg_tool("pg_dump"), *args, "--format=custom", "--no-owner", "--no-privileges", "-f", str(target)]
         result = subprocess.run([*command, name], env=env, capture_output=True, text=True, check=False)  # noqa: S603
         if result.returncode != 0:
             raise ArchiveError(f"pg_dump failed: {result.stderr.strip()[-500:]}")
         return
-    name = str(settings.DATABASES["default"]["NAME"])
     source = sqlite3.connect(name, uri=name.startswith("file:"))
     try:
         copy = sqlite3.connect(target)

@@ -13,7 +13,7 @@ from pytest_django import DjangoCaptureOnCommitCallbacks
 from confide.audit.actions import AuditAction, Channel
 from confide.audit.integrate import LogIntegrityError, log_integrate
 from confide.audit.log import checkpoint_latest
-from confide.audit.models import Checkpoint, LogHead, LogLeaf, LogNode, PendingEvent, SealCounter
+from confide.audit.models import AuditEvent, Checkpoint, LogHead, LogLeaf, LogNode, PendingEvent, SealCounter
 from confide.audit.services import event_record
 from confide.audit.verify import log_verify
 from tests.attacker import drop_append_only_triggers
@@ -33,6 +33,14 @@ def _read(cast: Cast) -> None:
 def _log(cast: Cast) -> None:
     while log_integrate(practice_id=cast.owner.practice_id):
         pass
+
+
+def _colleague_reads(cast: Cast) -> AuditEvent:
+    """A genuine access to another client, recorded after whatever the test staged."""
+    with transaction.atomic():
+        return event_record(
+            actor=cast.colleague, action=AuditAction.CLIENT_READ, channel=Channel.WEB, client_id=cast.other_client.id
+        )
 
 
 def _refusal(cast: Cast) -> str:
@@ -111,10 +119,7 @@ def _logged(event_id: int) -> bool:
 def test_an_event_after_a_forged_one_in_the_same_batch_is_still_logged(cast: Cast) -> None:
     _log(cast)
     attack("insert a forged entry", cast.client)
-    with transaction.atomic():
-        genuine = event_record(
-            actor=cast.colleague, action=AuditAction.CLIENT_READ, channel=Channel.WEB, client_id=cast.other_client.id
-        )
+    genuine = _colleague_reads(cast)
     assert log_integrate(practice_id=cast.owner.practice_id) == 1
     assert _logged(genuine.id)
 
@@ -127,10 +132,7 @@ def test_an_event_after_one_whose_number_is_taken_in_the_same_batch_is_still_log
         )
     # The seal's logged number moved past it (a counter may only move forward, so no trigger stops this).
     SealCounter.objects.filter(client_id=cast.client.id, seal=SEAL).update(logged=5)
-    with transaction.atomic():
-        genuine = event_record(
-            actor=cast.colleague, action=AuditAction.CLIENT_READ, channel=Channel.WEB, client_id=cast.other_client.id
-        )
+    genuine = _colleague_reads(cast)
     assert log_integrate(practice_id=cast.owner.practice_id) == 1
     assert _logged(genuine.id) and not _logged(sealed.id)
 
@@ -157,10 +159,7 @@ def test_logging_one_clients_sealed_entry_leaves_anothers_under_the_same_seal_na
 def test_refusing_a_forged_event_leaves_the_rest_of_the_queue_waiting(cast: Cast) -> None:
     _log(cast)
     attack("insert a forged entry", cast.client)
-    with transaction.atomic():
-        genuine = event_record(
-            actor=cast.colleague, action=AuditAction.CLIENT_READ, channel=Channel.WEB, client_id=cast.other_client.id
-        )
+    genuine = _colleague_reads(cast)
     assert log_integrate(practice_id=cast.owner.practice_id, batch=1) == 0  # the forged one alone, refused
     assert PendingEvent.objects.filter(event_id=genuine.id).exists()
     _log(cast)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import socket
 from unittest import mock
 
 import pytest
@@ -11,7 +10,6 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError
 from django.http import Http404
 from django.utils import timezone
-from pytest_django.fixtures import Settings
 
 from confide.audit.actions import AuditAction, Channel
 from confide.audit.models import AuditEvent
@@ -164,19 +162,10 @@ def test_every_active_owner_is_alerted_and_no_former_one(cast: Cast, smtp_inbox:
 
 
 def test_with_the_mail_server_down_the_access_is_kept_with_its_alerts_which_wait(
-    cast: Cast, settings: Settings
+    cast: Cast, mail_server_down: None
 ) -> None:
     """An emergency is not refused because mail is down: the alerts are kept with the access, in its
     transaction (no alert, no access), and go out when the server is back (tests/outbox)."""
-    with socket.socket() as probe:  # a port where no mail server listens
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    settings.MAILERS = {
-        "default": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "OPTIONS": {"host": "127.0.0.1", "port": port, "use_tls": False, "timeout": 5},
-        }
-    }
     grant = _open(cast.colleague)
     assert AuditEvent.objects.filter(action=AuditAction.BREAKGLASS_OPEN, object_id=str(grant.id)).exists()
     waiting = OutgoingMail.objects.filter(kind=OutgoingMail.Kind.BREAKGLASS_ALERT)

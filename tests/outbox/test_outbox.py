@@ -4,9 +4,7 @@ owner sees it, and it goes out once the server is back; no one else sees it, and
 from __future__ import annotations
 
 import datetime as dt
-import socket
 
-import pytest
 from django.core import mail
 from django.utils import timezone
 from pytest_django.fixtures import DjangoCaptureOnCommitCallbacks, Settings
@@ -14,24 +12,7 @@ from pytest_django.fixtures import DjangoCaptureOnCommitCallbacks, Settings
 from confide.outbox.models import OutgoingMail
 from confide.outbox.services import mail_retry_due
 from tests.cast import Cast, signed_in
-from tests.conftest import Inbox
-
-
-def _closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-    return port  # nothing listens there once the probe is closed
-
-
-@pytest.fixture
-def mail_server_down(settings: Settings) -> None:
-    settings.MAILERS = {
-        "default": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "OPTIONS": {"host": "127.0.0.1", "port": _closed_port(), "use_tls": False, "timeout": 2},
-        }
-    }
+from tests.conftest import Inbox, free_port
 
 
 def _invite(cast: Cast, capture: DjangoCaptureOnCommitCallbacks) -> int:
@@ -70,7 +51,7 @@ def test_the_waiting_mail_goes_out_once_due_and_the_server_is_back(
     smtp_inbox: Inbox,
 ) -> None:
     up = settings.MAILERS  # smtp_inbox's running server: saved, then taken down again for the failure
-    settings.MAILERS = {"default": {**up["default"], "OPTIONS": {**up["default"]["OPTIONS"], "port": _closed_port()}}}
+    settings.MAILERS = {"default": {**up["default"], "OPTIONS": {**up["default"]["OPTIONS"], "port": free_port()}}}
     _invite(cast, django_capture_on_commit_callbacks)
     waiting = OutgoingMail.objects.get()
     settings.MAILERS = up
