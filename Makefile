@@ -35,7 +35,7 @@ lint: setup
 	$(BIN)/ruff format --check .
 
 types: setup
-	$(BIN)/mypy confide tests bench
+	$(BIN)/mypy confide tests bench scripts
 
 migrations-check: setup
 	CONFIDE_ENV=test CONFIDE_DATA_DIR=$$(mktemp -d) $(BIN)/confide makemigrations --check --dry-run -v 1
@@ -52,10 +52,10 @@ bench: setup ## Run the benchmarks in bench/ (results: docs/benchmarks.md)
 	$(BIN)/python -m bench
 
 mutation: setup ## Break each listed guard, then mutation-test the security core (mutation.toml; MODULES="confide/x.py" for some)
-	$(BIN)/python scripts/mutation.py $(MODULES)
+	$(BIN)/python -m scripts.mutation $(MODULES)
 
 guards: setup ## Only break each guard listed in mutation.toml by hand: every one must fail a test (a few minutes; CI runs it)
-	$(BIN)/python scripts/mutation.py --guards-only
+	$(BIN)/python -m scripts.mutation --guards-only
 
 clean: ## Remove the virtualenv and caches (keeps var/, your data)
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -6,151 +6,44 @@ the modules of mutation.toml (or those named), in groups that share their tests:
 var/mutation/<modules>/ (so mutmut's mutants/ never lands in the repository), point one mutmut 3 run at the
 group's modules and their tests, and score each module from it. A module passes when at least `target` per cent of
 its mutants are killed and every survivor is listed in docs/mutation.md with the reason it cannot change
-behaviour. Writes var/mutation/report.md (report-<modules>.md for a selection) and exits non-zero when
+behaviour. Writes var/mutation/report.md (report-selection.md for a selection) and exits non-zero when
 anything fails.
+
+A listed survivor is left out while its module is byte for byte the one on which a run last confirmed the
+listing (scripts/mutation_skips.py, mutation-checked.json): equivalent mutants cost a run most of its time
+and cannot change verdict. `--recheck` leaves nothing out; `--rescore` scores the folders of the last run
+again (after listing survivors in docs/mutation.md) without running anything.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import re
 import shutil
 import subprocess
 import sys
 import time
 import tomllib
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-WORK = ROOT / "var" / "mutation"
-PYTHON = ROOT / ".venv" / "bin" / "python"
-MUTMUT = ROOT / ".venv" / "bin" / "mutmut"
-LISTED = re.compile(r"^\|\s*`(confide\.[\w.ǁ]+__mutmut_\d+)`\s*\|")
-COPY = ("confide", "tests", "manage.py", "pyproject.toml", "uv.lock")
-KILLED = ("killed", "timeout", "caught by type check")
-# Mutants and guards run on SQLite, each test database fresh; never the browser tests.
-PYTEST_ARGS = ["-m", "not browser", "-q", "-p", "no:cacheprovider"]
-
-
-@dataclass
-class Score:
-    module: str
-    total: int
-    killed: int
-    unlisted: list[str]
-
-    @property
-    def percent(self) -> float:
-        return 100.0 * self.killed / self.total if self.total else 0.0
-
-    def row(self) -> str:
-        unlisted = ", ".join(f"`{u}`" for u in self.unlisted) or "—"
-        return f"| `{self.module}` | {self.total} | {self.killed} | {self.percent:.1f} % | {unlisted} |"
-
-
-def _slug(path: str) -> str:
-    return path.removesuffix(".py").replace("/", ".")
-
-
-def _env(work: Path) -> dict[str, str]:
-    """Test settings on SQLite; every pytest session in ``work`` copies one migrated database file made
-    there (tests/conftest.py) instead of migrating afresh: a mutant is a session of its own."""
-    env = {**os.environ, "CONFIDE_ENV": "test", "PYTHONDONTWRITEBYTECODE": "1"}
-    env["CONFIDE_TEST_DB_TEMPLATE"] = str(work / "template.sqlite3")
-    env.pop("DATABASE_URL", None)
-    return env
-
-
-def _copy_tree(work: Path) -> None:
-    """A fresh copy of what the tests need. No earlier mutants/ folder is kept: mutmut 3 would reuse a
-    mutant's old verdict even after the tests changed, and a score must come from the tests as they are."""
-    shutil.rmtree(work, ignore_errors=True)
-    work.mkdir(parents=True)
-    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", "mutants")
-    for name in COPY:
-        source = ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, work / name, ignore=ignore)
-        else:
-            shutil.copy2(source, work / name)
-
-
-def _listed() -> set[str]:
-    doc = ROOT / "docs" / "mutation.md"
-    if not doc.exists():
-        return set()
-    return {m.group(1) for line in doc.read_text().splitlines() if (m := LISTED.match(line))}
-
-
-def _tests(modules: list[dict[str, Any]]) -> list[str]:
-    """Every module's tests, each path once (a file inside a listed folder is already in it)."""
-    paths = sorted({str(t).rstrip("/") for m in modules for t in m["tests"]})
-    return [p for p in paths if not any(p.startswith(f"{q}/") for q in paths if q != p)]
-
-
-def _groups(modules: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
-    """Modules guarded by the same tests, together, in mutation.toml's order."""
-    groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
-    for module in modules:
-        groups.setdefault(tuple(sorted(str(t) for t in module["tests"])), []).append(module)
-    return list(groups.values())
-
-
-def _mutate(modules: list[dict[str, Any]], children: int) -> list[Score]:
-    """One mutmut run over ``modules``, which share their tests: mutmut runs those tests once to learn which
-    of them reach each function (and once more as a clean run), then each mutant against only those. One
-    run per group of modules pays those two passes once for the group, not once per module."""
-    paths = [str(m["path"]) for m in modules]
-    work = WORK / "+".join(_slug(path).removeprefix("confide.") for path in paths)
-    _copy_tree(work)
-    config = {
-        "source_paths": ["confide/"],
-        "only_mutate": paths,
-        "pytest_add_cli_args_test_selection": _tests(modules),
-        "pytest_add_cli_args": PYTEST_ARGS,
-        "also_copy": ["manage.py"],
-        "use_git_change_detection": False,
-        # mutmut times each test without its fixtures (the cast), so its default limit is too tight: a
-        # timeout must mean a hang, not a slow fixture, since it counts as a kill.
-        "timeout_constant": 10.0,
-    }
-    with (work / "pyproject.toml").open("a") as handle:
-        handle.write("\n[tool.mutmut]\n" + "".join(f"{k} = {json.dumps(v)}\n" for k, v in config.items()))
-    run = subprocess.run([MUTMUT, "run", "--max-children", str(children)], cwd=work, env=_env(work), check=False)  # noqa: S603
-    if run.returncode != 0:  # e.g. the selected tests fail with no mutant in place: no score is honest then
-        return [
-            Score(path, 0, 0, [f"mutmut run failed (exit {run.returncode}); see its output above"]) for path in paths
-        ]
-    listing = subprocess.run(  # noqa: S603
-        [MUTMUT, "results", "--all", "true"], cwd=work, env=_env(work), check=True, capture_output=True, text=True
-    ).stdout
-    statuses = dict(line.strip().rsplit(": ", 1) for line in listing.splitlines() if ": " in line)
-    listed = _listed()
-    scores = []
-    for path in paths:  # a mutant is named after its module: confide.audit.proofs.x_proof_bundle__mutmut_3
-        mine = {name: status for name, status in statuses.items() if name.startswith(f"{_slug(path)}.x")}
-        survivors = sorted(name for name, status in mine.items() if status not in KILLED)
-        scores.append(Score(path, len(mine), len(mine) - len(survivors), [s for s in survivors if s not in listed]))
-    return scores
+from scripts.mutation_groups import groups, mutate, score, work_of
+from scripts.mutation_tree import PYTEST_ARGS, PYTHON, ROOT, WORK, copy_tree, env
 
 
 def _break(number: int, guard: dict[str, Any]) -> str:
     """Break one guard by hand in a copy; the row says which test noticed, if any."""
     work = WORK / "guards" / str(number)
-    _copy_tree(work)
+    copy_tree(work)
     target = work / str(guard["path"])
     text, find = target.read_text(), str(guard["find"])
     if text.count(find) != 1:
         return f"| {guard['what']} | `find` occurs {text.count(find)} times in `{guard['path']}` | FAIL |"
     target.write_text(text.replace(find, str(guard["replace"])))
     # `python -m pytest` puts the copy first on sys.path, before the editable install of the original.
-    command = [PYTHON, "-m", "pytest", "-x", *PYTEST_ARGS, *[str(t) for t in guard["tests"]]]
-    run = subprocess.run(command, cwd=work, env=_env(work), capture_output=True, text=True, check=False)  # noqa: S603
+    command: list[str | Path] = [PYTHON, "-m", "pytest", "-x", *PYTEST_ARGS, *[str(t) for t in guard["tests"]]]
+    run = subprocess.run(command, cwd=work, env=env(work), capture_output=True, text=True, check=False)  # noqa: S603
     shutil.rmtree(work, ignore_errors=True)
     failed = [line.split(" - ")[0].removeprefix("FAILED ") for line in run.stdout.splitlines() if line[:7] == "FAILED "]
     if run.returncode == 1 and failed:
@@ -164,6 +57,8 @@ def main() -> int:
     parser.add_argument("modules", nargs="*", help="module paths from mutation.toml (default: all, guards first)")
     parser.add_argument("--max-children", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--guards-only", action="store_true", help="only break the hand-listed guards")
+    parser.add_argument("--recheck", action="store_true", help="run every mutant, listed survivors too")
+    parser.add_argument("--rescore", action="store_true", help="score the last run's folders again, run nothing")
     args = parser.parse_args()
     plan = tomllib.loads((ROOT / "mutation.toml").read_text())
     unknown = set(args.modules) - {m["path"] for m in plan["module"]}
@@ -172,7 +67,7 @@ def main() -> int:
         return 2
     lines: list[str] = []
     failures = shown = 0
-    if not args.modules:
+    if not args.modules and not args.rescore:
         # One guard per core at a time: each breaks its own copy of the tree and runs its own tests.
         started = time.monotonic()
         with ThreadPoolExecutor(max_workers=max(args.max_children, 1)) as pool:
@@ -185,9 +80,14 @@ def main() -> int:
     if not args.guards_only:
         modules = [m for m in plan["module"] if not args.modules or m["path"] in args.modules]
         scores = []
-        for group in _groups(modules):  # each group's rows as they come, with its time
+        for group in groups(modules):  # each group's rows as they come, with its time
             started = time.monotonic()
-            scores += (done := _mutate(group, args.max_children))
+            paths = [str(m["path"]) for m in group]
+            if args.rescore and not (work_of(paths) / "mutants").is_dir():
+                print(f"no earlier run of {', '.join(paths)} to score", file=sys.stderr)
+                return 2
+            done = score(paths) if args.rescore else mutate(group, args.max_children, recheck=args.recheck)
+            scores += done
             minutes = (time.monotonic() - started) / 60
             print("\n".join(score.row() for score in done) + f"  ({minutes:.1f} min)", flush=True)
         failures += sum(1 for s in scores if s.percent < plan["target"] or s.unlisted)

@@ -17,30 +17,31 @@ def seqs_take(*, practice_id: uuid.UUID, wanted: Counter[uuid.UUID]) -> dict[uui
     """Reserve ``wanted[c]`` numbers for each client ``c``; return the first of each client's run.
 
     Inside the caller's transaction: the counter row stays locked (PostgreSQL row lock, SQLite's write
-    lock) until it commits, so two accesses to one client queue instead of racing for a number. A new
-    client's row is inserted at 0 (a concurrent insert of the same row is ignored, not an error) and then
-    takes the same update as every other: a race has no path of its own."""
+    lock) until it commits, so two accesses to one client queue instead of racing for a number. Every
+    client's row is first inserted at 0 where it is missing (one statement; a row already there, or one a
+    concurrent transaction inserts, is left alone), then each takes its numbers by the same update, in one
+    order (a UUID sorts by its integer): a new client or a race has no path of its own."""
+    clients = sorted(wanted)  # one lock order: no deadlock
+    ClientCounter.objects.bulk_create(
+        [ClientCounter(practice_id=practice_id, client_id=client_id, last_seq=0) for client_id in clients],
+        ignore_conflicts=True,
+    )
     first: dict[uuid.UUID, int] = {}
-    for client_id, count in sorted(wanted.items(), key=lambda item: item[0].bytes):  # one lock order: no deadlock
+    for client_id in clients:
         rows = ClientCounter.objects.filter(practice_id=practice_id, client_id=client_id)
-        if not rows.update(last_seq=F("last_seq") + count):  # a new client: their row starts at 0
-            ClientCounter.objects.bulk_create(
-                [ClientCounter(practice_id=practice_id, client_id=client_id, last_seq=0)], ignore_conflicts=True
-            )
-            rows.update(last_seq=F("last_seq") + count)
-        first[client_id] = rows.values_list("last_seq", flat=True).get() - count + 1
+        rows.update(last_seq=F("last_seq") + wanted[client_id])
+        first[client_id] = rows.values_list("last_seq", flat=True).get() - wanted[client_id] + 1
     return first
 
 
 def sealed_take(*, practice_id: uuid.UUID, client_id: uuid.UUID, seal: str, count: int) -> int:
     """Reserve ``count`` numbers within one seal of one client; return the first. Each seal counts alone, so
     the numbers a lifted seal shows say nothing about any other seal. (One path, as in ``seqs_take``.)"""
+    SealCounter.objects.bulk_create(
+        [SealCounter(practice_id=practice_id, client_id=client_id, seal=seal)], ignore_conflicts=True
+    )
     rows = SealCounter.objects.filter(practice_id=practice_id, client_id=client_id, seal=seal)
-    if not rows.update(last=F("last") + count):
-        SealCounter.objects.bulk_create(
-            [SealCounter(practice_id=practice_id, client_id=client_id, seal=seal, last=0)], ignore_conflicts=True
-        )
-        rows.update(last=F("last") + count)
+    rows.update(last=F("last") + count)
     return int(rows.values_list("last", flat=True).get()) - count + 1
 
 
