@@ -159,8 +159,12 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_MAX_EMAIL_ADDRESSES = 1  # one sealed sign-in address per account (confide.accounts.identity)
 ACCOUNT_ADAPTER = "confide.accounts.adapter.AccountAdapter"
-ACCOUNT_FORMS = {"change_password": "confide.accounts.forms.RewrappingChangePasswordForm"}
+ACCOUNT_FORMS = {
+    "change_password": "confide.accounts.forms.RewrappingChangePasswordForm",
+    "login": "confide.accounts.forms.LoginForm",
+}
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False

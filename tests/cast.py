@@ -82,7 +82,7 @@ def signed_in(member: Member) -> HttpClient:
 
 def _member(owner: Member, email: str, name: str, role: Role, *, mfa: bool = True) -> Member:
     user = User.objects.create_user(email, PASSWORD, full_name=name)
-    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
     if mfa:
         TOTP.activate(user, TOTP_SECRET)
     return Member.objects.create(practice=owner.practice, user=user, role=role)

@@ -1,13 +1,17 @@
-"""allauth adapters: no public sign-up, and MFA secrets encrypted under the master key."""
+"""allauth adapters: no public sign-up, sign-in e-mails kept as keyed indexes (confide.accounts.identity),
+and MFA secrets encrypted under the master key."""
 
 from __future__ import annotations
 
 import base64
+from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.mfa.adapter import DefaultMFAAdapter
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.http import HttpRequest
 
+from confide.accounts import identity
 from confide.vault.sealing import master_key
 
 _PREFIX = "cfd1:"
@@ -18,12 +22,26 @@ class AccountAdapter(DefaultAccountAdapter):
         """People join a practice by invitation only."""
         return False
 
+    def clean_email(self, email: str) -> str:
+        """An address typed to find an account (password reset) is looked up by its keyed index."""
+        return identity.login_key(super().clean_email(email))
+
+    def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        """allauth addresses mail to the stored key; it is delivered to the address sealed behind it."""
+        address = identity.address_for(email)
+        if address:
+            super().send_mail(template_prefix, address, context)
+
 
 class MfaAdapter(DefaultMFAAdapter):
     """TOTP seeds and recovery-code seeds never sit in the database in the clear."""
 
     def encrypt(self, text: str) -> str:
         return _PREFIX + base64.b64encode(master_key().seal_secret(text, purpose="mfa")).decode()
+
+    def _get_user_identifier(self, user: AbstractBaseUser) -> str:
+        """The authenticator app and the passkey show the person's address, not the stored key."""
+        return str(getattr(user, "address", "")) or str(super()._get_user_identifier(user))
 
     def decrypt(self, encrypted_text: str) -> str:
         if not encrypted_text.startswith(_PREFIX):

@@ -24,6 +24,7 @@ from django.db.models import Sum
 from django.http import HttpRequest
 from django.utils import timezone
 
+from confide.accounts import identity
 from confide.vault.sealing import blind_index
 
 
@@ -39,9 +40,13 @@ def account_key(email: str) -> str:
 
 
 def attempted_account(request: HttpRequest, credentials: dict[str, Any] | None = None) -> str | None:
-    """AXES_USERNAME_CALLABLE: the account a sign-in names (allauth authenticates with ``email``; before it
-    does, the form's ``login`` field), as its blind index; None when none was given."""
-    given = (credentials or {}).get("email") or request.POST.get("login", "")
+    """AXES_USERNAME_CALLABLE: the account a sign-in names (the form's ``login`` field, or the ``email``
+    allauth re-authenticates with), as its blind index; None when none was given."""
+    # The typed text first: allauth hands on only the address's keyed index, which cannot be turned back into
+    # the address when no account holds it, and an unknown e-mail must count exactly as a known one does.
+    given = request.POST.get("login", "") or (credentials or {}).get("email")
+    if isinstance(given, str) and identity.is_login_key(given):  # a re-authentication names the stored key
+        given = identity.address_for(given)
     return account_key(given) if isinstance(given, str) and given.strip() else None
 
 

@@ -8,10 +8,13 @@ from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.db import models
 from django.utils import timezone
 
+from confide.accounts import identity
+
 
 class UserManager(BaseUserManager["User"]):
     def create_user(self, email: str, password: str | None = None, **extra: Any) -> User:
-        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        """A new sign-in identity for ``email``, stored as its keyed index with the address sealed."""
+        user = self.model(email=identity.login_key(email), email_sealed=identity.address_seal(email), **extra)
         if password:
             user.set_password(password)
         else:
@@ -19,11 +22,17 @@ class UserManager(BaseUserManager["User"]):
         user.save(using=self._db)
         return user
 
+    def for_email(self, email: str) -> User | None:
+        """The account that signs in with ``email``, found by its keyed index."""
+        return self.filter(email=identity.login_key(email)).first()
+
 
 class User(AbstractBaseUser):
     """A person who signs in by e-mail. No username; no Django admin flags."""
 
+    # The keyed index of the sign-in address (confide.accounts.identity), never the address itself.
     email = models.EmailField(max_length=254, unique=True)
+    email_sealed = models.BinaryField(editable=False)
     full_name = models.CharField(max_length=150, blank=True)
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)
@@ -36,3 +45,8 @@ class User(AbstractBaseUser):
 
     def __str__(self) -> str:
         return self.full_name or f"user {self.pk}"
+
+    @property
+    def address(self) -> str:
+        """The sign-in e-mail itself, opened from its seal: for sending mail and showing the owner."""
+        return identity.address_open(self.email_sealed)

@@ -33,7 +33,7 @@ def _people(manager: Member) -> dict[str, Member]:
     if not manager.has(Permission.PRACTICE_MEMBER_MANAGE):
         raise Http404
     members = Member.objects.filter(practice_id=manager.practice_id, is_active=True).select_related("user")
-    return {account_key(m.user.email): m for m in members}
+    return {account_key(m.user.address): m for m in members}
 
 
 def pauses_for(*, manager: Member) -> list[Pause]:

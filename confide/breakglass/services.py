@@ -76,7 +76,7 @@ def breakglass_open(*, member: Member, client_number: str, reason: str, channel:
             mail_send(
                 practice_id=member.practice_id,
                 kind=OutgoingMail.Kind.BREAKGLASS_ALERT,
-                to=owner.user.email,
+                to=owner.user.address,
                 subject="Emergency access opened in your practice",
                 body=body,
             )

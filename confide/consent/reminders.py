@@ -62,7 +62,7 @@ def reminders_send(*, practice: Practice, now: dt.datetime | None = None) -> int
             mail_send(
                 practice_id=practice.id,
                 kind=OutgoingMail.Kind.AGREEMENT_REMINDER,
-                to=client.portal_member.user.email,
+                to=client.portal_member.user.address,
                 subject="A document is waiting in your portal",
                 body=render_to_string("consent/email/reminder.txt", {"link": link}),
             )

@@ -31,7 +31,7 @@ def deadline_reminders_send(*, now: dt.datetime | None = None) -> int:
             mail_send(
                 practice_id=deadline.practice_id,
                 kind=OutgoingMail.Kind.DEADLINE_REMINDER,
-                to=deadline.owner.user.email,
+                to=deadline.owner.user.address,
                 subject="A reporting deadline is due in Confide",
                 body=f"A deadline you own is due at {deadline.due_at:%Y-%m-%d %H:%M} UTC.\n\n{link}\n",
             )

@@ -335,7 +335,7 @@ def notify(request: DisclosureRequest, now: dt.datetime) -> None:
         mail_send(
             practice_id=client.practice_id,
             kind=OutgoingMail.Kind.DISCLOSURE_NOTICE,
-            to=client.portal_member.user.email,
+            to=client.portal_member.user.address,
             subject="A notice is waiting in your portal",
             body=render_to_string("disclosures/email/notice.txt", {"link": absolute(reverse("portal_accounting"))}),
         )

@@ -99,7 +99,7 @@ def invitation_for_member_create(
     if role is Role.CLIENT:
         raise ValidationError({"role": "Invite clients from their record, not as members."})
     with transaction.atomic():
-        user = User.objects.filter(email__iexact=email).first() or User.objects.create_user(email, full_name=full_name)
+        user = User.objects.for_email(email) or User.objects.create_user(email, full_name=full_name)
         if Member.objects.filter(practice_id=actor.practice_id, user=user).exists():
             raise ValidationError({"email": "This person is already a member of the practice."})
         member = Member.objects.create(practice_id=actor.practice_id, user=user, role=role)
@@ -107,7 +107,9 @@ def invitation_for_member_create(
         event_record(
             actor=actor, action=AuditAction.MEMBER_ADD, channel=channel, object_type="member", object_id=str(member.id)
         )
-        transaction.on_commit(lambda: _send(practice_id=actor.practice_id, to=user.email, link=f"{link_base}{token}/"))
+        transaction.on_commit(
+            lambda: _send(practice_id=actor.practice_id, to=user.address, link=f"{link_base}{token}/")
+        )
     return member
 
 
@@ -134,7 +136,7 @@ def invitation_target_user(*, invitation: Invitation) -> User | None:
         user = invitation.member.user
     else:
         assert invitation.client is not None
-        user = User.objects.filter(email__iexact=invitation.client.open("email")).first()
+        user = User.objects.for_email(invitation.client.open("email"))
     return user if user is not None and user.has_usable_password() else None
 
 
@@ -151,7 +153,7 @@ def invitation_accept(*, invitation: Invitation, password: str | None, signed_in
         else:
             assert invitation.client is not None
             email = invitation.client.open("email")
-            found = User.objects.filter(email__iexact=email).first()
+            found = User.objects.for_email(email)
             user = found if found is not None else User.objects.create_user(email)
             member = Member.objects.filter(practice_id=invitation.practice_id, user=user).first() or Member(
                 practice_id=invitation.practice_id, user=user, role=Role.CLIENT

@@ -34,7 +34,7 @@ def practice_create(
         slug = f"{base}-{n}"
     with transaction.atomic():
         practice = Practice.objects.create(name=name, slug=slug, jurisdictions=sorted(set(jurisdictions or [])))
-        user = User.objects.filter(email__iexact=owner_email).first() or User.objects.create_user(
+        user = User.objects.for_email(owner_email) or User.objects.create_user(
             owner_email, owner_password, full_name=owner_name
         )
         # The operator who runs this vouches for the address, so MFA set-up is not blocked on it.

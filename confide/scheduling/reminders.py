@@ -50,7 +50,7 @@ def appointment_reminders_send(*, now: dt.datetime | None = None) -> int:
             mail_send(
                 practice_id=appointment.practice_id,
                 kind=OutgoingMail.Kind.APPOINTMENT_REMINDER,
-                to=member.user.email,
+                to=member.user.address,
                 subject="Reminder: your appointment",
                 body=(
                     f"Your appointment is on {when:%A %d %B %Y at %H:%M} ({settings.TIME_ZONE}).\n\n"

@@ -16,6 +16,7 @@ from allauth.mfa.models import Authenticator
 from django.apps import apps
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Model
 from django.utils import timezone
 
 from confide.audit.actions import AuditAction, Channel
@@ -59,10 +60,23 @@ def _clients_in_batches() -> Iterator[list[Client]]:
         yield batch
 
 
+def _reseal(current: MasterKey, model: type[Model], field: str, purpose: str) -> int:
+    """Seal each row's ``field`` (a secret sealed directly under the master key) again under the new primary:
+    sign-in addresses and mail waiting to be sent must open after the old key is dropped."""
+    count = 0
+    for pk, sealed in model._default_manager.exclude(**{field: b""}).values_list("pk", field).iterator():
+        resealed = current.seal_secret(current.open_secret(bytes(sealed), purpose=purpose), purpose=purpose)
+        model._default_manager.filter(pk=pk).update(**{field: resealed})
+        count += 1
+    return count
+
+
 @dataclass(frozen=True)
 class RotationReport:
     clients: int
     mfa_secrets: int
+    addresses: int = 0  # sign-in e-mails, sealed under the master key
+    waiting_mail: int = 0  # outbox envelopes
 
 
 def master_key_rotate() -> RotationReport:
@@ -102,12 +116,14 @@ def master_key_rotate() -> RotationReport:
                 data[field] = mfa.encrypt(mfa.decrypt(data[field]))
                 secrets += 1
         Authenticator.objects.filter(pk=authenticator.pk).update(data=data)
+    addresses = _reseal(current, apps.get_model("accounts", "User"), "email_sealed", "login-email")
+    mail = _reseal(current, apps.get_model("outbox", "OutgoingMail"), "envelope_ct", "outgoing-mail")
     _write_key_file(path, current.without_old_keys())
     master_key_forget()
     with transaction.atomic():
         for practice_id in Practice.objects.values_list("id", flat=True):
             event_record(actor=None, practice_id=practice_id, action=AuditAction.MASTER_KEY_ROTATE, channel=Channel.CLI)
-    return RotationReport(clients=clients, mfa_secrets=secrets)
+    return RotationReport(clients=clients, mfa_secrets=secrets, addresses=addresses, waiting_mail=mail)
 
 
 def client_key_rotate(*, client_id: uuid.UUID) -> None:

@@ -21,7 +21,6 @@ from django.core.management import call_command  # noqa: E402
 from django.test import Client as HttpClient  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 
-from confide.accounts.models import User  # noqa: E402
 from confide.audit.actions import Channel  # noqa: E402
 from confide.clients.models import Client  # noqa: E402
 from confide.clients.services import client_create  # noqa: E402
@@ -32,9 +31,8 @@ from confide.consent.selectors import document_for, resolution_for, version_curr
 from confide.consent.services import agreement_sign  # noqa: E402
 from confide.disclosures.services import RequestInput, disclosure_release, disclosure_request_create  # noqa: E402
 from confide.holds.services import hold_place  # noqa: E402
-from confide.invitations.services import invitation_for_client_create  # noqa: E402
+from confide.invitations.services import invitation_accept, invitation_for_client_create  # noqa: E402
 from confide.practices.models import Member  # noqa: E402
-from confide.practices.permissions import Role  # noqa: E402
 from confide.practices.services import practice_create  # noqa: E402
 from confide.records.author_keys import author_key_enrol  # noqa: E402
 from confide.records.documents import document_upload  # noqa: E402
@@ -92,10 +90,13 @@ def main() -> None:
         private_note_create(actor=owner, client=client, body=CANARIES["private"], channel=Channel.CLI)
         upload = SimpleUploadedFile(CANARIES["file_name"], CANARIES["file_body"].encode(), content_type="text/plain")
         document_upload(actor=owner, client=client, upload=upload, channel=Channel.CLI)
-        invitation_for_client_create(
+        invitation = invitation_for_client_create(
             actor=owner, client=client, link_base="http://localhost:8000/invitations/", channel=Channel.CLI
         )
-        portal = _consent_as_client(client)
+        # The client accepts with the canary address itself: their sign-in e-mail is theirs.
+        portal = invitation_accept(invitation=invitation, password=PASSWORD, signed_in=None)
+        client.refresh_from_db()
+        _consent_as_client(client, portal)
         _disclose(owner, client)
         _, token = token_create(
             actor=owner, name="canary", scopes=["clients:client:read"], days=None, channel=Channel.CLI
@@ -123,6 +124,7 @@ def main() -> None:
     signature = Signature.objects.get(client=client)
     assert as_client.get(f"/portal/agreements/{signature.id}/agreement.pdf").status_code == 200
     as_client.post("/portal/sharing/", {"recipient_name": CANARIES["recipient"]})  # rejected: not logged either
+    _sign_in_as_client()
     api = HttpClient(HTTP_AUTHORIZATION=f"Bearer {token}")
     assert api.get(f"/api/v1/clients/{client.id}").status_code == 200
     api.post("/api/v1/clients", {"name": 5}, content_type="application/json")
@@ -154,12 +156,8 @@ def _disclose(owner: Member, client: Client) -> None:
     hold_place(actor=owner, client=client, reason=CANARIES["hold"], channel=Channel.WEB)
 
 
-def _consent_as_client(client: Client) -> Member:
-    """The client joins the portal, signs the agreement and names someone to share with."""
-    user = User.objects.create_user("portal@canary.test", PASSWORD)
-    member = Member.objects.create(practice_id=client.practice_id, user=user, role=Role.CLIENT)
-    client.portal_member = member
-    client.save(update_fields=["portal_member"])
+def _consent_as_client(client: Client, member: Member) -> None:
+    """The client, in the portal, signs the agreement and names someone to share with."""
     version = version_current(practice_id=client.practice_id)
     resolution = resolution_for(practice=client.practice, client=client)
     assert version is not None and resolution is not None
@@ -184,7 +182,23 @@ def _consent_as_client(client: Client) -> Member:
         valid_to=None,
         channel=Channel.WEB,
     )
-    return member
+
+
+def _sign_in_as_client() -> None:
+    """The client signs in through the real page with their address (once mistyping the password, once
+    with an address no account has), and asks for a password reset: the lockout tables, the sessions and
+    allauth's tables see the address typed."""
+    for login, password in (
+        (CANARIES["email"], "not the password"),
+        (CANARIES["email"].replace("canarymail", "canarymail-unknown"), PASSWORD),
+        (CANARIES["email"].upper(), PASSWORD),
+    ):
+        HttpClient().post("/accounts/login/", {"login": login, "password": password})
+    signed_in = HttpClient()
+    response = signed_in.post("/accounts/login/", {"login": CANARIES["email"], "password": PASSWORD})
+    assert response.status_code == 302 and signed_in.get("/portal/").status_code == 200, response
+    assert CANARIES["email"] in signed_in.get("/accounts/email/").content.decode()
+    HttpClient().post("/accounts/password/reset/", {"email": CANARIES["email"]})
 
 
 if __name__ == "__main__":

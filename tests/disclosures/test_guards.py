@@ -193,7 +193,7 @@ def test_an_immediate_notice_is_marked_and_logged_without_an_actor(cast: Cast, s
     assert (event.actor_id, event.practice_id, event.channel) == (None, cast.client.practice_id, Channel.JOB)
     assert (event.client_id, event.object_type, event.object_id) == (cast.client.id, "disclosure", str(request.id))
     assert cast.client_member is not None
-    assert [m["To"] for m in smtp_inbox.messages] == [cast.client_member.user.email]
+    assert [m["To"] for m in smtp_inbox.messages] == [cast.client_member.user.address]
 
 
 def test_a_withheld_notice_is_never_sent(cast: Cast, smtp_inbox: Inbox) -> None:

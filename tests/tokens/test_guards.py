@@ -54,7 +54,7 @@ def test_an_authenticated_token_comes_with_its_member_user_and_practice_loaded(
     with django_assert_num_queries(2):  # the token with its member, user and practice; the last-used stamp
         found = token_authenticate(presented=plaintext)
         assert found is not None
-        assert (found.member.user.email, found.member.practice.name) == ("chris@harbor.test", "Harbor Therapy")
+        assert (found.member.user.address, found.member.practice.name) == ("chris@harbor.test", "Harbor Therapy")
 
 
 def test_the_plaintext_names_the_token_id_after_the_cfd_prefix(cast: Cast) -> None:

@@ -24,6 +24,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from pytest_django.fixtures import DjangoCaptureOnCommitCallbacks
 
+from confide.accounts.models import User
 from confide.audit.actions import AuditAction, Channel
 from confide.audit.models import AuditEvent
 from confide.breakglass.services import breakglass_open
@@ -34,6 +35,8 @@ from confide.clients.services import client_create
 from confide.consent.models import Directive, Signature
 from confide.holds.models import LegalHold
 from confide.holds.services import UnderLegalHoldError, hold_place, hold_release
+from confide.outbox.models import OutgoingMail
+from confide.outbox.services import mail_send
 from confide.practices.models import Practice
 from confide.practices.services import practice_create
 from confide.records.crypto import document_ad, progress_note_ad
@@ -833,3 +836,26 @@ def test_a_client_rotation_keeps_every_sealed_record_of_the_client_readable(
     with django_capture_on_commit_callbacks(execute=True):  # …but only for the client it belongs to
         client_key_rotate(client_id=cast.other_client.id)
     assert Client.objects.get(pk=cast.other_client.pk).data_key().key_count == 1
+
+
+def test_a_master_rotation_reseals_sign_in_addresses_and_mail_still_waiting(
+    cast: Cast, own_master_key: Path, mail_server_down: None
+) -> None:
+    waiting = mail_send(
+        practice_id=cast.owner.practice_id, kind=OutgoingMail.Kind.INVITATION, to="x@client.test", subject="s", body="b"
+    )
+    old = MasterKey.load(own_master_key, create=False)
+    report = master_key_rotate()
+    users = User.objects.all()
+    assert report.addresses == users.count() >= 5 and report.waiting_mail == 1
+    for user in users:  # the old key alone no longer opens an address; the running key does
+        with pytest.raises(VaultError, match="secret does not decrypt with this master key"):
+            old.open_secret(bytes(user.email_sealed), purpose="login-email")
+    assert User.objects.get(pk=cast.client_member.user.pk).address == "jordan@client.test"
+    assert User.objects.for_email(" Jordan@Client.TEST") == cast.client_member.user
+    waiting.refresh_from_db()
+    with pytest.raises(VaultError, match="secret does not decrypt with this master key"):
+        old.open_secret(bytes(waiting.envelope_ct), purpose="outgoing-mail")
+    assert json.loads(master_key().open_secret(bytes(waiting.envelope_ct), purpose="outgoing-mail"))["to"] == (
+        "x@client.test"
+    )

@@ -37,4 +37,4 @@ class Command(BaseCommand):
             )
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from None
-        self.stdout.write(f"Created practice {owner.practice.slug!r}; sign in as {owner.user.email}.")
+        self.stdout.write(f"Created practice {owner.practice.slug!r}; sign in as {owner.user.address}.")

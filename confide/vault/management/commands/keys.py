@@ -76,7 +76,8 @@ class Command(BaseCommand):
         start = time.perf_counter()
         report = master_key_rotate()
         self.stdout.write(
-            f"Rewrapped {report.clients} client keys and {report.mfa_secrets} MFA secrets "
+            f"Rewrapped {report.clients} client keys, {report.mfa_secrets} MFA secrets, {report.addresses} sign-in "
+            f"addresses and {report.waiting_mail} waiting e-mails "
             f"in {time.perf_counter() - start:.1f} s. Back up the new master key file now."
         )
 

@@ -1,0 +1,123 @@
+"""Sign-in e-mails are kept as keyed indexes with the address sealed (confide.accounts.identity): the
+database names no one, yet typing the address signs in, resets a password and receives mail."""
+
+from __future__ import annotations
+
+import importlib
+
+import pytest
+from allauth.account.models import EmailAddress
+from allauth.core.context import request_context
+from django.apps import apps
+from django.core import mail
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client as HttpClient
+from django.test import RequestFactory
+from pytest_django.fixtures import Settings
+
+from confide.accounts import identity
+from confide.accounts.adapter import AccountAdapter, MfaAdapter
+from confide.accounts.lockout import account_key, attempted_account
+from confide.accounts.models import User
+from tests.cast import PASSWORD, Cast
+
+JORDAN = "jordan@client.test"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_limits(settings: Settings) -> None:
+    cache.clear()
+    settings.ACCOUNT_RATE_LIMITS = False
+
+
+def test_the_database_holds_a_key_for_each_sign_in_address_and_the_address_only_sealed(cast: Cast) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT email, email_sealed FROM accounts_user")
+        users = cursor.fetchall()
+        cursor.execute("SELECT email FROM account_emailaddress")
+        addresses = [row[0] for row in cursor.fetchall()]
+    assert len(users) >= 5 and addresses
+    for email, sealed in users:
+        assert identity.is_login_key(email) and email.endswith("@login.invalid")
+        assert b".test" not in bytes(sealed)
+    assert all(identity.is_login_key(email) for email in addresses)
+    assert User.objects.get(pk=cast.client_member.user.pk).address == JORDAN
+
+
+def test_the_key_is_the_same_whatever_the_case_or_spaces_and_is_its_own_key(db: None) -> None:
+    key = identity.login_key(JORDAN)
+    assert identity.login_key(" Jordan@CLIENT.test\t") == key == identity.login_key(key)
+    assert identity.login_key("jordan@client.tes") != key
+    assert not identity.is_login_key(JORDAN) and not identity.is_login_key("0" * 31 + "@login.invalid")
+
+
+def test_typing_the_address_signs_in_and_a_wrong_password_does_not(cast: Cast) -> None:
+    wrong = HttpClient().post("/accounts/login/", {"login": "JORDAN@client.test", "password": "not it"})
+    assert wrong.status_code == 200 and "_auth_user_id" not in wrong.client.session
+    http = HttpClient()
+    response = http.post("/accounts/login/", {"login": " JORDAN@client.test", "password": PASSWORD})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert http.get("/portal/").status_code == 200
+
+
+def test_a_sign_in_and_a_re_authentication_are_counted_under_one_account_known_or_not(cast: Cast) -> None:
+    factory = RequestFactory()
+    typed = factory.post("/accounts/login/", {"login": " Jordan@client.test"})
+    unknown = factory.post("/accounts/login/", {"login": "nobody@client.test"})
+    reauthentication = factory.post("/accounts/reauthenticate/", {"password": "x"})
+    stored = cast.client_member.user.email
+    # allauth hands the backend the keyed index; the typed text is what the lockout counts by.
+    assert attempted_account(typed, {"email": identity.login_key(JORDAN)}) == account_key(JORDAN)
+    assert attempted_account(unknown, {"email": identity.login_key("nobody@client.test")}) == account_key(
+        "nobody@client.test"
+    )
+    assert attempted_account(reauthentication, {"email": stored}) == account_key(JORDAN)
+    assert attempted_account(reauthentication, {}) is None
+
+
+def test_a_password_reset_typed_as_the_address_mails_the_address(cast: Cast) -> None:
+    mail.outbox.clear()
+    HttpClient().post("/accounts/password/reset/", {"email": "Jordan@Client.test"})
+    assert [m.to for m in mail.outbox] == [[JORDAN]]  # as allauth writes it: lower-cased
+    assert "/accounts/password/reset/key/" in mail.outbox[0].body
+    assert cast.client_member.user.email not in mail.outbox[0].body
+
+
+def test_mail_allauth_addresses_to_a_key_reaches_the_sealed_address_and_an_unknown_key_reaches_no_one(
+    cast: Cast,
+) -> None:
+    mail.outbox.clear()
+    adapter, context = AccountAdapter(), {"password_reset_url": "x"}
+    with request_context(RequestFactory().get("/")):
+        adapter.send_mail("account/email/password_reset_key", cast.client_member.user.email, context)
+        adapter.send_mail("account/email/password_reset_key", identity.login_key("gone@client.test"), context)
+    assert [m.to for m in mail.outbox] == [[JORDAN]]
+
+
+def test_the_authenticator_app_and_passkey_are_labelled_with_the_address(cast: Cast) -> None:
+    user = cast.clinician.user
+    assert MfaAdapter().get_totp_label(user) == user.address
+    assert MfaAdapter().get_public_key_credential_user_entity(user)["name"] == user.address
+
+
+def test_the_e_mail_page_shows_the_address_and_refuses_a_second_one(cast: Cast) -> None:
+    http = HttpClient()
+    http.force_login(cast.client_member.user)
+    page = http.get("/accounts/email/").content.decode()
+    assert JORDAN in page and cast.client_member.user.email not in page
+    http.post("/accounts/email/", {"action_add": "", "email": "second@client.test"})
+    assert EmailAddress.objects.filter(user=cast.client_member.user).count() == 1
+    assert User.objects.for_email("second@client.test") is None
+
+
+def test_the_migration_seals_plaintext_addresses_left_by_an_earlier_version(cast: Cast) -> None:
+    user = cast.client_member.user
+    User.objects.filter(pk=user.pk).update(email=JORDAN, email_sealed=b"")
+    EmailAddress.objects.filter(user=user).update(email=JORDAN)
+    migration = importlib.import_module("confide.accounts.migrations.0002_email_sealed")
+    migration.seal_addresses(apps, None)
+    migration.seal_addresses(apps, None)  # a second pass changes nothing
+    stored = User.objects.get(pk=user.pk)
+    assert stored.email == identity.login_key(JORDAN) and stored.address == JORDAN
+    assert EmailAddress.objects.get(user=user).email == identity.login_key(JORDAN)
