@@ -11,6 +11,7 @@ from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
 from confide.api.auth import member_with_scope
+from confide.api.problems import responses
 from confide.audit.actions import Channel
 from confide.clients.selectors import (
     ClientDetail,
@@ -64,12 +65,12 @@ def _summaries(member: Member, search: str) -> list[ClientSummaryOut]:
     return [ClientSummaryOut(id=r.id, name=r.name, status=r.status, team_role=r.team_role) for r in rows]
 
 
-@router.get("/clients", response=list[ClientSummaryOut])
+@router.get("/clients", response=list[ClientSummaryOut], openapi_extra=responses(403))
 def clients_list(request: HttpRequest) -> list[ClientSummaryOut]:
     return _summaries(member_with_scope(request, Permission.CLIENTS_CLIENT_READ), "")
 
 
-@router.post("/clients/search", response=list[ClientSummaryOut])
+@router.post("/clients/search", response=list[ClientSummaryOut], openapi_extra=responses(403, 422))
 def clients_search(request: HttpRequest, payload: SearchIn) -> list[ClientSummaryOut]:
     """Search by part of a name. A POST body, so that no name fragment ends up in a URL or a log."""
     return _summaries(member_with_scope(request, Permission.CLIENTS_CLIENT_READ), payload.q)
@@ -83,7 +84,7 @@ class LookupIn(Schema):
 _NORMALISE: dict[str, Callable[[object], str]] = {"email": clean_email, "phone": clean_phone}
 
 
-@router.post("/clients/lookup", response=list[ClientSummaryOut])
+@router.post("/clients/lookup", response=list[ClientSummaryOut], openapi_extra=responses(403, 422))
 def clients_lookup(request: HttpRequest, payload: LookupIn) -> list[ClientSummaryOut]:
     """Exact match on e-mail, phone or client number (through blind indexes), within your care teams."""
     member = member_with_scope(request, Permission.CLIENTS_CLIENT_READ)
@@ -96,7 +97,7 @@ def clients_lookup(request: HttpRequest, payload: LookupIn) -> list[ClientSummar
 
 
 # Declared after the fixed paths above: '/clients/{client_id}' would otherwise swallow them.
-@router.get("/clients/{client_id}", response=ClientOut)
+@router.get("/clients/{client_id}", response=ClientOut, openapi_extra=responses(403, 404))
 def clients_read(request: HttpRequest, client_id: str) -> ClientOut:
     member = member_with_scope(request, Permission.CLIENTS_CLIENT_READ)
     return _out(client_detail_for_member(member=member, client_id=client_id, channel=Channel.API))
@@ -117,7 +118,7 @@ def _out(d: ClientDetail) -> ClientOut:
     )
 
 
-@router.post("/clients", response={201: ClientOut})
+@router.post("/clients", response={201: ClientOut}, openapi_extra=responses(403, 422))
 def clients_create(request: HttpRequest, payload: ClientIn) -> tuple[int, ClientOut]:
     member = member_with_scope(request, Permission.CLIENTS_CLIENT_CREATE)
     client = client_create(actor=member, channel=Channel.API, **payload.dict())
