@@ -78,5 +78,6 @@ def log_consistency(request: HttpRequest, old: Annotated[int, Query(ge=1)]) -> P
     member = member_with_scope(request, Permission.CLIENTS_CLIENT_READ)
     size = _latest_size(member.practice_id)
     if old > size:
-        raise HttpError(422, f"The signed log has {size} entries; 'old' must not exceed it.")
+        # A well-formed request for a size the log has not reached (yet): nothing to prove, like an index past it.
+        raise HttpError(404, f"The signed log has {size} entries; no checkpoint of {old} to prove from.")
     return ProofOut(size=size, proof=_b64(consistency_proof(member.practice_id, old, size)))

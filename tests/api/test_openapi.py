@@ -6,8 +6,9 @@ from typing import Any
 
 import pytest
 from django.test import Client as HttpClient
+from django.utils import timezone
 
-from confide.api import problems
+from confide.api import patterns, problems
 
 
 @pytest.fixture
@@ -49,3 +50,8 @@ def test_an_operation_declares_the_errors_it_answers(
 ) -> None:
     responses = dict(_operations(document))[operation]["responses"]
     assert {int(s) for s in responses if int(s) >= 400} == statuses
+
+
+def test_the_date_of_birth_is_stated_up_to_today(document: dict[str, Any]) -> None:
+    field = document["components"]["schemas"]["ClientIn"]["properties"]["date_of_birth"]
+    assert field["pattern"] == patterns.date_of_birth_until(timezone.localdate())
