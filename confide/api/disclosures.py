@@ -12,6 +12,7 @@ from django.http import HttpRequest
 from ninja import Router
 
 from confide.api.auth import member_with_scope
+from confide.api.problems import responses
 from confide.audit.actions import AuditAction, Channel
 from confide.audit.services import event_record
 from confide.clients.selectors import client_get_for_member
@@ -22,7 +23,7 @@ from confide.practices.permissions import Permission
 router = Router(tags=["disclosures"])
 
 
-@router.get("/clients/{client_id}/disclosures", response=list[dict[str, Any]])
+@router.get("/clients/{client_id}/disclosures", response=list[dict[str, Any]], openapi_extra=responses(403, 404))
 def disclosures_list(request: HttpRequest, client_id: str) -> list[dict[str, Any]]:
     member = member_with_scope(request, Permission.CLIENTS_CLIENT_READ)
     client, _ = client_get_for_member(member=member, client_id=client_id, channel=Channel.API)

@@ -15,6 +15,7 @@ from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 
 from confide.api.auth import member_with_scope
+from confide.api.problems import responses
 from confide.audit.log import checkpoint_latest, consistency_proof, inclusion_proof, verifier_key
 from confide.audit.models import AuditEvent, LogLeaf
 from confide.practices.permissions import Permission
@@ -45,7 +46,7 @@ def _latest_size(practice_id: object) -> int:
     return checkpoint.size
 
 
-@router.get("/log/checkpoint", response=CheckpointOut)
+@router.get("/log/checkpoint", response=CheckpointOut, openapi_extra=responses(403, 404))
 def log_checkpoint(request: HttpRequest) -> CheckpointOut:
     member = member_with_scope(request, Permission.CLIENTS_CLIENT_READ)
     checkpoint = checkpoint_latest(practice_id=member.practice_id)
@@ -59,7 +60,7 @@ def log_checkpoint(request: HttpRequest) -> CheckpointOut:
     )
 
 
-@router.get("/log/proof/inclusion", response=ProofOut)
+@router.get("/log/proof/inclusion", response=ProofOut, openapi_extra=responses(403, 404, 422))
 def log_inclusion(request: HttpRequest, index: Annotated[int, Query(ge=0)]) -> ProofOut:
     member = member_with_scope(request, Permission.CLIENTS_CLIENT_READ)
     size = _latest_size(member.practice_id)
@@ -72,10 +73,11 @@ def log_inclusion(request: HttpRequest, index: Annotated[int, Query(ge=0)]) -> P
     return ProofOut(size=size, proof=_b64(inclusion_proof(member.practice_id, index, size)))
 
 
-@router.get("/log/proof/consistency", response=ProofOut)
+@router.get("/log/proof/consistency", response=ProofOut, openapi_extra=responses(403, 404, 422))
 def log_consistency(request: HttpRequest, old: Annotated[int, Query(ge=1)]) -> ProofOut:
     member = member_with_scope(request, Permission.CLIENTS_CLIENT_READ)
     size = _latest_size(member.practice_id)
     if old > size:
-        raise HttpError(422, f"The signed log has {size} entries; 'old' must not exceed it.")
+        # A well-formed request for a size the log has not reached (yet): nothing to prove, like an index past it.
+        raise HttpError(404, f"The signed log has {size} entries; no checkpoint of {old} to prove from.")
     return ProofOut(size=size, proof=_b64(consistency_proof(member.practice_id, old, size)))

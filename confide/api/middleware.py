@@ -8,9 +8,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
-from confide.api.problems import DETAILS, problem
-
-PROBLEM = "application/problem+json"
+from confide.api.problems import DETAILS, MEDIA_TYPE, problem
 
 
 class ApiProblemMiddleware:
@@ -21,7 +19,7 @@ class ApiProblemMiddleware:
         response = self.get_response(request)
         if not request.path.startswith("/api/") or response.status_code < 400:
             return response
-        if response.get("Content-Type", "").startswith(PROBLEM):
+        if response.get("Content-Type", "").startswith(MEDIA_TYPE):
             return response
         status = response.status_code
         replaced = problem(status, DETAILS.get(status, "The request could not be answered."))

@@ -1,4 +1,4 @@
-"""RFC 9457 problem documents for every API error."""
+"""RFC 9457 problem documents for every API error, and their declaration in the OpenAPI document."""
 
 from __future__ import annotations
 
@@ -31,6 +31,50 @@ DETAILS = {
     405: "This endpoint does not take that method; the Allow header lists those it takes.",
     500: "Something went wrong on our side; nothing was changed.",
 }
+MEDIA_TYPE = "application/problem+json"
+
+# The shape ``problem()`` writes, exactly: the OpenAPI document declares it for every error response.
+SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "description": "An RFC 9457 problem document. It never repeats a submitted value.",
+    "required": ["type", "title", "status", "detail"],
+    "properties": {
+        "type": {"const": "about:blank", "description": "The status code says what kind of problem it is."},
+        "title": {"type": "string"},
+        "status": {"type": "integer", "minimum": 400, "maximum": 599},
+        "detail": {"type": "string"},
+        "errors": {
+            "type": "array",
+            "description": "For invalid input: where (a JSON pointer into the input) and what, one per field.",
+            "items": {
+                "type": "object",
+                "required": ["pointer", "detail"],
+                "properties": {"pointer": {"type": "string"}, "detail": {"type": "string"}},
+                "additionalProperties": False,
+            },
+        },
+    },
+    "additionalProperties": False,
+}
+# When each status is answered; an operation declares the ones it can return (``responses``).
+WHEN = {
+    400: "The request is malformed (a body that is not JSON, a Host this server does not serve) or too large.",
+    401: "No valid personal access token was sent.",
+    403: "The token's scopes or the member's role do not allow this.",
+    404: "No such resource, or you may not see it.",
+    422: "The input does not match the schema or breaks a rule; 'errors' names the fields.",
+    500: "Something went wrong on the server; nothing was changed.",
+}
+
+
+def responses(*statuses: int) -> dict[str, Any]:
+    """The ``openapi_extra`` that declares ``statuses`` (and 400, 401 and 500, which any operation can answer)."""
+    declared: dict[int, Any] = {}
+    for status in sorted({400, 401, 500, *statuses}):
+        schema = {"$ref": "#/components/schemas/Problem", "properties": {"status": {"const": status}}}
+        declared[status] = {"description": WHEN[status], "content": {MEDIA_TYPE: {"schema": schema}}}
+    declared[401]["headers"] = {"WWW-Authenticate": {"required": True, "schema": {"type": "string"}}}
+    return {"responses": declared}
 
 
 def problem(status: int, detail: str, *, errors: list[dict[str, Any]] | None = None) -> HttpResponse:
@@ -42,7 +86,7 @@ def problem(status: int, detail: str, *, errors: list[dict[str, Any]] | None = N
     }
     if errors:
         body["errors"] = errors
-    response = JsonResponse(body, status=status, content_type="application/problem+json")
+    response = JsonResponse(body, status=status, content_type=MEDIA_TYPE)
     if status == 401:
         response["WWW-Authenticate"] = 'Bearer realm="confide"'
     return response

@@ -39,6 +39,7 @@ def clean_email(value: object, *, required: bool = False) -> str:
 
 
 PHONE_DIGITS = (6, 15)
+PHONE_MAX = 40
 DIAGNOSES_MAX = 2000
 
 
@@ -46,7 +47,7 @@ def clean_phone(value: object) -> str:
     """Normalise to + and digits (E.164 style); blank is allowed."""
     if value is None or value == "":
         return ""
-    if not isinstance(value, str) or len(value) > 40 or not re.fullmatch(r"[+\d\s().-]*", value):
+    if not isinstance(value, str) or len(value) > PHONE_MAX or not re.fullmatch(r"[+\d\s().-]*", value):
         raise ValueError("Enter a phone number using digits, spaces and + ( ) - only.")
     digits = re.sub(r"\D", "", value)
     if not PHONE_DIGITS[0] <= len(digits) <= PHONE_DIGITS[1]:

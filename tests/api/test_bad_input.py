@@ -94,3 +94,19 @@ def test_it_refuses_a_search_that_is_too_long(api: HttpClient) -> None:
 def test_it_searches_by_part_of_a_name(api: HttpClient) -> None:
     response = api.post("/api/v1/clients/search", {"q": "canary"}, content_type="application/json")
     assert [c["name"] for c in response.json()] == ["Jordan Canary-Client"]
+
+
+@pytest.mark.parametrize(
+    "body", [{"field": "email", "value": "0"}, {"field": "phone", "value": "12"}, {"field": "number", "value": ""}]
+)
+def test_a_lookup_value_that_cannot_be_of_that_field_is_invalid(api: HttpClient, body: dict[str, str]) -> None:
+    response = api.post("/api/v1/clients/lookup", body, content_type="application/json")
+    assert response.status_code == 422
+    assert response["Content-Type"] == "application/problem+json"
+
+
+@pytest.mark.parametrize("name", [" Zoë Ångström ", "李小龍", "O'Brien-Smith (Jr.)"])
+def test_it_creates_a_client_whose_name_the_schema_allows(api: HttpClient, name: str) -> None:
+    response = api.post("/api/v1/clients", {"name": name}, content_type="application/json")
+    assert response.status_code == 201
+    assert response.json()["name"] == name.strip()
