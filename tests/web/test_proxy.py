@@ -84,7 +84,9 @@ def test_a_malformed_forwarded_header_from_the_proxy_is_a_bad_request_not_a_gues
 
 
 def test_a_named_proxy_needs_at_least_one_hop() -> None:
-    with pytest.raises(ValueError, match="CONFIDE_PROXY_COUNT must be at least 1"):
+    with pytest.raises(
+        ValueError, match="^CONFIDE_PROXY_COUNT must be at least 1 when CONFIDE_TRUSTED_PROXIES names a proxy$"
+    ):
         behind_proxies(lambda e, s: [b""], trusted=[PROXY], count=0)
 
 
