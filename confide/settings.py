@@ -169,10 +169,15 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False  # no mail to an address without an account: it would repeat the address
 # In tests allauth's own limits are off (False: an empty dict would be merged with allauth's defaults),
 # so the lockout tests see django-axes alone.
 # Failed sign-ins are django-axes' alone (confide.accounts.lockout): one limit, one message.
-ACCOUNT_RATE_LIMITS: dict[str, str] | bool = False if CONFIDE_ENV == "test" else {"reset_password": "20/m/ip,5/m/key"}
+# allauth merges its defaults into this dict, and its default "login_failed" (10/m/ip, 5 per account from
+# any address) would stop account B after failures for A, and lock an account from every address: None
+# turns it off. Tests that check what production does set ACCOUNT_RATE_LIMITS to this value.
+CONFIDE_ALLAUTH_RATE_LIMITS: dict[str, str | None] = {"reset_password": "20/m/ip,5/m/key", "login_failed": None}
+ACCOUNT_RATE_LIMITS: dict[str, str | None] | bool = False if CONFIDE_ENV == "test" else CONFIDE_ALLAUTH_RATE_LIMITS
 MFA_ADAPTER = "confide.accounts.adapter.MfaAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_PASSKEY_LOGIN_ENABLED = True

@@ -42,11 +42,13 @@ def account_key(email: str) -> str:
 def attempted_account(request: HttpRequest, credentials: dict[str, Any] | None = None) -> str | None:
     """AXES_USERNAME_CALLABLE: the account a sign-in names (the form's ``login`` field, or the ``email``
     allauth re-authenticates with), as its blind index; None when none was given."""
-    # The typed text first: allauth hands on only the address's keyed index, which cannot be turned back into
-    # the address when no account holds it, and an unknown e-mail must count exactly as a known one does.
-    given = request.POST.get("login", "") or (credentials or {}).get("email")
-    if isinstance(given, str) and identity.is_login_key(given):  # a re-authentication names the stored key
-        given = identity.address_for(given)
+    # allauth hands on the account's keyed index (from the sign-in form, or the account's own on a
+    # re-authentication): an account that holds it is counted by its address, whatever else was posted. An
+    # index no account holds cannot be turned back, so the typed text counts instead, exactly as a known one.
+    given = (credentials or {}).get("email")
+    if isinstance(given, str) and identity.is_login_key(given):
+        given = identity.address_for(given) or request.POST.get("login", "")
+    given = given or request.POST.get("login", "")
     return account_key(given) if isinstance(given, str) and given.strip() else None
 
 

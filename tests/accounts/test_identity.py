@@ -3,12 +3,14 @@ database names no one, yet typing the address signs in, resets a password and re
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 
 import pytest
 from allauth.account.models import EmailAddress
 from allauth.core.context import request_context
 from django.apps import apps
+from django.contrib.sessions.models import Session
 from django.core import mail
 from django.core.cache import cache
 from django.db import connection
@@ -23,6 +25,7 @@ from confide.accounts.models import User
 from tests.cast import PASSWORD, Cast
 
 JORDAN = "jordan@client.test"
+FUTURE = dt.datetime(2100, 1, 1, tzinfo=dt.UTC)
 
 
 @pytest.fixture(autouse=True)
@@ -45,11 +48,21 @@ def test_the_database_holds_a_key_for_each_sign_in_address_and_the_address_only_
     assert User.objects.get(pk=cast.client_member.user.pk).address == JORDAN
 
 
-def test_the_key_is_the_same_whatever_the_case_or_spaces_and_is_its_own_key(db: None) -> None:
+def test_the_key_is_the_same_whatever_the_case_or_spaces(db: None) -> None:
     key = identity.login_key(JORDAN)
-    assert identity.login_key(" Jordan@CLIENT.test\t") == key == identity.login_key(key)
+    assert identity.login_key(" Jordan@CLIENT.test\t") == key
     assert identity.login_key("jordan@client.tes") != key
     assert not identity.is_login_key(JORDAN) and not identity.is_login_key("0" * 31 + "@login.invalid")
+
+
+def test_a_key_copied_out_of_the_database_and_typed_as_an_address_finds_no_one(cast: Cast) -> None:
+    key = cast.client_member.user.email
+    assert identity.login_key(key) != key and User.objects.for_email(key) is None
+    response = HttpClient().post("/accounts/login/", {"login": key, "password": PASSWORD})
+    assert response.status_code == 200 and "_auth_user_id" not in response.wsgi_request.session
+    mail.outbox.clear()
+    HttpClient().post("/accounts/password/reset/", {"email": key})
+    assert all(JORDAN not in m.to and JORDAN not in m.body for m in mail.outbox)
 
 
 def test_typing_the_address_signs_in_and_a_wrong_password_does_not(cast: Cast) -> None:
@@ -74,6 +87,9 @@ def test_a_sign_in_and_a_re_authentication_are_counted_under_one_account_known_o
     )
     assert attempted_account(reauthentication, {"email": stored}) == account_key(JORDAN)
     assert attempted_account(reauthentication, {}) is None
+    # A re-authentication that also posts someone else's address is still counted against its own account.
+    decoy = factory.post("/accounts/reauthenticate/", {"password": "x", "login": "decoy@x.test"})
+    assert attempted_account(decoy, {"email": stored}) == account_key(JORDAN)
 
 
 def test_a_password_reset_typed_as_the_address_mails_the_address(cast: Cast) -> None:
@@ -115,9 +131,16 @@ def test_the_migration_seals_plaintext_addresses_left_by_an_earlier_version(cast
     user = cast.client_member.user
     User.objects.filter(pk=user.pk).update(email=JORDAN, email_sealed=b"")
     EmailAddress.objects.filter(user=user).update(email=JORDAN)
+    EmailAddress.objects.create(user=user, email="second@client.test", verified=True, primary=False)
+    Session.objects.create(session_key="x" * 32, session_data='{"email": "jordan@client.test"}', expire_date=FUTURE)
     migration = importlib.import_module("confide.accounts.migrations.0002_email_sealed")
     migration.seal_addresses(apps, None)
     migration.seal_addresses(apps, None)  # a second pass changes nothing
     stored = User.objects.get(pk=user.pk)
     assert stored.email == identity.login_key(JORDAN) and stored.address == JORDAN
-    assert EmailAddress.objects.get(user=user).email == identity.login_key(JORDAN)
+    # The second address is gone (it would sign in unsealed), and so is every session (allauth kept the
+    # typed address in them).
+    assert list(EmailAddress.objects.filter(user=user).values_list("email", flat=True)) == [stored.email]
+    assert not Session.objects.exists()
+    migration.unseal_addresses(apps, None)  # going back writes the address in the clear for the old code
+    assert User.objects.get(pk=user.pk).email == EmailAddress.objects.get(user=user).email == JORDAN

@@ -146,3 +146,18 @@ def test_only_the_practices_owner_sees_or_lifts_its_pauses(cast: Cast, who: str)
     assert http.post(f"/practice/sign-in-pauses/{cast.clinician.id}/lift/").status_code == 404
     assert _locked_out(_password(HttpClient(), PASSWORD, CHRIS))
     assert not AuditEvent.objects.filter(action=AuditAction.SIGN_IN_PAUSE_LIFT).exists()
+
+
+def test_with_productions_allauth_limits_failures_for_a_and_an_unknown_e_mail_never_stop_b(
+    cast: Cast, settings: Settings
+) -> None:
+    from django.conf import settings as configured
+
+    settings.ACCOUNT_RATE_LIMITS = configured.CONFIDE_ALLAUTH_RATE_LIMITS  # what production runs with
+    settings.CONFIDE_LOCKOUT_ADDRESS_FAILURES = 30
+    http = HttpClient()
+    _fail(http, 5, CHRIS)
+    _fail(http, 5, NOBODY)
+    assert _password_accepted(_password(HttpClient(), PASSWORD, SAM))
+    # …and the account paused at this address is not paused from another one.
+    assert _password_accepted(_password(HttpClient(REMOTE_ADDR=ELSEWHERE), PASSWORD, CHRIS))
