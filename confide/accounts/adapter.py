@@ -4,6 +4,8 @@ and MFA secrets encrypted under the master key."""
 from __future__ import annotations
 
 import base64
+import logging
+import smtplib
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
@@ -15,6 +17,7 @@ from confide.accounts import identity
 from confide.vault.sealing import master_key
 
 _PREFIX = "cfd1:"
+logger = logging.getLogger(__name__)
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -29,8 +32,14 @@ class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
         """allauth addresses mail to the stored key; it is delivered to the address sealed behind it."""
         address = identity.address_for(email)
-        if address:
+        if not address:
+            return
+        try:
             super().send_mail(template_prefix, address, context)
+        except (smtplib.SMTPException, OSError) as error:
+            # A refused or unreachable mail server names the recipient in its error: log the kind only, and
+            # answer as if sent (the person can ask again), never a 500 with the address in the log.
+            logger.warning("sign-in mail %s not sent: %s", template_prefix.rsplit("/", 1)[-1], type(error).__name__)
 
 
 class MfaAdapter(DefaultMFAAdapter):

@@ -144,3 +144,12 @@ def test_the_migration_seals_plaintext_addresses_left_by_an_earlier_version(cast
     assert not Session.objects.exists()
     migration.unseal_addresses(apps, None)  # going back writes the address in the clear for the old code
     assert User.objects.get(pk=user.pk).email == EmailAddress.objects.get(user=user).email == JORDAN
+
+
+def test_with_the_mail_server_down_a_reset_answers_as_usual_and_logs_no_address(
+    cast: Cast, mail_server_down: None, caplog: pytest.LogCaptureFixture
+) -> None:
+    response = HttpClient().post("/accounts/password/reset/", {"email": JORDAN})
+    assert response.status_code == 302
+    assert "password_reset_key not sent: ConnectionRefusedError" in caplog.text
+    assert JORDAN not in caplog.text and "client.test" not in caplog.text
