@@ -36,7 +36,7 @@ def client_address(request: HttpRequest) -> str:
 
 def account_key(email: str) -> str:
     """What the lockout tables hold for an e-mail: its keyed blind index (lower-cased, trimmed)."""
-    return blind_index(email.strip().lower(), table="axes_accessattempt", column="username").hex()
+    return blind_index(identity.normalize(email), table="axes_accessattempt", column="username").hex()
 
 
 def attempted_account(request: HttpRequest, credentials: dict[str, Any] | None = None) -> str | None:
@@ -47,7 +47,7 @@ def attempted_account(request: HttpRequest, credentials: dict[str, Any] | None =
     # index no account holds cannot be turned back, so the typed text counts instead, exactly as a known one.
     given = (credentials or {}).get("email")
     if isinstance(given, str) and identity.is_login_key(given):
-        given = identity.address_for(given) or request.POST.get("login", "")
+        given = identity.address_for(given)
     given = given or request.POST.get("login", "")
     return account_key(given) if isinstance(given, str) and given.strip() else None
 
