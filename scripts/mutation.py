@@ -34,13 +34,18 @@ from scripts.mutation_tree import PYTEST_ARGS, PYTHON, ROOT, WORK, copy_tree, en
 
 def _break(number: int, guard: dict[str, Any]) -> str:
     """Break one guard by hand in a copy; the row says which test noticed, if any."""
-    work = WORK / "guards" / str(number)
-    copy_tree(work)
-    target = work / str(guard["path"])
-    text, find = target.read_text(), str(guard["find"])
+    text, find = (ROOT / str(guard["path"])).read_text(), str(guard["find"])
     if text.count(find) != 1:
         return f"| {guard['what']} | `find` occurs {text.count(find)} times in `{guard['path']}` | FAIL |"
-    target.write_text(text.replace(find, str(guard["replace"])))
+    broken = text.replace(find, str(guard["replace"]))
+    if str(guard["path"]).endswith(".py"):
+        try:
+            compile(broken, str(guard["path"]), "exec")
+        except SyntaxError as error:
+            return f"| {guard['what']} | the replacement does not compile: {error.msg} (line {error.lineno}) | FAIL |"
+    work = WORK / "guards" / str(number)
+    copy_tree(work)
+    (work / str(guard["path"])).write_text(broken)
     # `python -m pytest` puts the copy first on sys.path, before the editable install of the original.
     command: list[str | Path] = [PYTHON, "-m", "pytest", "-x", *PYTEST_ARGS, *[str(t) for t in guard["tests"]]]
     run = subprocess.run(command, cwd=work, env=env(work), capture_output=True, text=True, check=False)  # noqa: S603
