@@ -53,11 +53,15 @@ def pauses_for(*, manager: Member) -> list[Pause]:
     return sorted(found.values(), key=lambda p: p.until)
 
 
-def pause_lift(*, manager: Member, member_id: uuid.UUID, channel: Channel) -> int:
-    """Lift the pause on one of the practice's people: forget their failed sign-ins, and those of every
-    address where their sign-in is paused by the address limit. Audited (in the client's history for a
-    client's portal account). Returns how many failures were forgotten."""
-    people = {m.id: (key, m) for key, m in _people(manager).items()}
+def pause_lift(*, manager: Member, member_id: uuid.UUID, channel: Channel) -> bool:
+    """Lift the pause on one of the practice's people: forget their failed sign-ins, and, at every address
+    where their sign-in is paused by the address limit, the failures for the practice's own people there.
+    Failures for anyone else stay: an owner never resets another practice's (or an unknown e-mail's) count,
+    or a guesser trying many accounts could have it reset by asking for a pause of their own to be lifted.
+    An address still over its limit then ends its pause by itself. Audited (in the client's history for a
+    client's portal account). Returns whether an address of theirs stays paused by others' failures."""
+    everyone = _people(manager)
+    people = {m.id: (key, m) for key, m in everyone.items()}
     if member_id not in people:
         raise Http404
     key, member = people[member_id]
@@ -65,8 +69,7 @@ def pause_lift(*, manager: Member, member_id: uuid.UUID, channel: Channel) -> in
         mine = AccessAttempt.objects.filter(username=key)
         limit = settings.CONFIDE_LOCKOUT_ADDRESS_FAILURES
         crowded = {a for a in mine.values_list("ip_address", flat=True).distinct() if address_failures(a) >= limit}
-        gone = mine | AccessAttempt.objects.filter(ip_address__in=crowded)
-        count = int(gone.aggregate(total=Sum("failures_since_start"))["total"] or 0)
+        gone = mine | AccessAttempt.objects.filter(ip_address__in=crowded, username__in=list(everyone))
         gone.delete()
         client = Client.objects.filter(practice_id=manager.practice_id, portal_member=member).first()
         event_record(
@@ -77,4 +80,4 @@ def pause_lift(*, manager: Member, member_id: uuid.UUID, channel: Channel) -> in
             object_type="member",
             object_id=str(member.id),
         )
-    return count
+        return any(address_failures(a) >= limit for a in crowded)

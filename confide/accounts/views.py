@@ -32,6 +32,12 @@ def sign_in_pauses(request: HttpRequest, member: Member) -> HttpResponse:
 @require_POST
 @member_required(Permission.PRACTICE_MEMBER_MANAGE)
 def sign_in_pause_lift(request: HttpRequest, member: Member, member_id: uuid.UUID) -> HttpResponse:
-    pause_lift(manager=member, member_id=member_id, channel=Channel.WEB)
-    messages.success(request, "The pause is lifted: they can sign in again now.")
+    if pause_lift(manager=member, member_id=member_id, channel=Channel.WEB):
+        messages.warning(
+            request,
+            "Their own failed sign-ins are forgotten, but their network stays paused: most failures there were "
+            "for accounts outside your practice. The pause ends by itself at the time shown.",
+        )
+    else:
+        messages.success(request, "The pause is lifted: they can sign in again now.")
     return redirect("sign_in_pauses")

@@ -78,7 +78,9 @@ def practice_agreements(request: HttpRequest, member: Member) -> HttpResponse:
         if current and resolution
         else None,
         "decisions": list(resolution.decisions.values()) if resolution else [],
-        "clinicians": member_list(practice=practice).exclude(role__in=[Role.CLIENT, Role.STAFF]),
+        "clinicians": member_list(practice=practice)
+        .exclude(role__in=[Role.CLIENT, Role.STAFF])
+        .exclude(joined_at=None),
         "licence_choices": _choices(),
     }
     return render(request, "consent/practice_agreements.html", context, status=422 if form.errors else 200)

@@ -21,6 +21,9 @@ class Invitation(models.Model):
     kind = models.CharField(max_length=8, choices=Kind.choices)
     client = models.ForeignKey("clients.Client", null=True, on_delete=models.CASCADE, related_name="+")
     member = models.ForeignKey("practices.Member", null=True, on_delete=models.CASCADE, related_name="+")
+    # The name the inviting owner typed, shown for the pending member: never the name an existing account
+    # holds, which the practice learns only once the person joins.
+    full_name = models.CharField(max_length=150, blank=True)
     secret_hash = models.BinaryField(max_length=32)
     created_by = models.ForeignKey("practices.Member", null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)

@@ -40,7 +40,9 @@ def _hash(secret: str) -> bytes:
     return hashlib.sha256(secret.encode()).digest()
 
 
-def _issue(*, actor: Member, kind: str, client: Client | None, member: Member | None) -> tuple[Invitation, str]:
+def _issue(
+    *, actor: Member, kind: str, client: Client | None, member: Member | None, full_name: str = ""
+) -> tuple[Invitation, str]:
     open_filter = {"client": client} if client is not None else {"member": member}
     Invitation.objects.filter(accepted_at=None, revoked_at=None, **open_filter).update(revoked_at=timezone.now())
     secret = secrets.token_urlsafe(32)
@@ -49,6 +51,7 @@ def _issue(*, actor: Member, kind: str, client: Client | None, member: Member | 
         kind=kind,
         client=client,
         member=member,
+        full_name=full_name,
         secret_hash=_hash(secret),
         created_by=actor,
         expires_at=timezone.now() + timedelta(hours=settings.CONFIDE_INVITATION_HOURS),
@@ -93,17 +96,28 @@ def invitation_for_client_create(*, actor: Member, client: Client, link_base: st
 def invitation_for_member_create(
     *, actor: Member, email: str, full_name: str, role: Role, link_base: str, channel: Channel
 ) -> Member:
-    """Add a practice member (not a client) and e-mail them a link to choose a password."""
+    """Invite a practice member (not a client): e-mail them a link to accept. The membership stays pending,
+    never active, until they accept; inviting a pending member again sends a new link (the old one stops)."""
     if not actor.has(Permission.PRACTICE_MEMBER_MANAGE):
         raise Http404
     if role is Role.CLIENT:
         raise ValidationError({"role": "Invite clients from their record, not as members."})
     with transaction.atomic():
+        # An existing account keeps its own name: the practice learns it only once the person joins.
         user = User.objects.for_email(email) or User.objects.create_user(email, full_name=full_name)
-        if Member.objects.filter(practice_id=actor.practice_id, user=user).exists():
+        member = Member.objects.select_for_update().filter(practice_id=actor.practice_id, user=user).first()
+        if member is not None and not member.is_pending:
             raise ValidationError({"email": "This person is already a member of the practice."})
-        member = Member.objects.create(practice_id=actor.practice_id, user=user, role=role)
-        invitation, token = _issue(actor=actor, kind=Invitation.Kind.MEMBER, client=None, member=member)
+        if member is None:
+            member = Member.objects.create(
+                practice_id=actor.practice_id, user=user, role=role, is_active=False, joined_at=None
+            )
+        else:
+            member.role = role
+            member.save(update_fields=["role"])
+        invitation, token = _issue(
+            actor=actor, kind=Invitation.Kind.MEMBER, client=None, member=member, full_name=full_name
+        )
         event_record(
             actor=actor, action=AuditAction.MEMBER_ADD, channel=channel, object_type="member", object_id=str(member.id)
         )
@@ -111,6 +125,11 @@ def invitation_for_member_create(
             lambda: _send(practice_id=actor.practice_id, to=user.address, link=f"{link_base}{token}/")
         )
     return member
+
+
+def invitations_for_member_revoke(*, member: Member) -> int:
+    """Close a pending member's open links (called when the owner withdraws the invitation)."""
+    return Invitation.objects.filter(member=member, accepted_at=None, revoked_at=None).update(revoked_at=timezone.now())
 
 
 def invitation_open(*, token: str) -> Invitation:
@@ -148,7 +167,7 @@ def invitation_accept(*, invitation: Invitation, password: str | None, signed_in
             raise InvitationInvalidError
         if invitation.kind == Invitation.Kind.MEMBER:
             assert invitation.member is not None
-            member = invitation.member
+            member = Member.objects.select_for_update().get(pk=invitation.member.pk)
             user = member.user
         else:
             assert invitation.client is not None
@@ -158,7 +177,7 @@ def invitation_accept(*, invitation: Invitation, password: str | None, signed_in
             member = Member.objects.filter(practice_id=invitation.practice_id, user=user).first() or Member(
                 practice_id=invitation.practice_id, user=user, role=Role.CLIENT
             )
-            if member.role != Role.CLIENT:
+            if member.role != Role.CLIENT or member.is_pending:
                 raise ValidationError(
                     {"email": "This address belongs to a practice member; use another for the portal."}
                 )
@@ -174,6 +193,9 @@ def invitation_accept(*, invitation: Invitation, password: str | None, signed_in
             validate_password(password, user)
             user.set_password(password)
             user.save(update_fields=["password"])
+        if member.is_pending:  # a member joins here, and only here
+            member.joined_at, member.is_active = timezone.now(), True
+            member.save(update_fields=["joined_at", "is_active"])
         EmailAddress.objects.update_or_create(user=user, email=user.email, defaults={"verified": True, "primary": True})
         invitation.accepted_at = timezone.now()
         invitation.save(update_fields=["accepted_at"])

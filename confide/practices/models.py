@@ -40,6 +40,10 @@ class Member(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="memberships")
     role = models.CharField(max_length=16, choices=[(r.value, r.label) for r in Role])
     is_active = models.BooleanField(default=True)
+    # When they joined: a person invited as a member joins only by accepting the invitation. Until then the
+    # membership is pending, never active (a constraint holds it): the practice sees, reaches and lifts nothing
+    # of an account that has not agreed to join, whoever's address the owner typed.
+    joined_at = models.DateTimeField(null=True, default=timezone.now)
     licence_jurisdiction = models.CharField(max_length=16, blank=True)  # rule-pack id of the licence, e.g. us-ca
     # Competence shown to clients: credentials and licence (number, expiry); owners are warned before expiry.
     credentials = models.CharField(max_length=120, blank=True)
@@ -50,6 +54,10 @@ class Member(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["practice", "user"], name="member_unique_user_per_practice"),
+            models.CheckConstraint(
+                condition=models.Q(joined_at__isnull=False) | models.Q(is_active=False),
+                name="member_active_only_once_joined",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -58,6 +66,11 @@ class Member(models.Model):
     @property
     def role_enum(self) -> Role:
         return Role(self.role)
+
+    @property
+    def is_pending(self) -> bool:
+        """Invited, not yet joined."""
+        return self.joined_at is None
 
     @property
     def requires_mfa(self) -> bool:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import uuid
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.http import Http404, HttpRequest
+from django.utils import timezone
 
 from confide.accounts.models import User
 from confide.lib.lookup import one_or_404
@@ -32,7 +33,20 @@ def current_member(request: HttpRequest) -> Member | None:
 
 
 def member_list(*, practice: Practice) -> QuerySet[Member]:
-    return Member.objects.filter(practice=practice).select_related("user").order_by("role", "user__full_name")
+    """The practice's members. A pending one carries ``invited_name`` (what the owner typed) and
+    ``invitation_open``: its own account's name is not the practice's to see before they join."""
+    from confide.invitations.models import Invitation
+
+    invitations = Invitation.objects.filter(member=OuterRef("pk")).order_by("-created_at")
+    open_ones = Invitation.objects.filter(
+        member=OuterRef("pk"), accepted_at=None, revoked_at=None, expires_at__gt=timezone.now()
+    )
+    return (
+        Member.objects.filter(practice=practice)
+        .select_related("user")
+        .annotate(invited_name=Subquery(invitations.values("full_name")[:1]), invitation_open=Exists(open_ones))
+        .order_by("role", "user__full_name")
+    )
 
 
 def member_get_for_manager(*, manager: Member, member_id: uuid.UUID | str) -> Member:

@@ -11,6 +11,7 @@ from django.utils.text import slugify
 from confide.accounts.models import User
 from confide.audit.actions import AuditAction, Channel
 from confide.audit.services import event_record
+from confide.invitations.services import invitations_for_member_revoke
 from confide.practices.models import Member, Practice
 from confide.practices.permissions import Permission, Role
 
@@ -56,13 +57,16 @@ def member_set_role(*, actor: Member, member: Member, role: str | None, channel:
         owners = Member.objects.select_for_update().filter(
             practice_id=actor.practice_id, role=Role.OWNER, is_active=True
         )
-        if member.role_enum is Role.OWNER and role != Role.OWNER and owners.count() <= 1:
+        if member.is_active and member.role_enum is Role.OWNER and role != Role.OWNER and owners.count() <= 1:
             raise ValidationError({"role": "A practice needs at least one active owner."})
         if role is None:
             member.is_active = False
             action = AuditAction.MEMBER_DEACTIVATE
+            if member.is_pending:  # the owner withdraws an invitation not yet accepted
+                invitations_for_member_revoke(member=member)
         else:
-            member.role, member.is_active = role, True
+            # A pending member changes role but stays pending: only accepting the invitation makes them active.
+            member.role, member.is_active = role, not member.is_pending
             action = AuditAction.MEMBER_ROLE_CHANGE
         member.save(update_fields=["role", "is_active"])
         event_record(

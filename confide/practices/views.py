@@ -39,7 +39,7 @@ def practice_settings(request: HttpRequest, member: Member) -> HttpResponse:
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            messages.success(request, "Member added; they will receive a link to choose a password.")
+            messages.success(request, "Invitation sent. They join when they accept it.")
             return redirect("practice_settings")
     members = member_list(practice=member.practice).exclude(role=Role.CLIENT)
     return render(

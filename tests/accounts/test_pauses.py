@@ -114,15 +114,32 @@ def test_an_owner_sees_who_is_paused_and_lifts_it(cast: Cast) -> None:
     assert "No one in your practice is paused" in owner.get("/practice/sign-in-pauses/").content.decode()
 
 
-def test_lifting_a_pause_caused_by_the_address_limit_clears_that_address(cast: Cast) -> None:
-    for login in ("a@harbor.test", "b@harbor.test", "c@harbor.test"):
+def test_lifting_a_pause_caused_by_the_address_limit_clears_the_practices_own_failures_there(cast: Cast) -> None:
+    for login in (SAM, "stacy@harbor.test", "casey@harbor.test"):  # a clinic's staff behind one address
         _fail(HttpClient(), 2, login)
     _fail(HttpClient(), 2, CHRIS)
     assert _locked_out(_password(HttpClient(), PASSWORD, CHRIS))
     owner = signed_in(cast.owner)
     assert "their network" in owner.get("/practice/sign-in-pauses/").content.decode()
-    owner.post(f"/practice/sign-in-pauses/{cast.clinician.id}/lift/")
+    page = owner.post(f"/practice/sign-in-pauses/{cast.clinician.id}/lift/", follow=True).content.decode()
+    assert "they can sign in again now" in page
     assert _password_accepted(_password(HttpClient(), PASSWORD, CHRIS))
+
+
+def test_an_owner_never_resets_the_failures_of_accounts_outside_the_practice(cast: Cast) -> None:
+    # Someone tries many accounts from one address, then asks a practice to lift a pause of "theirs" there:
+    # the failures for Otto's account and for an unknown e-mail stay, and the address stays paused.
+    for login in ("otto@elsewhere.test", NOBODY, "a@harbor.test"):
+        _fail(HttpClient(), 3, login)  # 9 of the address's 8
+    _fail(HttpClient(), 1, CHRIS)
+    owner = signed_in(cast.owner)
+    page = owner.post(f"/practice/sign-in-pauses/{cast.clinician.id}/lift/", follow=True).content.decode()
+    assert "their network stays paused" in page and "they can sign in again now" not in page
+    assert not AccessAttempt.objects.filter(username=account_key(CHRIS)).exists()
+    others = AccessAttempt.objects.filter(username__in=[account_key(x) for x in ("otto@elsewhere.test", NOBODY)])
+    assert others.count() == 2
+    assert _locked_out(_password(HttpClient(), PASSWORD, CHRIS))
+    assert _password_accepted(_password(HttpClient(REMOTE_ADDR=ELSEWHERE), PASSWORD, CHRIS))
 
 
 def test_a_clients_pause_lifted_is_in_their_history(cast: Cast) -> None:

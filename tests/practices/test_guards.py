@@ -52,4 +52,4 @@ def test_a_manager_cannot_change_a_non_owner_of_another_practice(cast: Cast) -> 
     with pytest.raises(Http404):
         member_set_role(actor=cast.owner, member=elsewhere_staff, role=None, channel=Channel.CLI)
     elsewhere_staff.refresh_from_db()
-    assert (elsewhere_staff.role, elsewhere_staff.is_active) == (Role.STAFF, True)
+    assert (elsewhere_staff.role, elsewhere_staff.is_pending) == (Role.STAFF, True)
