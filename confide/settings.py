@@ -207,6 +207,7 @@ AXES_CLIENT_IP_CALLABLE = "confide.accounts.lockout.client_address"
 CONFIDE_MEMBER_IDLE_SECONDS = env_int("CONFIDE_MEMBER_IDLE_MINUTES", 15, minimum=1) * 60
 CONFIDE_CLIENT_IDLE_SECONDS = env_int("CONFIDE_CLIENT_IDLE_MINUTES", 30, minimum=1) * 60
 CONFIDE_INVITATION_HOURS = env_int("CONFIDE_INVITATION_HOURS", 72, minimum=1)
+SESSION_ENGINE = "confide.accounts.sessions"  # sealed at rest under the master key
 SESSION_COOKIE_AGE = 12 * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True

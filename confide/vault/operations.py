@@ -19,6 +19,7 @@ from django.db import connection, transaction
 from django.db.models import Model
 from django.utils import timezone
 
+from confide.accounts.sessions import sessions_reseal
 from confide.audit.actions import AuditAction, Channel
 from confide.audit.appendonly import LOCKED
 from confide.audit.models import AuditEvent
@@ -77,6 +78,7 @@ class RotationReport:
     mfa_secrets: int
     addresses: int = 0  # sign-in e-mails, sealed under the master key
     waiting_mail: int = 0  # outbox envelopes
+    sessions: int = 0  # sign-in sessions, sealed at rest
 
 
 def master_key_rotate() -> RotationReport:
@@ -118,12 +120,15 @@ def master_key_rotate() -> RotationReport:
         Authenticator.objects.filter(pk=authenticator.pk).update(data=data)
     addresses = _reseal(current, apps.get_model("accounts", "User"), "email_sealed", "login-email")
     mail = _reseal(current, apps.get_model("outbox", "OutgoingMail"), "envelope_ct", "outgoing-mail")
+    sessions = sessions_reseal()
     _write_key_file(path, current.without_old_keys())
     master_key_forget()
     with transaction.atomic():
         for practice_id in Practice.objects.values_list("id", flat=True):
             event_record(actor=None, practice_id=practice_id, action=AuditAction.MASTER_KEY_ROTATE, channel=Channel.CLI)
-    return RotationReport(clients=clients, mfa_secrets=secrets, addresses=addresses, waiting_mail=mail)
+    return RotationReport(
+        clients=clients, mfa_secrets=secrets, addresses=addresses, waiting_mail=mail, sessions=sessions
+    )
 
 
 def client_key_rotate(*, client_id: uuid.UUID) -> None:

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.canary.seed import CANARIES
+from tests.canary.signed import opened
 from tests.postgres import Server, postgres_server, scratch_databases, tool
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -47,6 +48,7 @@ def _files(folder: Path) -> Iterator[Path]:
 
 
 def _hits(label: str, data: bytes, *, allow: tuple[bytes, ...] = ()) -> list[str]:
+    data += opened(data)  # values kept in Django's signed format (base64 of JSON) are read, as anyone could
     return [f"{label}: {needle!r}" for needle in _needles() if needle in data and needle not in allow]
 
 
@@ -96,3 +98,11 @@ def test_no_canary_in_a_postgresql_dump(tmp_path: Path, postgres: Server) -> Non
 def test_the_scan_finds_a_planted_canary() -> None:
     planted = b"INSERT INTO clients_client VALUES ('" + CANARIES["name"].encode() + b"')"
     assert _hits("planted", planted)
+
+
+def test_the_scan_reads_what_djangos_signed_format_only_signs() -> None:
+    from django.core import signing  # noqa: PLC0415 (settings are loaded by pytest-django)
+
+    session = signing.dumps({"typed": CANARIES["email"]}, compress=True).encode()
+    assert CANARIES["email"].encode() not in session  # invisible to a plain search…
+    assert _hits("planted session", b"INSERT INTO django_session VALUES ('k', '" + session + b"')")  # …not to this

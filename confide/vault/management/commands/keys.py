@@ -77,7 +77,7 @@ class Command(BaseCommand):
         report = master_key_rotate()
         self.stdout.write(
             f"Rewrapped {report.clients} client keys, {report.mfa_secrets} MFA secrets, {report.addresses} sign-in "
-            f"addresses and {report.waiting_mail} waiting e-mails "
+            f"addresses, {report.waiting_mail} waiting e-mails and {report.sessions} sessions "
             f"in {time.perf_counter() - start:.1f} s. Back up the new master key file now."
         )
 

@@ -1,0 +1,87 @@
+"""Sessions sealed at rest (confide.accounts.sessions): a copied django_session shows no one's address or secret."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import zlib
+
+from allauth.mfa.models import Authenticator
+from django.contrib.sessions.backends import db
+from django.contrib.sessions.models import Session
+from django.core.cache import cache
+from django.test import Client as HttpClient
+from django.utils import timezone
+from pytest_django.fixtures import Settings
+
+from confide.accounts.sessions import PREFIX, SessionStore
+from tests.cast import PASSWORD, Cast
+
+JORDAN = "jordan@client.test"
+HOUR = dt.timedelta(hours=1)
+
+
+def _rows() -> list[str]:
+    return list(Session.objects.values_list("session_data", flat=True))
+
+
+def _as_a_copy_reads(row: str) -> str:
+    """What a database administrator reads in a row without any key: Django's signed format is only
+    base64 of (compressed) JSON."""
+    payload = row.split(":")[0]
+    try:
+        raw = base64.urlsafe_b64decode(payload.lstrip(".") + "==")
+        return (zlib.decompress(raw) if payload.startswith(".") else raw).decode("utf-8", errors="replace")
+    except (ValueError, zlib.error):
+        return ""
+
+
+def test_the_copy_reader_reads_what_djangos_own_store_keeps() -> None:
+    plain = db.SessionStore().encode({"typed": JORDAN})
+    assert JORDAN in _as_a_copy_reads(plain)  # so the tests below would see an unsealed row
+
+
+def test_a_sign_in_leaves_no_typed_address_in_the_session_table(cast: Cast, settings: Settings) -> None:
+    cache.clear()
+    settings.ACCOUNT_RATE_LIMITS = False
+    http = HttpClient()
+    http.post("/accounts/login/", {"login": "nobody@client.test", "password": "wrong"})  # a failed try first
+    response = http.post("/accounts/login/", {"login": JORDAN.upper(), "password": PASSWORD})
+    assert response.status_code == 302
+    assert http.get("/portal/").status_code == 200  # the sealed session works
+    rows = _rows()
+    assert rows and all(row.startswith(PREFIX) for row in rows)
+    readable = " ".join(_as_a_copy_reads(row) + row for row in rows).lower()
+    assert "jordan" not in readable and "nobody" not in readable and "@" not in readable
+
+
+def test_a_totp_secret_being_set_up_is_sealed_in_the_session(cast: Cast) -> None:
+    Authenticator.objects.filter(user=cast.clinician.user).delete()
+    http = HttpClient()
+    http.post("/accounts/login/", {"login": "chris@harbor.test", "password": PASSWORD})
+    http.post("/accounts/reauthenticate/?next=/accounts/2fa/totp/activate/", {"password": PASSWORD})
+    page = http.get("/accounts/2fa/totp/activate/")
+    assert page.status_code == 200
+    secret = http.session["mfa.totp.secret"]
+    assert len(secret) >= 16 and secret in page.content.decode()  # the page shows it, once
+    assert not [row for row in _rows() if secret in row + _as_a_copy_reads(row)]
+
+
+def test_a_session_copied_onto_another_key_does_not_open(cast: Cast) -> None:
+    http = HttpClient()
+    http.force_login(cast.client_member.user)
+    own = Session.objects.get(session_key=http.session.session_key)
+    Session.objects.create(session_key="k" * 32, session_data=own.session_data, expire_date=own.expire_date)
+    assert SessionStore(session_key=own.session_key).load().get("_auth_user_id") == str(cast.client_member.user.pk)
+    assert SessionStore(session_key="k" * 32).load() == {}
+    thief = HttpClient()
+    thief.cookies["sessionid"] = "k" * 32
+    assert thief.get("/portal/").status_code == 302  # signed out
+
+
+def test_a_session_stored_unsealed_is_an_empty_one(cast: Cast) -> None:
+    legacy = SessionStore()
+    legacy_data = super(SessionStore, legacy).encode({"_auth_user_id": str(cast.client_member.user.pk)})
+    Session.objects.create(session_key="u" * 32, session_data=legacy_data, expire_date=timezone.now() + HOUR)
+    assert legacy.decode(legacy_data) == {}
+    assert SessionStore(session_key="u" * 32).load() == {}

@@ -1,0 +1,34 @@
+"""A master-key rotation reseals sign-in sessions (confide.accounts.sessions): no one is signed out."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from django.contrib.sessions.models import Session
+from django.test import Client as HttpClient
+from django.utils import timezone
+
+from confide.accounts.sessions import PREFIX
+from confide.vault.keyring import MasterKey, VaultError
+from confide.vault.operations import master_key_rotate
+from tests.cast import Cast
+
+
+def test_a_master_rotation_reseals_live_sessions_and_drops_expired_ones(cast: Cast, own_master_key: Path) -> None:
+    http = HttpClient()
+    http.force_login(cast.client_member.user)
+    key = http.session.session_key
+    stale = Session.objects.get(session_key=key)
+    Session.objects.create(
+        session_key="e" * 32, session_data=stale.session_data, expire_date=timezone.now() - dt.timedelta(seconds=1)
+    )
+    old = MasterKey.load(own_master_key, create=False)
+    report = master_key_rotate()
+    assert report.sessions == 1 and not Session.objects.filter(session_key="e" * 32).exists()
+    row = Session.objects.get(session_key=key).session_data
+    with pytest.raises(VaultError, match="secret does not decrypt with this master key"):  # the old key alone
+        old.open_secret(base64.b64decode(row[len(PREFIX) :]), purpose=f"session|{key}")
+    assert http.get("/portal/").status_code == 200  # still signed in
