@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import http.client
+import json
+import socket
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -107,3 +109,41 @@ def test_the_server_confide_serve_runs_hands_the_proxys_view_to_the_app(settings
         connection.request("GET", "/", headers=headers)
         assert connection.getresponse().status == 204
     assert (seen["wsgi.url_scheme"], seen["REMOTE_ADDR"], seen["HTTP_HOST"]) == ("https", "203.0.113.9", "c.example")
+
+
+def _raw(port: int, request: bytes) -> tuple[str, dict[str, str], bytes]:
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as connection:
+        connection.sendall(request)
+        received = b""
+        while chunk := connection.recv(65536):
+            received += chunk
+    head, _, body = received.partition(b"\r\n\r\n")
+    status, *lines = head.decode("latin-1").split("\r\n")
+    return status, {k.lower(): v.strip() for k, v in (line.split(":", 1) for line in lines)}, body
+
+
+@pytest.mark.parametrize(
+    ("request_bytes", "status"),
+    [
+        (b"GET /api/v1/clients HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 262_144 + b"\r\n\r\n", 431),
+        (b"GET /api/v1/clients HTTP/1.1\r\nHost: x\r\nno colon here\r\n\r\n", 400),
+        (b"GET /api/v1/clients HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n", 400),
+    ],
+)
+def test_a_request_the_server_refuses_before_the_app_gets_a_problem_document(
+    settings: Settings, request_bytes: bytes, status: int
+) -> None:
+    reached: list[str] = []
+
+    def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        reached.append(environ["PATH_INFO"])
+        start_response("204 No Content", [])
+        return [b""]
+
+    server = confide_server(app=app, host="127.0.0.1", port=0, threads=1)
+    with serving(server):
+        line, headers, body = _raw(server.effective_port, request_bytes)
+    assert line.split()[1] == str(status) and not reached
+    assert headers["content-type"] == "application/problem+json"
+    problem = json.loads(body)
+    assert problem["status"] == status and problem["title"] and problem["type"] == "about:blank"
