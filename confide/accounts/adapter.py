@@ -41,6 +41,23 @@ class AccountAdapter(DefaultAccountAdapter):
             # answer as if sent (the person can ask again), never a 500 with the address in the log.
             logger.warning("sign-in mail %s not sent: %s", template_prefix.rsplit("/", 1)[-1], type(error).__name__)
 
+    def add_message(
+        self,
+        request: HttpRequest,
+        level: int,
+        message_template: str | None = None,
+        message_context: dict[str, Any] | None = None,
+        extra_tags: str = "",
+        message: str | None = None,
+    ) -> None:
+        """allauth's messages name the stored key ("You cannot remove your primary email address (…)"): they
+        name the person's own address instead, opened from its seal."""
+        shown = {
+            name: identity.address_for(value) if isinstance(value, str) else value
+            for name, value in (message_context or {}).items()
+        }
+        super().add_message(request, level, message_template, shown, extra_tags, message)
+
 
 class MfaAdapter(DefaultMFAAdapter):
     """TOTP seeds and recovery-code seeds never sit in the database in the clear."""

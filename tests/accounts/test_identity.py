@@ -7,7 +7,7 @@ import datetime as dt
 import importlib
 
 import pytest
-from allauth.account.models import EmailAddress
+from allauth.account.models import EmailAddress, EmailConfirmationHMAC
 from allauth.core.context import request_context
 from django.apps import apps
 from django.contrib.sessions.models import Session
@@ -125,6 +125,26 @@ def test_the_e_mail_page_shows_the_address_and_refuses_a_second_one(cast: Cast) 
     http.post("/accounts/email/", {"action_add": "", "email": "second@client.test"})
     assert EmailAddress.objects.filter(user=cast.client_member.user).count() == 1
     assert User.objects.for_email("second@client.test") is None
+
+
+def test_allauths_messages_name_the_address_never_the_stored_key(cast: Cast) -> None:
+    user = cast.client_member.user
+    http = HttpClient()
+    http.force_login(user)
+    page = http.post("/accounts/email/", {"action_remove": "", "email": user.email}, follow=True).content.decode()
+    assert "cannot remove your primary" in page and JORDAN in page and user.email not in page
+    assert EmailAddress.objects.filter(user=user).count() == 1
+
+
+def test_the_confirm_e_mail_page_names_the_address_never_the_stored_key(cast: Cast) -> None:
+    user = cast.client_member.user
+    address = EmailAddress.objects.get(user=user)
+    EmailAddress.objects.filter(pk=address.pk).update(verified=False)
+    confirmation = EmailConfirmationHMAC(address)
+    page = HttpClient().get(f"/accounts/confirm-email/{confirmation.key}/")
+    assert page.status_code == 200 and JORDAN in page.content.decode() and user.email not in page.content.decode()
+    HttpClient().post(f"/accounts/confirm-email/{confirmation.key}/")
+    assert EmailAddress.objects.get(pk=address.pk).verified
 
 
 def test_the_migration_seals_plaintext_addresses_left_by_an_earlier_version(cast: Cast) -> None:
