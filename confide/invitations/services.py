@@ -159,6 +159,25 @@ def invitation_target_user(*, invitation: Invitation) -> User | None:
     return user if user is not None and user.has_usable_password() else None
 
 
+# A portal login and a practice account are never one account: a practice account carries its holder's name,
+# and a client membership on it would name the client, in every practice's view and in a copy of the database.
+# The refusal is told to the person holding the link (the address's owner), never to the practice.
+_MEMBER_ACCOUNT = (
+    "This address is the sign-in of a practice account, which carries your name. To keep your own care private,"
+    " your portal needs another address: ask your clinician to invite that one."
+)
+_PORTAL_ACCOUNT = (
+    "This address is already a client portal sign-in. Your practice account needs another address: ask the"
+    " practice to invite that one."
+)
+
+
+def _works_anywhere(user: User) -> bool:
+    """Whether the account has joined any practice as a member. A pending invitation does not count: any owner
+    can invite any address, and must not be able to close someone's portal by inviting them first."""
+    return Member.objects.filter(user=user).exclude(role=Role.CLIENT).exclude(joined_at=None).exists()
+
+
 def invitation_accept(*, invitation: Invitation, password: str | None, signed_in: User | None) -> Member:
     """Accept: set the new account's password (or link the signed-in owner of the address)."""
     with transaction.atomic():
@@ -169,6 +188,8 @@ def invitation_accept(*, invitation: Invitation, password: str | None, signed_in
             assert invitation.member is not None
             member = Member.objects.select_for_update().get(pk=invitation.member.pk)
             user = member.user
+            if Member.objects.filter(user=user, role=Role.CLIENT).exists():
+                raise ValidationError({"account": _PORTAL_ACCOUNT})
         else:
             assert invitation.client is not None
             email = invitation.client.open("email")
@@ -177,10 +198,8 @@ def invitation_accept(*, invitation: Invitation, password: str | None, signed_in
             member = Member.objects.filter(practice_id=invitation.practice_id, user=user).first() or Member(
                 practice_id=invitation.practice_id, user=user, role=Role.CLIENT
             )
-            if member.role != Role.CLIENT or member.is_pending:
-                raise ValidationError(
-                    {"email": "This address belongs to a practice member; use another for the portal."}
-                )
+            if member.role != Role.CLIENT or member.is_pending or _works_anywhere(user):
+                raise ValidationError({"email": _MEMBER_ACCOUNT})
             member.save()
             invitation.client.portal_member = member
             invitation.client.save(update_fields=["portal_member"])

@@ -41,10 +41,22 @@ def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
     if existing is not None:
         if signed_in is None or signed_in.pk != existing.pk:
             return render(request, "invitations/sign_in_first.html", {"practice": invitation.practice}, status=403)
+        refusals: list[str] = []
         if request.method == "POST":
-            invitation_accept(invitation=invitation, password=None, signed_in=signed_in)
-            return redirect("home")
-        return render(request, "invitations/confirm.html", {"practice": invitation.practice})
+            try:
+                invitation_accept(invitation=invitation, password=None, signed_in=signed_in)
+            except ValidationError as exc:
+                refusals = [message for messages in exc.message_dict.values() for message in messages]
+            except InvitationInvalidError:
+                return render(request, "invitations/invalid.html", status=410)
+            else:
+                return redirect("home")
+        return render(
+            request,
+            "invitations/confirm.html",
+            {"practice": invitation.practice, "refusals": refusals},
+            status=422 if refusals else 200,
+        )
     form = SetPasswordForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
