@@ -45,6 +45,7 @@ urlpatterns = [
     path("account/private-notes/lock/", private.private_lock, name="private_lock"),
     path("account/private-notes/reset/", private.private_reset, name="private_reset"),
     path("practice/", practices.practice_settings, name="practice_settings"),
+    path("account/practice/", practices.practice_switch, name="practice_switch"),
     path("practice/members/<uuid:member_id>/role/", practices.member_role, name="member_role"),
     path("practice/sign-in-pauses/", accounts.sign_in_pauses, name="sign_in_pauses"),
     path("practice/sign-in-pauses/<uuid:member_id>/lift/", accounts.sign_in_pause_lift, name="sign_in_pause_lift"),

@@ -146,6 +146,8 @@ RULES: dict[str, Rule] = {
         only(302, "owner"), method="POST", kwargs=lambda c: {"member_id": c.clinician.id}, data={"role": "clinician"}
     ),
     "sign_in_pauses": Rule(only(200, "owner", "outsider")),
+    # no one's own membership is in a fixed form: everyone is refused (tests/practices/test_switch.py switches)
+    "practice_switch": Rule(only(404), method="POST", data={"member": "00000000-0000-0000-0000-000000000000"}),
     "sign_in_pause_lift": Rule(only(302, "owner"), method="POST", kwargs=lambda c: {"member_id": c.clinician.id}),
     "careteam_index": Rule(only(200, "owner", "outsider"), also_sees=DIRECTORY),
     "careteam_client": Rule(only(200, "owner"), kwargs=lambda c: {"client_id": c.client.id}, also_sees=DIRECTORY),

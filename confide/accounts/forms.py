@@ -8,15 +8,15 @@ from allauth.account.forms import LoginForm as AllauthLoginForm
 from django.db import transaction
 
 from confide.accounts import identity
-from confide.practices.selectors import member_for_user
+from confide.practices.models import Member
 from confide.records.author_keys import author_key_rewrap_password
 
 
 class RewrappingChangePasswordForm(ChangePasswordForm):  # type: ignore[misc]
     def save(self) -> None:
         with transaction.atomic():
-            member = member_for_user(user=self.user)
-            if member is not None:
+            # every membership's key, in every practice, active or not (one rejoining keeps their notes)
+            for member in Member.objects.filter(user=self.user):
                 author_key_rewrap_password(
                     member=member,
                     old_password=self.cleaned_data["oldpassword"],

@@ -48,7 +48,7 @@ def attempted_account(request: HttpRequest, credentials: dict[str, Any] | None =
     given = (credentials or {}).get("email")
     if isinstance(given, str) and identity.is_login_key(given):
         given = identity.address_for(given)
-    given = given or request.POST.get("login", "")
+    given = given or request.POST.get("login")
     return account_key(given) if isinstance(given, str) and given.strip() else None
 
 
@@ -82,10 +82,6 @@ class LockoutHandler(AxesDatabaseHandler):  # type: ignore[misc]
         """axes decides whether this failure pauses the sign-in by the account's own count alone: the address
         limit must answer too, or the page would say "wrong password" to a paused address."""
         super().user_login_failed(sender, credentials, request, **kwargs)
-        if (
-            request is not None
-            and not getattr(request, "axes_locked_out", False)
-            and self.is_locked(request, credentials)
-        ):
+        if request is not None and self.is_locked(request, credentials):  # again, if axes said so already
             request.axes_locked_out = True
             request.axes_credentials = credentials

@@ -23,8 +23,8 @@ from confide.vault.sealing import master_key
 PREFIX = "sealed:v1:"
 
 
-def _purpose(session_key: str | None) -> str:
-    return f"session|{session_key or ''}"
+def _purpose(session_key: str | None) -> str:  # a store without a key has no row to open
+    return f"session|{session_key}"
 
 
 class SessionStore(db.SessionStore):

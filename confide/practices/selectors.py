@@ -15,16 +15,28 @@ from confide.practices.models import Member, Practice
 from confide.practices.permissions import Permission
 
 
-def member_for_user(*, user: User | AnonymousUser) -> Member | None:
-    """Return the user's active membership (the oldest, when a person has several)."""
+def memberships_for_user(*, user: User | AnonymousUser) -> QuerySet[Member]:
+    """The user's active memberships, oldest first (someone who works at two practices has two)."""
     if not user.is_authenticated:
-        return None
+        return Member.objects.none()
     return (
         Member.objects.select_related("practice", "user")
         .filter(user_id=user.pk, is_active=True, user__is_active=True)
         .order_by("created_at")
-        .first()
     )
+
+
+def member_for_user(*, user: User | AnonymousUser, chosen: str | None = None) -> Member | None:
+    """The membership the user acts as: the one they chose (while it is theirs and active), else the oldest."""
+    memberships = memberships_for_user(user=user)
+    if chosen:
+        try:
+            found = memberships.filter(pk=uuid.UUID(chosen)).first()
+        except ValueError:
+            found = None
+        if found is not None:
+            return found
+    return memberships.first()
 
 
 def current_member(request: HttpRequest) -> Member | None:

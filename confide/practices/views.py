@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -15,9 +16,10 @@ from confide.clients.selectors import client_directory, client_for_manager
 from confide.invitations.services import invitation_for_member_create
 from confide.practices.decorators import member_required
 from confide.practices.forms import CareTeamAddForm, MemberInviteForm, MemberRoleForm
+from confide.practices.middleware import CHOSEN
 from confide.practices.models import Member
 from confide.practices.permissions import Permission, Role
-from confide.practices.selectors import member_get_for_manager, member_list
+from confide.practices.selectors import member_for_user, member_get_for_manager, member_list
 from confide.practices.services import member_set_role
 from confide.web.forms import apply_errors
 from confide.web.links import absolute
@@ -67,6 +69,18 @@ def member_role(request: HttpRequest, member: Member, member_id: str) -> HttpRes
     else:
         messages.success(request, "Role updated.")
     return redirect("practice_settings")
+
+
+@require_POST
+@login_required
+def practice_switch(request: HttpRequest) -> HttpResponse:
+    """Act in another practice the signed-in person belongs to (the switcher in the header)."""
+    chosen = member_for_user(user=request.user, chosen=request.POST.get("member", ""))
+    if chosen is None or str(chosen.pk) != request.POST.get("member", ""):
+        raise Http404
+    request.session[CHOSEN] = str(chosen.pk)
+    messages.success(request, f"You are now working in {chosen.practice.name}.")
+    return redirect("home")
 
 
 @member_required(Permission.PRACTICE_CARETEAM_MANAGE)

@@ -10,6 +10,8 @@ import pytest
 from allauth.account.models import EmailAddress, EmailConfirmationHMAC
 from allauth.core.context import request_context
 from django.apps import apps
+from django.contrib import messages
+from django.contrib.messages.storage.fallback import FallbackStorage
 from django.contrib.sessions.models import Session
 from django.core import mail
 from django.core.cache import cache
@@ -132,7 +134,7 @@ def test_allauths_messages_name_the_address_never_the_stored_key(cast: Cast) -> 
     http = HttpClient()
     http.force_login(user)
     page = http.post("/accounts/email/", {"action_remove": "", "email": user.email}, follow=True).content.decode()
-    assert "cannot remove your primary" in page and JORDAN in page and user.email not in page
+    assert f"You cannot remove your primary email address ({JORDAN})." in page and user.email not in page
     assert EmailAddress.objects.filter(user=user).count() == 1
 
 
@@ -171,5 +173,25 @@ def test_with_the_mail_server_down_a_reset_answers_as_usual_and_logs_no_address(
 ) -> None:
     response = HttpClient().post("/accounts/password/reset/", {"email": JORDAN})
     assert response.status_code == 302
-    assert "password_reset_key not sent: ConnectionRefusedError" in caplog.text
+    logged = [r.getMessage() for r in caplog.records if r.name == "confide.accounts.adapter"]
+    assert logged == ["sign-in mail password_reset_key not sent: ConnectionRefusedError"]
     assert JORDAN not in caplog.text and "client.test" not in caplog.text
+
+
+def test_the_adapter_passes_a_plain_message_and_its_tags_on_unchanged(cast: Cast) -> None:
+    request = RequestFactory().get("/")
+    request.session = {}  # type: ignore[assignment]
+    request._messages = FallbackStorage(request)  # type: ignore[attr-defined]
+    with request_context(request):
+        AccountAdapter().add_message(request, messages.INFO, message="Plain words.", extra_tags="mine")
+        AccountAdapter().add_message(request, messages.INFO, "account/messages/logged_out.txt")
+    shown = [(str(m), m.tags) for m in messages.get_messages(request)]
+    assert shown == [("Plain words.", "mine info"), ("You have signed out.", "info")]
+
+
+@pytest.mark.parametrize(
+    "value", ["X" * 32 + "@login.invalid", "A" * 32 + "@login.invalid", "a" * 31 + "@login.invalid"]
+)
+def test_only_32_lower_case_hex_digits_at_the_domain_are_a_key(value: str) -> None:
+    assert not identity.is_login_key(value)
+    assert identity.is_login_key("0123456789abcdef" * 2 + "@login.invalid")

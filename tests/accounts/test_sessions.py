@@ -15,6 +15,7 @@ from django.utils import timezone
 from pytest_django.fixtures import Settings
 
 from confide.accounts.sessions import PREFIX, SessionStore
+from confide.vault.sealing import master_key
 from tests.cast import PASSWORD, Cast
 
 JORDAN = "jordan@client.test"
@@ -85,3 +86,18 @@ def test_a_session_stored_unsealed_is_an_empty_one(cast: Cast) -> None:
     Session.objects.create(session_key="u" * 32, session_data=legacy_data, expire_date=timezone.now() + HOUR)
     assert legacy.decode(legacy_data) == {}
     assert SessionStore(session_key="u" * 32).load() == {}
+
+
+def test_a_row_opens_only_under_its_own_key_and_only_unaltered(cast: Cast) -> None:
+    http = HttpClient()
+    http.force_login(cast.client_member.user)
+    key = http.session.session_key
+    row = Session.objects.get(session_key=key).session_data
+    signed = master_key().open_secret(base64.b64decode(row[len(PREFIX) :]), purpose=f"session|{key}")
+    assert db.SessionStore().decode(signed)["_auth_user_id"] == str(cast.client_member.user.pk)
+    store = SessionStore(session_key=key)
+    assert store.decode(row.encode()) == store.decode(row) != {}  # handed as bytes, the same
+    middle = len(PREFIX) + 20
+    for altered in (row[:middle] + "!" + row[middle:], row[:-4] + "AAAA", row.removeprefix(PREFIX), "é" + row):
+        assert store.decode(altered) == {}
+    assert store.decode(b"\xff\xfe" + row.encode()) == {}  # bytes that are not text: empty, not an error

@@ -18,6 +18,7 @@ from tests.cast import Cast
 
 
 def test_a_master_rotation_reseals_live_sessions_and_drops_expired_ones(cast: Cast, own_master_key: Path) -> None:
+    HttpClient().force_login(cast.clinician.user)  # a second live session
     http = HttpClient()
     http.force_login(cast.client_member.user)
     key = http.session.session_key
@@ -27,7 +28,7 @@ def test_a_master_rotation_reseals_live_sessions_and_drops_expired_ones(cast: Ca
     )
     old = MasterKey.load(own_master_key, create=False)
     report = master_key_rotate()
-    assert report.sessions == 1 and not Session.objects.filter(session_key="e" * 32).exists()
+    assert report.sessions == 2 and not Session.objects.filter(session_key="e" * 32).exists()
     row = Session.objects.get(session_key=key).session_data
     with pytest.raises(VaultError, match="secret does not decrypt with this master key"):  # the old key alone
         old.open_secret(base64.b64decode(row[len(PREFIX) :]), purpose=f"session|{key}")

@@ -1,0 +1,125 @@
+"""The lockout's and the pause page's edges, on rows as axes writes them: the window, the limits exactly,
+whose failures a lift forgets, and a re-authentication that names someone else."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+import pytest
+from axes.models import AccessAttempt
+from django.core.cache import cache
+from django.test import Client as HttpClient
+from django.test import RequestFactory
+from django.utils import timezone
+from pytest_django.fixtures import Settings
+
+from confide.accounts.lockout import account_key, address_failures, client_address, cool_off
+from confide.accounts.pauses import pause_lift, pauses_for
+from confide.audit.actions import AuditAction, Channel
+from confide.audit.models import AuditEvent
+from tests.accounts.test_lockout import _fail
+from tests.cast import PASSWORD, Cast
+
+CHRIS, CASEY = "chris@harbor.test", "casey@harbor.test"
+HERE, THERE = "127.0.0.1", "198.51.100.7"
+LIMIT = 8
+
+
+@pytest.fixture(autouse=True)
+def _limits(settings: Settings) -> Iterator[None]:
+    cache.clear()
+    settings.ACCOUNT_RATE_LIMITS = False
+    settings.CONFIDE_LOCKOUT_ADDRESS_FAILURES = LIMIT
+    yield
+    cache.clear()
+
+
+def _failures(email: str, count: int, *, address: str = HERE, ago: dt.timedelta = dt.timedelta(0)) -> None:
+    row = AccessAttempt.objects.create(
+        username=account_key(email),
+        ip_address=address,
+        user_agent="test",
+        failures_since_start=count,
+        get_data="",
+        post_data="",
+        http_accept="",
+        path_info="/accounts/login/",
+    )
+    AccessAttempt.objects.filter(pk=row.pk).update(attempt_time=timezone.now() - ago)  # the time is set on create
+
+
+def test_an_address_the_server_does_not_name_is_counted_as_one_unnamed_address() -> None:
+    request = RequestFactory().get("/")
+    del request.META["REMOTE_ADDR"]
+    assert client_address(request) == ""
+
+
+def test_only_failures_within_the_window_count_and_none_count_as_none(db: None) -> None:
+    assert address_failures(THERE) == 0
+    _failures(CHRIS, 3, address=THERE)
+    _failures(CASEY, 20, address=THERE, ago=cool_off() + dt.timedelta(minutes=1))
+    assert address_failures(THERE) == 3
+
+
+def test_failures_below_the_limits_pause_no_one(cast: Cast) -> None:
+    _failures(CHRIS, 4)
+    _failures(CASEY, 3)
+    assert pauses_for(manager=cast.owner) == []
+
+
+def test_failures_before_the_window_pause_no_one(cast: Cast) -> None:
+    _failures(CHRIS, 9, ago=cool_off() + dt.timedelta(minutes=1))
+    assert pauses_for(manager=cast.owner) == []
+
+
+def test_a_pause_ends_one_window_after_the_last_failure(cast: Cast) -> None:
+    _failures(CHRIS, 5)
+    [pause] = pauses_for(manager=cast.owner)
+    last = AccessAttempt.objects.get().attempt_time
+    assert (pause.member, pause.until, pause.by_address) == (cast.clinician, last + cool_off(), False)
+
+
+def test_an_address_at_exactly_its_limit_pauses_its_people_and_a_lift_clears_it(cast: Cast) -> None:
+    _failures(CHRIS, 1)
+    _failures(CASEY, 3)
+    _failures("sam@harbor.test", LIMIT - 4)
+    pauses = pauses_for(manager=cast.owner)
+    assert {p.member for p in pauses} == {cast.clinician, cast.colleague, cast.supervisor}
+    assert all(p.by_address for p in pauses)
+    still = pause_lift(manager=cast.owner, member_id=cast.clinician.id, channel=Channel.WEB)
+    assert still is False and address_failures(HERE) == 0  # all were the practice's own: the address is free
+    _failures("someone@elsewhere.test", LIMIT - 1)
+    assert pauses_for(manager=cast.owner) == []  # one below the limit pauses no one
+
+
+def test_a_lift_forgets_the_practices_failures_only_at_the_paused_address(cast: Cast) -> None:
+    _failures(CHRIS, LIMIT)
+    _failures(CASEY, 3, address=THERE)
+    _failures(CASEY, 2)
+    pause_lift(manager=cast.owner, member_id=cast.clinician.id, channel=Channel.WEB)
+    assert address_failures(HERE) == 0 and address_failures(THERE) == 3  # Casey's failures elsewhere stay
+    event = AuditEvent.objects.get(action=AuditAction.SIGN_IN_PAUSE_LIFT)
+    assert (event.object_type, event.object_id, event.client_id) == ("member", str(cast.clinician.id), None)
+
+
+def test_a_lift_says_when_others_failures_keep_the_address_paused(cast: Cast) -> None:
+    _failures(CHRIS, 1)
+    _failures("someone@elsewhere.test", LIMIT)  # exactly the limit, without Chris
+    assert pause_lift(manager=cast.owner, member_id=cast.clinician.id, channel=Channel.WEB) is True
+    assert address_failures(HERE) == LIMIT
+
+
+def test_a_re_authentication_that_names_someone_else_is_still_paused_and_counted_as_its_own(cast: Cast) -> None:
+    _fail(HttpClient(), 5, CHRIS)  # Chris is paused
+    http = HttpClient()
+    http.force_login(cast.clinician.user)
+    response = http.post("/accounts/reauthenticate/", {"password": PASSWORD, "login": CASEY})
+    assert response.status_code == 429  # the decoy is not who is checked
+    before = address_failures(HERE)
+    other = HttpClient()
+    other.force_login(cast.supervisor.user)
+    other.post("/accounts/reauthenticate/", {"password": "wrong", "login": CASEY})
+    attempts = {row.username: row.failures_since_start for row in AccessAttempt.objects.all()}
+    assert address_failures(HERE) == before + 1 and account_key(CASEY) not in attempts
+    assert attempts[account_key("sam@harbor.test")] == 1

@@ -1,0 +1,89 @@
+"""Someone who works at two practices chooses which one they act in (the header's switcher); everything else
+follows the chosen membership, and nothing lets them choose a membership that is not theirs."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.cache import cache
+from django.test import Client as HttpClient
+from pytest_django.fixtures import DjangoCaptureOnCommitCallbacks, Settings
+
+from confide.audit.actions import AuditAction, Channel
+from confide.audit.models import AuditEvent
+from confide.invitations.services import invitation_accept, invitation_open
+from confide.practices.models import Member
+from confide.practices.selectors import member_for_user
+from confide.records.author_keys import author_key_enrol, author_key_unlock
+from tests.accounts.test_lockout import _sign_in_fully
+from tests.cast import PASSWORD, Cast, signed_in
+from tests.invitations.test_pending import CHRIS, _invite
+
+NEW_PASSWORD = "a second long passphrase 7"
+
+
+@pytest.fixture
+def elsewhere(cast: Cast, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks) -> Member:
+    """Chris, clinician at Harbor, joins Elsewhere as an owner too."""
+    token = _invite(cast, django_capture_on_commit_callbacks, CHRIS)
+    return invitation_accept(invitation=invitation_open(token=token), password=None, signed_in=cast.clinician.user)
+
+
+def test_the_oldest_membership_is_the_default_and_the_header_offers_the_other(cast: Cast, elsewhere: Member) -> None:
+    http = signed_in(cast.clinician)
+    page = http.get("/dashboard/").content.decode()
+    assert member_for_user(user=cast.clinician.user) == cast.clinician
+    assert 'id="practice-switch"' in page and f'value="{elsewhere.pk}"' in page and "Elsewhere" in page
+    assert 'id="practice-switch"' not in signed_in(cast.colleague).get("/dashboard/").content.decode()
+
+
+def test_switching_acts_in_the_chosen_practice_only(cast: Cast, elsewhere: Member) -> None:
+    http = signed_in(cast.clinician)
+    assert "Jordan" in http.get("/clients/").content.decode()
+    assert http.get("/practice/").status_code in (403, 404)  # a clinician at Harbor manages nothing there
+    response = http.post("/account/practice/", {"member": str(elsewhere.pk)})
+    assert response.status_code == 302
+    assert http.get("/practice/").status_code == 200  # an owner at Elsewhere
+    assert "Jordan" not in http.get("/clients/").content.decode()  # and no Harbor client in sight
+    assert http.get(f"/clients/{cast.client.id}/").status_code == 404
+
+
+def test_no_one_can_choose_a_membership_that_is_not_theirs(cast: Cast, elsewhere: Member) -> None:
+    http = signed_in(cast.clinician)
+    for other in (cast.outsider.pk, cast.owner.pk, "not-an-id", ""):
+        assert http.post("/account/practice/", {"member": str(other)}).status_code == 404
+    assert http.get("/practice/").status_code in (403, 404)  # still Chris the clinician, at Harbor
+    assert HttpClient().post("/account/practice/", {"member": str(elsewhere.pk)}).status_code in (302, 404)
+    assert http.get("/account/practice/").status_code == 405
+
+
+def test_a_chosen_membership_that_ends_falls_back_to_the_oldest(cast: Cast, elsewhere: Member) -> None:
+    http = signed_in(cast.clinician)
+    http.post("/account/practice/", {"member": str(elsewhere.pk)})
+    Member.objects.filter(pk=elsewhere.pk).update(is_active=False)
+    assert http.get("/practice/").status_code in (403, 404)
+    assert "Jordan" in http.get("/clients/").content.decode()
+
+
+def test_a_password_change_keeps_the_note_keys_of_every_practice(cast: Cast, elsewhere: Member) -> None:
+    author_key_enrol(member=elsewhere, password=PASSWORD, channel=Channel.CLI)
+    http = signed_in(cast.clinician)
+    response = http.post(
+        "/accounts/password/change/", {"oldpassword": PASSWORD, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
+    )
+    assert response.status_code == 302
+    members = list(Member.objects.filter(user=cast.clinician.user).select_related("user"))
+    assert len(members) == 2
+    for member in members:
+        assert author_key_unlock(member=member, password=NEW_PASSWORD, channel=Channel.CLI)
+
+
+def test_a_sign_in_is_logged_in_each_practice_the_person_works_in(
+    cast: Cast, elsewhere: Member, settings: Settings
+) -> None:
+    cache.clear()
+    settings.ACCOUNT_RATE_LIMITS = False
+    before = AuditEvent.objects.filter(action=AuditAction.SIGN_IN).count()
+    _sign_in_fully(HttpClient())
+    signed = AuditEvent.objects.filter(action=AuditAction.SIGN_IN).order_by("-id")
+    assert signed.count() == before + 2
+    assert {e.practice_id for e in signed[:2]} == {cast.clinician.practice_id, elsewhere.practice_id}
