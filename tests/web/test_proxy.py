@@ -74,6 +74,13 @@ def test_only_as_many_hops_as_there_are_proxies_are_believed() -> None:
     )
 
 
+def test_a_count_above_the_hops_written_reads_the_nearest_proxy_for_everyone() -> None:
+    # deploy/nginx.conf overwrites X-Forwarded-For with its peer: behind a load balancer, a count of 2 would
+    # find one hop and take it, the load balancer's own address (docs/configuration.md says keep 1, use real_ip)
+    seen = _seen(peer=PROXY, trusted=[PROXY], count=2, headers={"x_forwarded_for": "10.0.0.4"})
+    assert seen["REMOTE_ADDR"] == "10.0.0.4"
+
+
 def test_a_standard_header_the_proxy_does_not_send_is_not_believed_from_it() -> None:
     seen = _seen(peer=PROXY, trusted=[PROXY], headers={"forwarded": "for=198.51.100.1;proto=https"})
     assert (seen["REMOTE_ADDR"], seen["wsgi.url_scheme"]) == (PROXY, "http") and "HTTP_FORWARDED" not in seen
