@@ -103,8 +103,10 @@ def invitation_for_member_create(
     if role is Role.CLIENT:
         raise ValidationError({"role": "Invite clients from their record, not as members."})
     with transaction.atomic():
+        # No name goes on an account before its holder accepts (the typed name waits on the invitation): an
+        # account made here may yet become a client's portal elsewhere, and a named one would name the client.
         # An existing account keeps its own name: the practice learns it only once the person joins.
-        user = User.objects.for_email(email) or User.objects.create_user(email, full_name=full_name)
+        user = User.objects.for_email(email) or User.objects.create_user(email)
         member = Member.objects.select_for_update().filter(practice_id=actor.practice_id, user=user).first()
         if member is not None and not member.is_pending:
             raise ValidationError({"email": "This person is already a member of the practice."})
@@ -172,6 +174,14 @@ _PORTAL_ACCOUNT = (
 )
 
 
+# One portal login opens one client's record: a second client at the same address (a parent's, for two
+# children) needs an address of its own.
+_ANOTHER_PORTAL = (
+    "This address already opens another client's portal at this practice. Each portal needs its own address:"
+    " ask your clinician to invite this one at another address."
+)
+
+
 def _works_anywhere(user: User) -> bool:
     """Whether the account has joined any practice as a member. A pending invitation does not count: any owner
     can invite any address, and must not be able to close someone's portal by inviting them first."""
@@ -200,6 +210,8 @@ def invitation_accept(*, invitation: Invitation, password: str | None, signed_in
             )
             if member.role != Role.CLIENT or member.is_pending or _works_anywhere(user):
                 raise ValidationError({"email": _MEMBER_ACCOUNT})
+            if Client.objects.filter(portal_member_id=member.pk).exclude(pk=invitation.client.pk).exists():
+                raise ValidationError({"email": _ANOTHER_PORTAL})
             member.save()
             invitation.client.portal_member = member
             invitation.client.save(update_fields=["portal_member"])
@@ -215,6 +227,9 @@ def invitation_accept(*, invitation: Invitation, password: str | None, signed_in
         if member.is_pending:  # a member joins here, and only here
             member.joined_at, member.is_active = timezone.now(), True
             member.save(update_fields=["joined_at", "is_active"])
+            if not user.full_name:  # a new account takes the name the practice typed, now that it is theirs
+                user.full_name = invitation.full_name
+                user.save(update_fields=["full_name"])
         EmailAddress.objects.update_or_create(user=user, email=user.email, defaults={"verified": True, "primary": True})
         invitation.accepted_at = timezone.now()
         invitation.save(update_fields=["accepted_at"])

@@ -14,6 +14,7 @@ from django.test import Client as HttpClient
 from django.utils import timezone
 from pytest_django.fixtures import DjangoCaptureOnCommitCallbacks, Settings
 
+from confide.accounts.models import User
 from confide.accounts.pauses import pause_lift, pauses_for
 from confide.audit.actions import Channel
 from confide.invitations.models import Invitation
@@ -125,7 +126,9 @@ def test_withdrawing_an_invitation_closes_its_link_and_a_new_one_can_be_sent(
     cast: Cast, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
 ) -> None:
     first = _invite(cast, django_capture_on_commit_callbacks, "new@elsewhere.test")
-    member = Member.objects.get(practice_id=cast.outsider.practice_id, user__full_name="Typed Name")
+    member = Member.objects.get(
+        practice_id=cast.outsider.practice_id, user=User.objects.for_email("new@elsewhere.test")
+    )
     member_set_role(actor=cast.outsider, member=member, role=None, channel=Channel.WEB)
     with pytest.raises(InvitationInvalidError):
         invitation_open(token=first)

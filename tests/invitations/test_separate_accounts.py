@@ -9,7 +9,9 @@ from django.core.exceptions import ValidationError
 from django.test import Client as HttpClient
 from pytest_django.fixtures import DjangoCaptureOnCommitCallbacks
 
+from confide.accounts.models import User
 from confide.audit.actions import Channel
+from confide.clients.models import Client
 from confide.clients.services import client_create
 from confide.invitations.models import Invitation
 from confide.invitations.services import invitation_accept, invitation_for_client_create, invitation_open
@@ -55,3 +57,34 @@ def test_a_client_portal_login_cannot_become_a_practice_account(
     http.force_login(jordan)
     page = http.post(f"/invitations/{token}/")
     assert page.status_code == 422 and "already a client portal sign-in" in page.content.decode()
+
+
+def test_a_name_typed_by_a_practice_reaches_an_account_only_when_its_holder_joins(
+    cast: Cast, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
+) -> None:
+    _invite(cast, django_capture_on_commit_callbacks, "nora@client.test", name="Nora Neighbour")  # never accepted
+    token = _client_link(cast, django_capture_on_commit_callbacks, "nora@client.test")
+    portal = invitation_accept(
+        invitation=invitation_open(token=token), password="a long new passphrase 42", signed_in=None
+    )
+    assert portal.user.full_name == "" and not User.objects.filter(full_name="Nora Neighbour").exists()
+    joining = _invite(cast, django_capture_on_commit_callbacks, "new.colleague@client.test", name="Nia New")
+    assert User.objects.for_email("new.colleague@client.test").full_name == ""  # type: ignore[union-attr]
+    member = invitation_accept(
+        invitation=invitation_open(token=joining), password="a long new passphrase 43", signed_in=None
+    )
+    assert member.user.full_name == "Nia New"
+
+
+def test_a_second_clients_invitation_to_an_address_that_opens_a_portal_is_refused_on_the_page(
+    cast: Cast, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
+) -> None:
+    token = _client_link(cast, django_capture_on_commit_callbacks, "jordan@client.test")
+    jordan = cast.client_member.user
+    with pytest.raises(ValidationError, match="already opens another client's portal"):
+        invitation_accept(invitation=invitation_open(token=token), password=None, signed_in=jordan)
+    http = HttpClient()
+    http.force_login(jordan)
+    page = http.post(f"/invitations/{token}/")
+    assert page.status_code == 422 and "already opens another client" in page.content.decode()
+    assert Client.objects.get(portal_member=cast.client_member) == cast.client
