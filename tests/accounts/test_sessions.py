@@ -14,7 +14,8 @@ from django.test import Client as HttpClient
 from django.utils import timezone
 from pytest_django.fixtures import Settings
 
-from confide.accounts.sessions import PREFIX, SessionStore
+from confide.accounts import sessions
+from confide.accounts.sessions import PREFIX, SessionStore, stored_key
 from confide.vault.sealing import master_key
 from tests.cast import PASSWORD, Cast
 
@@ -68,32 +69,72 @@ def test_a_totp_secret_being_set_up_is_sealed_in_the_session(cast: Cast) -> None
     assert not [row for row in _rows() if secret in row + _as_a_copy_reads(row)]
 
 
+def test_a_session_key_read_from_the_database_is_not_a_cookie_that_signs_in(cast: Cast) -> None:
+    http = HttpClient()
+    http.force_login(cast.clinician.user)
+    cookie = http.cookies["sessionid"].value
+    assert http.get("/account/activity/").status_code == 200
+    rows = list(Session.objects.values_list("session_key", flat=True))
+    assert rows == [stored_key(cookie)] and cookie not in rows  # the row is under a keyed hash of the cookie
+    thief = HttpClient()
+    thief.cookies["sessionid"] = rows[0]
+    assert thief.get("/account/activity/").status_code == 302  # the database's key is no one's cookie
+
+
 def test_a_session_copied_onto_another_key_does_not_open(cast: Cast) -> None:
     http = HttpClient()
     http.force_login(cast.client_member.user)
-    own = Session.objects.get(session_key=http.session.session_key)
-    Session.objects.create(session_key="k" * 32, session_data=own.session_data, expire_date=own.expire_date)
-    assert SessionStore(session_key=own.session_key).load().get("_auth_user_id") == str(cast.client_member.user.pk)
+    cookie = http.session.session_key
+    assert cookie is not None
+    own = Session.objects.get(session_key=stored_key(cookie))
+    Session.objects.create(session_key=stored_key("k" * 32), session_data=own.session_data, expire_date=own.expire_date)
+    assert SessionStore(session_key=cookie).load().get("_auth_user_id") == str(cast.client_member.user.pk)
     assert SessionStore(session_key="k" * 32).load() == {}
     thief = HttpClient()
     thief.cookies["sessionid"] = "k" * 32
     assert thief.get("/portal/").status_code == 302  # signed out
 
 
-def test_a_session_stored_unsealed_is_an_empty_one(cast: Cast) -> None:
-    legacy = SessionStore()
+def test_a_session_stored_unsealed_or_under_its_cookie_is_an_empty_one(cast: Cast) -> None:
+    legacy = SessionStore(session_key="u" * 32)
     legacy_data = super(SessionStore, legacy).encode({"_auth_user_id": str(cast.client_member.user.pk)})
-    Session.objects.create(session_key="u" * 32, session_data=legacy_data, expire_date=timezone.now() + HOUR)
+    Session.objects.create(
+        session_key=stored_key("u" * 32), session_data=legacy_data, expire_date=timezone.now() + HOUR
+    )
     assert legacy.decode(legacy_data) == {}
     assert SessionStore(session_key="u" * 32).load() == {}
+    sealed = SessionStore(session_key="v" * 32).encode({"_auth_user_id": str(cast.client_member.user.pk)})
+    Session.objects.create(session_key="v" * 32, session_data=sealed, expire_date=timezone.now() + HOUR)  # as Django's
+    assert SessionStore(session_key="v" * 32).load() == {}  # store kept it: under the cookie itself
+
+
+def test_signing_out_and_a_new_key_remove_the_old_row(cast: Cast, settings: Settings) -> None:
+    cache.clear()
+    settings.ACCOUNT_RATE_LIMITS = False
+    http = HttpClient()
+    http.get("/accounts/login/")
+    http.post("/accounts/login/", {"login": JORDAN, "password": PASSWORD})  # the key is cycled at sign-in
+    assert Session.objects.count() == 1 and http.get("/portal/").status_code == 200
+    [before] = Session.objects.all()
+    assert "_auth_user_id" in _opened(before)
+    http.post("/accounts/logout/")
+    assert http.get("/portal/").status_code == 302
+    assert not [s for s in Session.objects.all() if "_auth_user_id" in _opened(s)]
+
+
+def _opened(row: Session) -> dict[str, object]:
+    """A row opened with the master key by its stored key, as a rotation does."""
+    signed = sessions._open(row.session_data, row.session_key)
+    return {} if signed is None else dict(db.SessionStore().decode(signed))
 
 
 def test_a_row_opens_only_under_its_own_key_and_only_unaltered(cast: Cast) -> None:
     http = HttpClient()
     http.force_login(cast.client_member.user)
     key = http.session.session_key
-    row = Session.objects.get(session_key=key).session_data
-    signed = master_key().open_secret(base64.b64decode(row[len(PREFIX) :]), purpose=f"session|{key}")
+    assert key is not None
+    row = Session.objects.get(session_key=stored_key(key)).session_data
+    signed = master_key().open_secret(base64.b64decode(row[len(PREFIX) :]), purpose=f"session|{stored_key(key)}")
     assert db.SessionStore().decode(signed)["_auth_user_id"] == str(cast.client_member.user.pk)
     store = SessionStore(session_key=key)
     assert store.decode(row.encode()) == store.decode(row) != {}  # handed as bytes, the same
@@ -101,3 +142,4 @@ def test_a_row_opens_only_under_its_own_key_and_only_unaltered(cast: Cast) -> No
     for altered in (row[:middle] + "!" + row[middle:], row[:-4] + "AAAA", row.removeprefix(PREFIX), "é" + row):
         assert store.decode(altered) == {}
     assert store.decode(b"\xff\xfe" + row.encode()) == {}  # bytes that are not text: empty, not an error
+    assert SessionStore().decode(row) == {}  # a store without a key opens nothing

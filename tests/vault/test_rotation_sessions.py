@@ -11,7 +11,7 @@ from django.contrib.sessions.models import Session
 from django.test import Client as HttpClient
 from django.utils import timezone
 
-from confide.accounts.sessions import PREFIX
+from confide.accounts.sessions import PREFIX, stored_key
 from confide.vault.keyring import MasterKey, VaultError
 from confide.vault.operations import master_key_rotate
 from tests.cast import Cast
@@ -22,14 +22,15 @@ def test_a_master_rotation_reseals_live_sessions_and_drops_expired_ones(cast: Ca
     http = HttpClient()
     http.force_login(cast.client_member.user)
     key = http.session.session_key
-    stale = Session.objects.get(session_key=key)
+    assert key is not None
+    stale = Session.objects.get(session_key=stored_key(key))
     Session.objects.create(
         session_key="e" * 32, session_data=stale.session_data, expire_date=timezone.now() - dt.timedelta(seconds=1)
     )
     old = MasterKey.load(own_master_key, create=False)
     report = master_key_rotate()
     assert report.sessions == 2 and not Session.objects.filter(session_key="e" * 32).exists()
-    row = Session.objects.get(session_key=key).session_data
+    row = Session.objects.get(session_key=stored_key(key)).session_data
     with pytest.raises(VaultError, match="secret does not decrypt with this master key"):  # the old key alone
-        old.open_secret(base64.b64decode(row[len(PREFIX) :]), purpose=f"session|{key}")
+        old.open_secret(base64.b64decode(row[len(PREFIX) :]), purpose=f"session|{stored_key(key)}")
     assert http.get("/portal/").status_code == 200  # still signed in
