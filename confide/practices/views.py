@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import rotate_token
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -79,6 +80,7 @@ def practice_switch(request: HttpRequest) -> HttpResponse:
     if chosen is None or str(chosen.pk) != request.POST.get("member", ""):
         raise Http404
     request.session[CHOSEN] = str(chosen.pk)
+    rotate_token(request)  # a form opened before the switch (in another tab) no longer posts, to either practice
     messages.success(request, f"You are now working in {chosen.practice.name}.")
     return redirect("home")
 

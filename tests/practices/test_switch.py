@@ -3,6 +3,8 @@ follows the chosen membership, and nothing lets them choose a membership that is
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core.cache import cache
 from django.test import Client as HttpClient
@@ -10,6 +12,7 @@ from pytest_django.fixtures import DjangoCaptureOnCommitCallbacks, Settings
 
 from confide.audit.actions import AuditAction, Channel
 from confide.audit.models import AuditEvent
+from confide.clients.models import Client
 from confide.invitations.services import invitation_accept, invitation_open
 from confide.practices.models import Member
 from confide.practices.selectors import member_for_user
@@ -87,3 +90,49 @@ def test_a_sign_in_is_logged_in_each_practice_the_person_works_in(
     signed = AuditEvent.objects.filter(action=AuditAction.SIGN_IN).order_by("-id")
     assert signed.count() == before + 2
     assert {e.practice_id for e in signed[:2]} == {cast.clinician.practice_id, elsewhere.practice_id}
+
+
+def _token(page: str) -> str:
+    found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    assert found is not None
+    return found.group(1)
+
+
+NEW_CLIENT = {"name": "Opened At Harbor", "email": "", "diagnoses": "F41.1"}
+
+
+def test_a_form_opened_before_a_switch_is_refused_not_saved_in_the_other_practice(
+    cast: Cast, elsewhere: Member
+) -> None:
+    http = HttpClient(enforce_csrf_checks=True)
+    http.force_login(cast.clinician.user)
+    opened_at_harbor = _token(http.get("/clients/new/").content.decode())  # the first tab
+    before = Client.objects.filter(practice_id=elsewhere.practice_id).count()
+    second_tab = _token(http.get("/dashboard/").content.decode())
+    assert (
+        http.post("/account/practice/", {"member": str(elsewhere.pk), "csrfmiddlewaretoken": second_tab}).status_code
+        == 302
+    )
+    response = http.post("/clients/new/", {**NEW_CLIENT, "csrfmiddlewaretoken": opened_at_harbor})
+    assert response.status_code == 403 and "switched practices" in response.content.decode()
+    assert Client.objects.filter(practice_id=elsewhere.practice_id).count() == before
+    fresh = _token(http.get("/clients/new/").content.decode())  # reloaded: it posts, to Elsewhere
+    assert http.post("/clients/new/", {**NEW_CLIENT, "csrfmiddlewaretoken": fresh}).status_code == 302
+    assert Client.objects.filter(practice_id=elsewhere.practice_id).count() == before + 1
+
+
+def test_a_form_opened_for_a_membership_that_then_ends_is_refused_and_the_fallback_is_told(
+    cast: Cast, elsewhere: Member
+) -> None:
+    http = HttpClient(enforce_csrf_checks=True)
+    http.force_login(cast.clinician.user)
+    token = _token(http.get("/dashboard/").content.decode())
+    http.post("/account/practice/", {"member": str(elsewhere.pk), "csrfmiddlewaretoken": token})
+    opened_at_elsewhere = _token(http.get("/clients/new/").content.decode())
+    Member.objects.filter(pk=elsewhere.pk).update(is_active=False)
+    before = Client.objects.filter(practice_id=cast.clinician.practice_id).count()
+    response = http.post("/clients/new/", {**NEW_CLIENT, "csrfmiddlewaretoken": opened_at_elsewhere})
+    assert response.status_code == 403
+    assert Client.objects.filter(practice_id=cast.clinician.practice_id).count() == before  # not saved at Harbor
+    page = http.get("/dashboard/").content.decode()
+    assert "That membership has ended. You are now working in Harbor" in page
