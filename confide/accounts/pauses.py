@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from axes.models import AccessAttempt
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Sum
 from django.http import Http404
@@ -27,6 +28,19 @@ class Pause:
     member: Member
     until: dt.datetime
     by_address: bool  # paused because its address reached the address limit, not the account's own
+    shared: bool = False  # the account is active in another practice too: no one practice may lift it
+
+
+SHARED = (
+    "This account belongs to another practice too, so no one practice can lift its pause (its owner could"
+    " otherwise let guessing go on against the other's). The pause ends by itself at the time shown."
+)
+
+
+def _shared(member: Member) -> bool:
+    return (
+        Member.objects.filter(user_id=member.user_id, is_active=True).exclude(practice_id=member.practice_id).exists()
+    )
 
 
 def _people(manager: Member) -> dict[str, Member]:
@@ -49,7 +63,8 @@ def pauses_for(*, manager: Member) -> list[Pause]:
         own = row["failures"] >= settings.AXES_FAILURE_LIMIT
         by_address = not own and address_failures(row["ip_address"]) >= settings.CONFIDE_LOCKOUT_ADDRESS_FAILURES
         if own or by_address:
-            found[row["username"]] = Pause(people[row["username"]], row["last"] + cool_off(), by_address)
+            person = people[row["username"]]
+            found[row["username"]] = Pause(person, row["last"] + cool_off(), by_address, _shared(person))
     return sorted(found.values(), key=lambda p: p.until)
 
 
@@ -65,6 +80,8 @@ def pause_lift(*, manager: Member, member_id: uuid.UUID, channel: Channel) -> bo
     if member_id not in people:
         raise Http404
     key, member = people[member_id]
+    if _shared(member):
+        raise ValidationError({"member": SHARED})
     with transaction.atomic():
         mine = AccessAttempt.objects.filter(username=key)
         limit = settings.CONFIDE_LOCKOUT_ADDRESS_FAILURES

@@ -6,6 +6,7 @@ import uuid
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -32,12 +33,18 @@ def sign_in_pauses(request: HttpRequest, member: Member) -> HttpResponse:
 @require_POST
 @member_required(Permission.PRACTICE_MEMBER_MANAGE)
 def sign_in_pause_lift(request: HttpRequest, member: Member, member_id: uuid.UUID) -> HttpResponse:
-    if pause_lift(manager=member, member_id=member_id, channel=Channel.WEB):
-        messages.warning(
-            request,
-            "Their own failed sign-ins are forgotten, but their network stays paused: most failures there were "
-            "for accounts outside your practice. The pause ends by itself at the time shown.",
-        )
+    try:
+        network_still_paused = pause_lift(manager=member, member_id=member_id, channel=Channel.WEB)
+    except ValidationError as exc:
+        for text in exc.messages:
+            messages.error(request, text)
     else:
-        messages.success(request, "The pause is lifted: they can sign in again now.")
+        if network_still_paused:
+            messages.warning(
+                request,
+                "Their own failed sign-ins are forgotten, but their network stays paused by other failed sign-ins "
+                "there. The pause ends by itself at the time shown.",
+            )
+        else:
+            messages.success(request, "The pause is lifted: they can sign in again now.")
     return redirect("sign_in_pauses")

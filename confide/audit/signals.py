@@ -12,11 +12,15 @@ from django.http import HttpRequest
 
 from confide.audit.actions import AuditAction, Channel
 from confide.audit.services import event_record
-from confide.practices.selectors import memberships_for_user
+from confide.practices.selectors import member_for_user
 
 
 @receiver(user_logged_in)
 def record_sign_in(sender: object, request: HttpRequest, user: Any, **kwargs: Any) -> None:
-    with transaction.atomic():  # in each practice the person is active in: each practice's log is its own
-        for member in memberships_for_user(user=user):
-            event_record(actor=member, action=AuditAction.SIGN_IN, channel=Channel.WEB, object_type="session")
+    # In the practice the session begins in only: another practice the person belongs to learns nothing of
+    # a sign-in that was not for it (switching to it records one there: confide.practices.views).
+    member = member_for_user(user=user)
+    if member is None:
+        return
+    with transaction.atomic():
+        event_record(actor=member, action=AuditAction.SIGN_IN, channel=Channel.WEB, object_type="session")

@@ -5,12 +5,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import rotate_token
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from confide.audit.actions import Channel
+from confide.audit.actions import AuditAction, Channel
+from confide.audit.services import event_record
 from confide.careteams.models import CareTeamMember
 from confide.careteams.services import careteam_add, careteam_remove
 from confide.clients.selectors import client_directory, client_for_manager
@@ -79,6 +81,8 @@ def practice_switch(request: HttpRequest) -> HttpResponse:
     chosen = member_for_user(user=request.user, chosen=request.POST.get("member", ""))
     if chosen is None or str(chosen.pk) != request.POST.get("member", ""):
         raise Http404
+    with transaction.atomic():  # the practice's log shows when they began working there, as a sign-in does
+        event_record(actor=chosen, action=AuditAction.SIGN_IN, channel=Channel.WEB, object_type="session")
     request.session[CHOSEN] = str(chosen.pk)
     rotate_token(request)  # a form opened before the switch (in another tab) no longer posts, to either practice
     messages.success(request, f"You are now working in {chosen.practice.name}.")

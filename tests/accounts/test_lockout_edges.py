@@ -9,6 +9,7 @@ from collections.abc import Iterator
 import pytest
 from axes.models import AccessAttempt
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.test import Client as HttpClient
 from django.test import RequestFactory
 from django.utils import timezone
@@ -18,8 +19,10 @@ from confide.accounts.lockout import account_key, address_failures, client_addre
 from confide.accounts.pauses import pause_lift, pauses_for
 from confide.audit.actions import AuditAction, Channel
 from confide.audit.models import AuditEvent
+from confide.practices.models import Member
+from confide.practices.permissions import Role
 from tests.accounts.test_lockout import _fail
-from tests.cast import PASSWORD, Cast
+from tests.cast import PASSWORD, Cast, signed_in
 
 CHRIS, CASEY = "chris@harbor.test", "casey@harbor.test"
 HERE, THERE = "127.0.0.1", "198.51.100.7"
@@ -123,3 +126,24 @@ def test_a_re_authentication_that_names_someone_else_is_still_paused_and_counted
     attempts = {row.username: row.failures_since_start for row in AccessAttempt.objects.all()}
     assert address_failures(HERE) == before + 1 and account_key(CASEY) not in attempts
     assert attempts[account_key("sam@harbor.test")] == 1
+
+
+def test_no_one_practice_lifts_the_pause_of_an_account_that_belongs_to_another_too(cast: Cast) -> None:
+    elsewhere = Member.objects.create(
+        practice_id=cast.outsider.practice_id,
+        user=cast.clinician.user,
+        role=Role.CLINICIAN,
+        joined_at=timezone.now(),
+        is_active=True,
+    )
+    _failures(CHRIS, 5)
+    [pause] = pauses_for(manager=cast.owner)
+    assert pause.shared and [p.shared for p in pauses_for(manager=cast.outsider)] == [True]
+    for manager, member in ((cast.owner, cast.clinician), (cast.outsider, elsewhere)):
+        with pytest.raises(ValidationError, match="belongs to another practice too"):
+            pause_lift(manager=manager, member_id=member.id, channel=Channel.WEB)
+    page = signed_in(cast.owner).post(f"/practice/sign-in-pauses/{cast.clinician.id}/lift/", follow=True)
+    assert "belongs to another practice too" in page.content.decode()
+    assert address_failures(HERE) == 5 and not AuditEvent.objects.filter(action=AuditAction.SIGN_IN_PAUSE_LIFT).exists()
+    Member.objects.filter(pk=elsewhere.pk).update(is_active=False)  # once they have left it, Harbor can
+    assert pause_lift(manager=cast.owner, member_id=cast.clinician.id, channel=Channel.WEB) is False
