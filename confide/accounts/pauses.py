@@ -16,6 +16,7 @@ from django.db.models import Max, Sum
 from django.http import Http404
 
 from confide.accounts.lockout import account_key, address_failures, cool_off, cool_off_start
+from confide.accounts.models import User
 from confide.audit.actions import AuditAction, Channel
 from confide.audit.services import event_record
 from confide.clients.models import Client
@@ -50,6 +51,14 @@ def _people(manager: Member) -> dict[str, Member]:
     return {account_key(m.user.address): m for m in members}
 
 
+def _accounts_outside(manager: Member) -> set[str]:
+    """The lockout keys of every account that is not one of the practice's own people (each address opened
+    from its seal, one decryption per account: a lift at a crowded address is rare)."""
+    own = Member.objects.filter(practice_id=manager.practice_id, is_active=True).values("user_id")
+    accounts = User.objects.exclude(pk__in=own).exclude(email_sealed=b"").only("email_sealed")
+    return {account_key(user.address) for user in accounts.iterator()}
+
+
 def pauses_for(*, manager: Member) -> list[Pause]:
     """The practice's people whose sign-in is paused now, soonest to end first."""
     people = _people(manager)
@@ -70,10 +79,11 @@ def pauses_for(*, manager: Member) -> list[Pause]:
 
 def pause_lift(*, manager: Member, member_id: uuid.UUID, channel: Channel) -> bool:
     """Lift the pause on one of the practice's people: forget their failed sign-ins, and, at every address
-    where their sign-in is paused by the address limit, the failures for the practice's own people there.
-    Failures for anyone else stay: an owner never resets another practice's (or an unknown e-mail's) count,
-    or a guesser trying many accounts could have it reset by asking for a pause of their own to be lifted.
-    An address still over its limit then ends its pause by itself. Audited (in the client's history for a
+    where their sign-in is paused by the address limit, the failures there for the practice's own people and
+    for e-mails no account has (or anyone on a clinic's network could keep it paused by typing made-up
+    addresses). Failures for another practice's accounts stay: an owner never resets those counts, or a
+    guesser trying them could have the count reset by asking for a pause of their own to be lifted. An
+    address still over its limit then ends its pause by itself. Audited (in the client's history for a
     client's portal account). Returns whether an address of theirs stays paused by others' failures."""
     everyone = _people(manager)
     people = {m.id: (key, m) for key, m in everyone.items()}
@@ -86,7 +96,9 @@ def pause_lift(*, manager: Member, member_id: uuid.UUID, channel: Channel) -> bo
         mine = AccessAttempt.objects.filter(username=key)
         limit = settings.CONFIDE_LOCKOUT_ADDRESS_FAILURES
         crowded = {a for a in mine.values_list("ip_address", flat=True).distinct() if address_failures(a) >= limit}
-        gone = mine | AccessAttempt.objects.filter(ip_address__in=crowded, username__in=list(everyone))
+        there = AccessAttempt.objects.filter(ip_address__in=crowded)
+        others = _accounts_outside(manager) if crowded else set()
+        gone = mine | there.filter(username__in=list(everyone)) | there.exclude(username__in=list(others))
         gone.delete()
         client = Client.objects.filter(practice_id=manager.practice_id, portal_member=member).first()
         event_record(

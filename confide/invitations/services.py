@@ -208,7 +208,7 @@ def invitation_accept(*, invitation: Invitation, password: str | None, signed_in
             member = Member.objects.filter(practice_id=invitation.practice_id, user=user).first() or Member(
                 practice_id=invitation.practice_id, user=user, role=Role.CLIENT
             )
-            if member.role != Role.CLIENT or member.is_pending or _works_anywhere(user):
+            if member.is_pending or _works_anywhere(user):  # a role in this practice is a joined membership too
                 raise ValidationError({"email": _MEMBER_ACCOUNT})
             if Client.objects.filter(portal_member_id=member.pk).exclude(pk=invitation.client.pk).exists():
                 raise ValidationError({"email": _ANOTHER_PORTAL})

@@ -21,7 +21,7 @@ from confide.audit.actions import AuditAction, Channel
 from confide.audit.models import AuditEvent
 from confide.practices.models import Member
 from confide.practices.permissions import Role
-from tests.accounts.test_lockout import _fail
+from tests.accounts.test_lockout import _fail, _password, _password_accepted
 from tests.cast import PASSWORD, Cast, signed_in
 
 CHRIS, CASEY = "chris@harbor.test", "casey@harbor.test"
@@ -108,9 +108,22 @@ def test_a_lift_forgets_the_practices_failures_only_at_the_paused_address(cast: 
 
 def test_a_lift_says_when_others_failures_keep_the_address_paused(cast: Cast) -> None:
     _failures(CHRIS, 1)
-    _failures("someone@elsewhere.test", LIMIT)  # exactly the limit, without Chris
+    _failures("otto@elsewhere.test", LIMIT)  # exactly the limit, without Chris: another practice's account
     assert pause_lift(manager=cast.owner, member_id=cast.clinician.id, channel=Channel.WEB) is True
     assert address_failures(HERE) == LIMIT
+
+
+def test_made_up_addresses_typed_on_a_shared_network_do_not_keep_it_paused_after_a_lift(cast: Cast) -> None:
+    _fail(HttpClient(), 3, CHRIS)
+    for n in range(LIMIT):  # someone in the waiting room types addresses no account has
+        _fail(HttpClient(), 1, f"nobody{n}@nowhere.test")
+    _fail(HttpClient(), 1, "otto@elsewhere.test")  # and tries another practice's account once
+    assert [(p.member, p.by_address) for p in pauses_for(manager=cast.owner)] == [(cast.clinician, True)]
+    assert pause_lift(manager=cast.owner, member_id=cast.clinician.id, channel=Channel.WEB) is False
+    assert {r.username: r.failures_since_start for r in AccessAttempt.objects.all()} == {
+        account_key("otto@elsewhere.test"): 1  # another practice's account keeps its count
+    }
+    assert _password_accepted(_password(HttpClient(), PASSWORD, CHRIS))
 
 
 def test_a_re_authentication_that_names_someone_else_is_still_paused_and_counted_as_its_own(cast: Cast) -> None:
