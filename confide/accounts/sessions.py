@@ -105,7 +105,9 @@ def sessions_reseal() -> int:
     count = 0
     for row, data in Session.objects.values_list("session_key", "session_data").iterator():
         signed = _open(data, row)
-        if signed is not None:
-            Session.objects.filter(session_key=row).update(session_data=_seal(signed, row))
+        # Only if the row is as read: a request that saved it meanwhile sealed it under the new key already.
+        if signed is not None and Session.objects.filter(session_key=row, session_data=data).update(
+            session_data=_seal(signed, row)
+        ):
             count += 1
     return count

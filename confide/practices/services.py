@@ -38,6 +38,8 @@ def practice_create(
         user = User.objects.for_email(owner_email) or User.objects.create_user(
             owner_email, owner_password, full_name=owner_name
         )
+        if Member.objects.filter(user=user, role=Role.CLIENT).exists():
+            raise ValidationError({"owner_email": "This address is a client's portal sign-in; use another."})
         # The operator who runs this vouches for the address, so MFA set-up is not blocked on it.
         EmailAddress.objects.update_or_create(user=user, email=user.email, defaults={"verified": True, "primary": True})
         owner = Member.objects.create(practice=practice, user=user, role=Role.OWNER)

@@ -196,12 +196,16 @@ def test_the_migration_leaves_pending_whoever_never_accepted_and_joined_everyone
         password="a long new passphrase 42",
         signed_in=None,
     )
+    _invite(cast, django_capture_on_commit_callbacks, "reset@elsewhere.test")  # never accepted, but signed in
+    User.objects.filter(pk=User.objects.for_email("reset@elsewhere.test").pk).update(last_login=timezone.now())  # type: ignore[union-attr]
     # As an earlier version left them: everyone active, no one with a joining time.
     Member.objects.update(joined_at=timezone.now())
+    Member.objects.update(is_active=True)
     Member.objects.filter(pk=_pending(cast).pk).update(is_active=True)
     migration = importlib.import_module("confide.practices.migrations.0006_member_joined_at")
     migration.pending_when_never_accepted(apps, None)
     assert _pending(cast).is_pending and not _pending(cast).is_active
-    for member in (Member.objects.get(pk=accepted.pk), Member.objects.get(pk=cast.staff.pk)):
+    reset = Member.objects.get(user=User.objects.for_email("reset@elsewhere.test"))
+    for member in (Member.objects.get(pk=accepted.pk), Member.objects.get(pk=cast.staff.pk), reset):
         assert member.is_active and member.joined_at == member.created_at
     assert invitation_open(token=token).member_id == _pending(cast).id  # the link still lets Chris accept

@@ -15,8 +15,9 @@ from confide.clients.models import Client
 from confide.clients.services import client_create
 from confide.invitations.models import Invitation
 from confide.invitations.services import invitation_accept, invitation_for_client_create, invitation_open
-from confide.practices.models import Member
+from confide.practices.models import Member, Practice
 from confide.practices.permissions import Role
+from confide.practices.services import practice_create
 from tests.cast import Cast, signed_in
 from tests.invitations.test_pending import _invite
 
@@ -88,3 +89,10 @@ def test_a_second_clients_invitation_to_an_address_that_opens_a_portal_is_refuse
     page = http.post(f"/invitations/{token}/")
     assert page.status_code == 422 and "already opens another client" in page.content.decode()
     assert Client.objects.get(portal_member=cast.client_member) == cast.client
+
+
+def test_the_operator_cannot_make_a_clients_portal_login_a_new_practices_owner(cast: Cast) -> None:
+    with pytest.raises(ValidationError, match="client's portal sign-in"):
+        practice_create(name="New Place", owner_email="Jordan@client.test", owner_name="J", owner_password=None)
+    assert not Member.objects.filter(user=cast.client_member.user).exclude(role=Role.CLIENT).exists()
+    assert not Practice.objects.filter(name="New Place").exists()

@@ -11,7 +11,8 @@ from django.contrib.sessions.models import Session
 from django.test import Client as HttpClient
 from django.utils import timezone
 
-from confide.accounts.sessions import PREFIX, stored_key
+from confide.accounts import sessions
+from confide.accounts.sessions import PREFIX, SessionStore, stored_key
 from confide.vault.keyring import MasterKey, VaultError
 from confide.vault.operations import master_key_rotate
 from tests.cast import Cast
@@ -34,3 +35,28 @@ def test_a_master_rotation_reseals_live_sessions_and_drops_expired_ones(cast: Ca
     with pytest.raises(VaultError, match="secret does not decrypt with this master key"):  # the old key alone
         old.open_secret(base64.b64decode(row[len(PREFIX) :]), purpose=f"session|{stored_key(key)}")
     assert http.get("/portal/").status_code == 200  # still signed in
+
+
+def test_a_session_saved_while_the_rotation_runs_is_not_overwritten_with_what_it_read(
+    cast: Cast, own_master_key: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    http = HttpClient()
+    http.force_login(cast.client_member.user)
+    key = http.session.session_key
+    assert key is not None
+    opened = sessions._open
+    once: list[bool] = []
+
+    def a_request_saves_meanwhile(data: str, row: str) -> str | None:
+        signed = opened(data, row)
+        if not once:  # a request for this session writes it between the rotation's read and its write
+            once.append(True)
+            store = SessionStore(session_key=key)
+            store["saved"] = "meanwhile"
+            store.save()
+        return signed
+
+    monkeypatch.setattr(sessions, "_open", a_request_saves_meanwhile)
+    master_key_rotate()
+    monkeypatch.setattr(sessions, "_open", opened)
+    assert SessionStore(session_key=key).load()["saved"] == "meanwhile"

@@ -12,7 +12,9 @@ def pending_when_never_accepted(apps, schema_editor):  # type: ignore[no-untyped
     invited = Invitation.objects.filter(kind="member").values_list("member_id", flat=True)
     accepted = Invitation.objects.filter(kind="member", accepted_at__isnull=False).values_list("member_id", flat=True)
     Member.objects.update(joined_at=models.F("created_at"))
-    Member.objects.filter(id__in=invited).exclude(id__in=accepted).update(joined_at=None, is_active=False)
+    # Someone who never accepted but has signed in (a password set through "forgot password") has joined.
+    never = Member.objects.filter(id__in=invited, user__last_login__isnull=True).exclude(id__in=accepted)
+    never.update(joined_at=None, is_active=False)
 
 
 class Migration(migrations.Migration):
