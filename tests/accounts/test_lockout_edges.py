@@ -160,3 +160,12 @@ def test_no_one_practice_lifts_the_pause_of_an_account_that_belongs_to_another_t
     assert address_failures(HERE) == 5 and not AuditEvent.objects.filter(action=AuditAction.SIGN_IN_PAUSE_LIFT).exists()
     Member.objects.filter(pk=elsewhere.pk).update(is_active=False)  # once they have left it, Harbor can
     assert pause_lift(manager=cast.owner, member_id=cast.clinician.id, channel=Channel.WEB) is False
+
+
+def test_a_wrong_re_authentication_naming_a_paused_account_is_not_told_it_is_paused(cast: Cast) -> None:
+    _fail(HttpClient(), 5, CASEY)  # Casey is paused
+    http = HttpClient()
+    http.force_login(cast.supervisor.user)
+    response = http.post("/accounts/reauthenticate/", {"password": "wrong", "login": CASEY})
+    assert response.status_code == 200 and "accounts/locked_out.html" not in [t.name for t in response.templates]
+    assert "password" in response.content.decode().lower()  # told the password is wrong, Sam's own matter
