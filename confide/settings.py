@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "confide.web",
     "confide.backups",
     "confide.outbox",
+    "confide.demo",  # consumes every app above; nothing imports it
 ]
 
 MIDDLEWARE = [

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from confide.practices.demo import demo_seed
+from confide.demo.seed import demo_seed
 
 
 class Command(BaseCommand):

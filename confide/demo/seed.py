@@ -24,7 +24,7 @@ from confide.audit.actions import Channel
 from confide.careteams.models import CareTeamMember
 from confide.careteams.services import careteam_add
 from confide.clients.services import client_create
-from confide.practices.demo_care import demo_care
+from confide.demo.care import demo_care
 from confide.practices.models import Member, Practice
 from confide.practices.permissions import Role
 from confide.practices.services import practice_create
