@@ -12,6 +12,7 @@ from confide.vault.sealing import blind_index, master_key
 
 DOMAIN = "login.invalid"
 _PURPOSE = "login-email"
+_LABEL = {"table": "accounts_user", "column": "email"}  # the keyed index's derivation label
 
 
 def normalize(email: str) -> str:
@@ -22,7 +23,7 @@ def normalize(email: str) -> str:
 def login_key(email: str) -> str:
     """The stored form of a sign-in e-mail. Whatever is typed is hashed, a stored key too: a key copied out
     of the database and typed as an address finds no one, so it cannot be turned back into the address."""
-    digest = blind_index(normalize(email), table="accounts_user", column="email").hex()
+    digest = blind_index(normalize(email), **_LABEL).hex()
     return f"{digest}@{DOMAIN}"
 
 

@@ -27,6 +27,8 @@ from django.utils import timezone
 from confide.accounts import identity
 from confide.vault.sealing import blind_index
 
+_LABEL = {"table": "axes_accessattempt", "column": "username"}  # the keyed index's derivation label
+
 
 def client_address(request: HttpRequest) -> str:
     """The address the lockout counts by: the peer, or the client a trusted proxy names, as decided once by
@@ -36,7 +38,7 @@ def client_address(request: HttpRequest) -> str:
 
 def account_key(email: str) -> str:
     """What the lockout tables hold for an e-mail: its keyed blind index (lower-cased, trimmed)."""
-    return blind_index(identity.normalize(email), table="axes_accessattempt", column="username").hex()
+    return blind_index(identity.normalize(email), **_LABEL).hex()
 
 
 def attempted_account(request: HttpRequest, credentials: dict[str, Any] | None = None) -> str | None:

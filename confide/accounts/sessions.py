@@ -16,6 +16,7 @@ import base64
 import binascii
 from typing import Any
 
+from asgiref.sync import sync_to_async
 from django.contrib.sessions.backends import db
 from django.contrib.sessions.models import Session
 from django.utils import timezone
@@ -24,11 +25,12 @@ from confide.vault.keyring import VaultError
 from confide.vault.sealing import master_key
 
 PREFIX = "sealed:v1:"
+_LABEL = {"table": "django_session", "column": "session_key"}  # the keyed hash's derivation label
 
 
 def stored_key(session_key: str) -> str:
-    """The row's key for a session key (the cookie): a keyed hash, 40 hex digits as the column holds."""
-    return master_key().blind_index(session_key, table="django_session", column="session_key").hex()[:40]
+    """The row's key for a session key (the cookie): a keyed hash, 32 hex digits (the column holds 40)."""
+    return master_key().blind_index(session_key, **_LABEL).hex()
 
 
 def _seal(signed: str, row: str) -> str:
@@ -53,7 +55,7 @@ class SessionStore(db.SessionStore):
         return _seal(super().encode(session_dict), self._row())
 
     def decode(self, session_data: bytes | str) -> dict[str, Any]:
-        text = session_data if isinstance(session_data, str) else session_data.decode("ascii", errors="replace")
+        text = session_data if isinstance(session_data, str) else session_data.decode(errors="replace")
         signed = _open(text, self._row()) if self.session_key else None
         return {} if signed is None else dict(super().decode(signed))
 
@@ -65,27 +67,21 @@ class SessionStore(db.SessionStore):
             self._session_key = None
         return found
 
-    async def _aget_session_from_db(self) -> Session | None:
-        if self.session_key is None:
-            return None
-        found = await Session.objects.filter(session_key=self._row(), expire_date__gt=timezone.now()).afirst()
-        if found is None:
-            self._session_key = None
-        return found
+    async def _aget_session_from_db(self) -> Session | None:  # Confide serves WSGI: the same, in a thread
+        return await sync_to_async(self._get_session_from_db)()
 
     def exists(self, session_key: str) -> bool:
         return Session.objects.filter(session_key=stored_key(session_key)).exists()
 
     async def aexists(self, session_key: str) -> bool:
-        return await Session.objects.filter(session_key=stored_key(session_key)).aexists()
+        return await sync_to_async(self.exists)(session_key)
 
     def create_model_instance(self, data: dict[str, Any]) -> Session:
         self._get_or_create_session_key()  # type: ignore[attr-defined]
         return Session(session_key=self._row(), session_data=self.encode(data), expire_date=self.get_expiry_date())
 
     async def acreate_model_instance(self, data: dict[str, Any]) -> Session:
-        await self._aget_or_create_session_key()  # type: ignore[attr-defined]
-        return Session(session_key=self._row(), session_data=self.encode(data), expire_date=self.get_expiry_date())
+        return await sync_to_async(self.create_model_instance)(data)
 
     def delete(self, session_key: str | None = None) -> None:
         key = session_key or self.session_key
@@ -93,9 +89,7 @@ class SessionStore(db.SessionStore):
             Session.objects.filter(session_key=stored_key(key)).delete()
 
     async def adelete(self, session_key: str | None = None) -> None:
-        key = session_key or self.session_key
-        if key is not None:
-            await Session.objects.filter(session_key=stored_key(key)).adelete()
+        await sync_to_async(self.delete)(session_key)
 
 
 def sessions_reseal() -> int:

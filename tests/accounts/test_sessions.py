@@ -7,6 +7,7 @@ import datetime as dt
 import zlib
 
 from allauth.mfa.models import Authenticator
+from asgiref.sync import async_to_sync
 from django.contrib.sessions.backends import db
 from django.contrib.sessions.models import Session
 from django.core.cache import cache
@@ -143,3 +144,34 @@ def test_a_row_opens_only_under_its_own_key_and_only_unaltered(cast: Cast) -> No
         assert store.decode(altered) == {}
     assert store.decode(b"\xff\xfe" + row.encode()) == {}  # bytes that are not text: empty, not an error
     assert SessionStore().decode(row) == {}  # a store without a key opens nothing
+
+
+def test_an_expired_row_does_not_open_and_an_unknown_key_gets_a_new_one(cast: Cast) -> None:
+    http = HttpClient()
+    http.force_login(cast.client_member.user)
+    cookie = http.cookies["sessionid"].value
+    assert len(stored_key(cookie)) == 32 and SessionStore().exists(cookie)  # within the column (40)
+    Session.objects.filter(session_key=stored_key(cookie)).update(expire_date=timezone.now() - HOUR)
+    store = SessionStore(session_key=cookie)
+    assert store.load() == {} and store.session_key is None  # so a save makes a new key, never reuses it
+    assert http.get("/portal/").status_code == 302
+
+
+def test_the_async_session_api_uses_the_same_hashed_rows(cast: Cast) -> None:
+    store = SessionStore()
+    store["seen"] = "yes"
+    store.save()
+    key = store.session_key
+    assert key is not None
+
+    async def through_async() -> tuple[bool, dict[str, object], Session]:
+        other = SessionStore(session_key=key)
+        exists = await other.aexists(key)
+        loaded = await other.aload()
+        instance = await other.acreate_model_instance({"x": 1})
+        await other.adelete()
+        return exists, loaded, instance
+
+    exists, loaded, instance = async_to_sync(through_async)()
+    assert exists and loaded == {"seen": "yes"} and instance.session_key == stored_key(key)
+    assert not Session.objects.filter(session_key=stored_key(key)).exists()
