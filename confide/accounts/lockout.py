@@ -14,6 +14,7 @@ told: an unknown e-mail fails, counts and pauses exactly as a known one does.
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 from typing import Any
 
 from axes.handlers.database import AxesDatabaseHandler
@@ -32,8 +33,16 @@ _LABEL = {"table": "axes_accessattempt", "column": "username"}  # the keyed inde
 
 def client_address(request: HttpRequest) -> str:
     """The address the lockout counts by: the peer, or the client a trusted proxy names, as decided once by
-    confide.web.proxy. A forwarded header is never read here: anyone can send one."""
-    return str(request.META.get("REMOTE_ADDR", ""))
+    confide.web.proxy (a forwarded header is never read here: anyone can send one). An IPv6 address counts by
+    its /64 network: one host is given a whole /64 and could otherwise try from a fresh address each time."""
+    peer = str(request.META.get("REMOTE_ADDR", ""))
+    try:
+        address = ipaddress.ip_address(peer)
+    except ValueError:
+        return peer
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is None:
+        return str(ipaddress.IPv6Network((address, 64), strict=False).network_address)  # the /64's first address
+    return peer
 
 
 def account_key(email: str) -> str:

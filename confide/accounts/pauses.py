@@ -19,9 +19,8 @@ from confide.accounts.lockout import account_key, address_failures, cool_off, co
 from confide.accounts.models import User
 from confide.audit.actions import AuditAction, Channel
 from confide.audit.services import event_record
-from confide.clients.models import Client
 from confide.practices.models import Member
-from confide.practices.permissions import Permission
+from confide.practices.permissions import Permission, Role
 
 
 @dataclass(frozen=True)
@@ -29,19 +28,24 @@ class Pause:
     member: Member
     until: dt.datetime
     by_address: bool  # paused because its address reached the address limit, not the account's own
-    shared: bool = False  # the account is active in another practice too: no one practice may lift it
+    liftable: bool = True  # False for a client's portal, and for an account another practice shares
 
 
 SHARED = (
     "This account belongs to another practice too, so no one practice can lift its pause (its owner could"
     " otherwise let guessing go on against the other's). The pause ends by itself at the time shown."
 )
+# A client's portal is never lifted early, whoever else they are a client of: a refusal for some clients only
+# would tell the practice that those are in care somewhere else.
+CLIENT = "A client's pause is never lifted early: it ends by itself at the time shown."
 
 
-def _shared(member: Member) -> bool:
-    return (
-        Member.objects.filter(user_id=member.user_id, is_active=True).exclude(practice_id=member.practice_id).exists()
-    )
+def _refusal(member: Member) -> str:
+    """Why this pause cannot be lifted here, or "" when it can."""
+    if member.role == Role.CLIENT:
+        return CLIENT
+    others = Member.objects.filter(user_id=member.user_id, is_active=True).exclude(practice_id=member.practice_id)
+    return SHARED if others.exists() else ""
 
 
 def _people(manager: Member) -> dict[str, Member]:
@@ -72,7 +76,7 @@ def pauses_for(*, manager: Member) -> list[Pause]:
         by_address = not own and address_failures(row["ip_address"]) >= settings.CONFIDE_LOCKOUT_ADDRESS_FAILURES
         if own or by_address:
             person = people[row["username"]]
-            found[row["username"]] = Pause(person, row["last"] + cool_off(), by_address, _shared(person))
+            found[row["username"]] = Pause(person, row["last"] + cool_off(), by_address, not _refusal(person))
     return sorted(found.values(), key=lambda p: p.until)
 
 
@@ -82,15 +86,15 @@ def pause_lift(*, manager: Member, member_id: uuid.UUID, channel: Channel) -> bo
     for e-mails no account has (or anyone on a clinic's network could keep it paused by typing made-up
     addresses). Failures for another practice's accounts stay: an owner never resets those counts, or a
     guesser trying them could have the count reset by asking for a pause of their own to be lifted. An
-    address still over its limit then ends its pause by itself. Audited (in the client's history for a
-    client's portal account). Returns whether an address of theirs stays paused by others' failures."""
+    address still over its limit then ends its pause by itself. Audited. Returns whether an address of
+    theirs stays paused by others' failures. A client's pause, or one another practice shares, is refused."""
     everyone = _people(manager)
     people = {m.id: (key, m) for key, m in everyone.items()}
     if member_id not in people:
         raise Http404
     key, member = people[member_id]
-    if _shared(member):
-        raise ValidationError(SHARED)
+    if refusal := _refusal(member):
+        raise ValidationError(refusal)
     with transaction.atomic():
         mine = AccessAttempt.objects.filter(username=key)
         limit = settings.CONFIDE_LOCKOUT_ADDRESS_FAILURES
@@ -99,12 +103,10 @@ def pause_lift(*, manager: Member, member_id: uuid.UUID, channel: Channel) -> bo
         known = _accounts_known() if crowded else set()
         gone = mine | there.filter(username__in=list(everyone)) | there.exclude(username__in=list(known))
         gone.delete()
-        client = Client.objects.filter(practice_id=manager.practice_id, portal_member=member).first()
         event_record(
             actor=manager,
             action=AuditAction.SIGN_IN_PAUSE_LIFT,
             channel=channel,
-            client_id=client.id if client else None,
             object_type="member",
             object_id=str(member.id),
         )

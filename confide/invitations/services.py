@@ -108,15 +108,15 @@ def invitation_for_member_create(
         # An existing account keeps its own name: the practice learns it only once the person joins.
         user = User.objects.for_email(email) or User.objects.create_user(email)
         member = Member.objects.select_for_update().filter(practice_id=actor.practice_id, user=user).first()
-        if member is not None and not member.is_pending:
+        if member is not None and member.is_active:
             raise ValidationError({"email": "This person is already a member of the practice."})
         if member is None:
             member = Member.objects.create(
                 practice_id=actor.practice_id, user=user, role=role, is_active=False, joined_at=None
             )
-        else:
-            member.role = role
-            member.save(update_fields=["role"])
+        else:  # pending, or someone who left: pending (again) until they accept
+            member.role, member.joined_at = role, None
+            member.save(update_fields=["role", "joined_at"])
         invitation, token = _issue(
             actor=actor, kind=Invitation.Kind.MEMBER, client=None, member=member, full_name=full_name
         )

@@ -40,5 +40,9 @@ class MembershipMiddleware:
                     request.member = member  # type: ignore[attr-defined]
                     failure: Callable[..., HttpResponse] = get_callable(settings.CSRF_FAILURE_VIEW)
                     return failure(request, reason="the membership the form was opened for has ended")
+            elif not chosen and member is not None:
+                # Pin the membership the session begins in, so that a change to which one is oldest (one ended,
+                # an older one given back) is a change of membership like any other: announced, forms refused.
+                request.session[CHOSEN] = str(member.pk)
         request.member = member  # type: ignore[attr-defined]
         return self.get_response(request)

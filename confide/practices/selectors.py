@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.db.models import Case, Exists, F, OuterRef, QuerySet, Subquery, When
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 
@@ -57,7 +57,10 @@ def member_list(*, practice: Practice) -> QuerySet[Member]:
         Member.objects.filter(practice=practice)
         .select_related("user")
         .annotate(invited_name=Subquery(invitations.values("full_name")[:1]), invitation_open=Exists(open_ones))
-        .order_by("role", "user__full_name")
+        # A pending member sorts by the typed name: ordering by the account's own would place it among the
+        # others', which tells its name (or that it has none) bit by bit.
+        .annotate(shown_name=Case(When(joined_at=None, then=F("invited_name")), default=F("user__full_name")))
+        .order_by("role", "shown_name", "created_at")
     )
 
 

@@ -66,6 +66,10 @@ def member_set_role(*, actor: Member, member: Member, role: str | None, channel:
             action = AuditAction.MEMBER_DEACTIVATE
             if member.is_pending:  # the owner withdraws an invitation not yet accepted
                 invitations_for_member_revoke(member=member)
+        elif not member.is_active and not member.is_pending:
+            # Someone who left comes back only by accepting a new invitation: an owner must not be able to make
+            # them a member again (their sign-ins logged there, their sessions moved there) without them.
+            raise ValidationError({"role": "They have left the practice: add them again to send a new invitation."})
         else:
             # A pending member changes role but stays pending: only accepting the invitation makes them active.
             member.role, member.is_active = role, not member.is_pending

@@ -21,7 +21,7 @@ from confide.audit.actions import AuditAction, Channel
 from confide.audit.models import AuditEvent
 from confide.practices.models import Member
 from confide.practices.permissions import Role
-from tests.accounts.test_lockout import _fail, _password, _password_accepted
+from tests.accounts.test_lockout import _fail, _locked_out, _password, _password_accepted
 from tests.cast import PASSWORD, Cast, signed_in
 
 CHRIS, CASEY = "chris@harbor.test", "casey@harbor.test"
@@ -151,7 +151,7 @@ def test_no_one_practice_lifts_the_pause_of_an_account_that_belongs_to_another_t
     )
     _failures(CHRIS, 5)
     [pause] = pauses_for(manager=cast.owner)
-    assert pause.shared and [p.shared for p in pauses_for(manager=cast.outsider)] == [True]
+    assert not pause.liftable and [p.liftable for p in pauses_for(manager=cast.outsider)] == [False]
     for manager, member in ((cast.owner, cast.clinician), (cast.outsider, elsewhere)):
         with pytest.raises(ValidationError, match="belongs to another practice too"):
             pause_lift(manager=manager, member_id=member.id, channel=Channel.WEB)
@@ -169,3 +169,26 @@ def test_a_wrong_re_authentication_naming_a_paused_account_is_not_told_it_is_pau
     response = http.post("/accounts/reauthenticate/", {"password": "wrong", "login": CASEY})
     assert response.status_code == 200 and "accounts/locked_out.html" not in [t.name for t in response.templates]
     assert "password" in response.content.decode().lower()  # told the password is wrong, Sam's own matter
+
+
+@pytest.mark.parametrize(
+    ("peer", "counted"),
+    [
+        ("2001:db8:1:2:aaaa::1", "2001:db8:1:2::"),
+        ("2001:db8:1:2:ffff:ffff:ffff:ffff", "2001:db8:1:2::"),
+        ("2001:db8:1:3::1", "2001:db8:1:3::"),
+        ("::ffff:198.51.100.7", "::ffff:198.51.100.7"),
+        ("198.51.100.7", "198.51.100.7"),
+        ("not an address", "not an address"),
+    ],
+)
+def test_an_ipv6_host_counts_by_its_64_network(peer: str, counted: str) -> None:
+    request = RequestFactory().get("/", REMOTE_ADDR=peer)
+    assert client_address(request) == counted
+
+
+def test_guessing_from_fresh_addresses_in_one_64_network_is_paused(cast: Cast) -> None:
+    for n in range(5):
+        _fail(HttpClient(REMOTE_ADDR=f"2001:db8:1:2::{n + 1:x}"), 1, CHRIS)
+    assert _locked_out(_password(HttpClient(REMOTE_ADDR="2001:db8:1:2::99"), PASSWORD, CHRIS))
+    assert _password_accepted(_password(HttpClient(REMOTE_ADDR="2001:db8:1:3::1"), PASSWORD, CHRIS))

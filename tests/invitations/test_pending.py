@@ -26,7 +26,7 @@ from confide.invitations.services import (
 )
 from confide.practices.models import Member
 from confide.practices.permissions import Permission, Role
-from confide.practices.selectors import member_for_user
+from confide.practices.selectors import member_for_user, member_list
 from confide.practices.services import member_set_role
 from tests.accounts.test_lockout import _fail
 from tests.cast import PASSWORD, Cast, signed_in
@@ -209,3 +209,18 @@ def test_the_migration_leaves_pending_whoever_never_accepted_and_joined_everyone
     for member in (Member.objects.get(pk=accepted.pk), Member.objects.get(pk=cast.staff.pk), reset):
         assert member.is_active and member.joined_at == member.created_at
     assert invitation_open(token=token).member_id == _pending(cast).id  # the link still lets Chris accept
+
+
+def test_a_pending_member_is_placed_by_the_typed_name_never_by_the_accounts_own(
+    cast: Cast, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
+) -> None:
+    for name in ("Chris Clinicia", "Chris Clinicio"):  # Otto brackets the name he is after
+        _invite(cast, django_capture_on_commit_callbacks, f"{name.split()[1].lower()}@elsewhere.test", name=name)
+        invitation_accept(
+            invitation=invitation_open(token=mail.outbox[-1].body.split("/invitations/")[1].split("/")[0]),
+            password="a long new passphrase 42",
+            signed_in=None,
+        )
+    _invite(cast, django_capture_on_commit_callbacks, CHRIS, name="AAA Probe")
+    order = [m.invited_name if m.is_pending else m.user.full_name for m in member_list(practice=cast.outsider.practice)]
+    assert order[0] == "AAA Probe"  # by the typed name, first, not between Clinicia and Clinicio

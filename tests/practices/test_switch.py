@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.test import Client as HttpClient
 from pytest_django.fixtures import DjangoCaptureOnCommitCallbacks, Settings
 
@@ -15,7 +16,9 @@ from confide.audit.models import AuditEvent
 from confide.clients.models import Client
 from confide.invitations.services import invitation_accept, invitation_open
 from confide.practices.models import Member
+from confide.practices.permissions import Role
 from confide.practices.selectors import member_for_user
+from confide.practices.services import member_set_role
 from confide.records.author_keys import author_key_enrol, author_key_unlock
 from tests.accounts.test_lockout import _sign_in_fully
 from tests.cast import PASSWORD, Cast, signed_in
@@ -138,3 +141,31 @@ def test_a_form_opened_for_a_membership_that_then_ends_is_refused_and_the_fallba
     assert Client.objects.filter(practice_id=cast.clinician.practice_id).count() == before  # not saved at Harbor
     page = http.get("/dashboard/").content.decode()
     assert "That membership has ended. You are now working in Harbor" in page
+
+
+def test_a_form_opened_in_the_first_practice_is_refused_when_that_membership_ends(
+    cast: Cast, elsewhere: Member
+) -> None:
+    http = HttpClient(enforce_csrf_checks=True)
+    http.force_login(cast.clinician.user)  # never switches: works in Harbor, the oldest
+    opened = _token(http.get("/clients/new/").content.decode())
+    before = Client.objects.filter(practice_id=elsewhere.practice_id).count()
+    Member.objects.filter(pk=cast.clinician.pk).update(is_active=False)  # Harbor ends it
+    response = http.post("/clients/new/", {**NEW_CLIENT, "csrfmiddlewaretoken": opened})
+    assert response.status_code == 403
+    assert Client.objects.filter(practice_id=elsewhere.practice_id).count() == before
+
+
+def test_someone_who_left_comes_back_only_by_accepting_a_new_invitation(
+    cast: Cast, elsewhere: Member, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
+) -> None:
+    member_set_role(actor=cast.outsider, member=elsewhere, role=None, channel=Channel.WEB)
+    with pytest.raises(ValidationError, match="have left the practice"):
+        member_set_role(
+            actor=cast.outsider, member=Member.objects.get(pk=elsewhere.pk), role=Role.OWNER, channel=Channel.WEB
+        )
+    assert not Member.objects.get(pk=elsewhere.pk).is_active
+    token = _invite(cast, django_capture_on_commit_callbacks, CHRIS)
+    assert Member.objects.get(pk=elsewhere.pk).is_pending
+    back = invitation_accept(invitation=invitation_open(token=token), password=None, signed_in=cast.clinician.user)
+    assert back.pk == elsewhere.pk and back.is_active
