@@ -164,14 +164,21 @@ def test_the_async_session_api_uses_the_same_hashed_rows(cast: Cast) -> None:
     key = store.session_key
     assert key is not None
 
+    second = SessionStore()
+    second.save()
+    assert second.session_key is not None
+
     async def through_async() -> tuple[bool, dict[str, object], Session]:
         other = SessionStore(session_key=key)
         exists = await other.aexists(key)
         loaded = await other.aload()
         instance = await other.acreate_model_instance({"x": 1})
+        await other.adelete(second.session_key)  # the key named, not its own
+        gone_second = not await SessionStore().aexists(second.session_key or "")
         await other.adelete()
-        return exists, loaded, instance
+        return exists and gone_second, loaded, instance
 
     exists, loaded, instance = async_to_sync(through_async)()
     assert exists and loaded == {"seen": "yes"} and instance.session_key == stored_key(key)
+    assert SessionStore(session_key=key).decode(instance.session_data) == {"x": 1}
     assert not Session.objects.filter(session_key=stored_key(key)).exists()

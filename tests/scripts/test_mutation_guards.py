@@ -6,7 +6,7 @@ from scripts import mutation
 GUARD = {
     "what": "the sign-in key is taken as typed",
     "path": "confide/accounts/identity.py",
-    "find": '    digest = blind_index(normalize(email), table="accounts_user", column="email").hex()',
+    "find": "def login_key(email: str) -> str:",  # a signature: stable while the body changes
     "tests": ["tests/accounts/test_identity.py"],
 }
 
