@@ -76,7 +76,10 @@ def pauses_for(*, manager: Member) -> list[Pause]:
         by_address = not own and address_failures(row["ip_address"]) >= settings.CONFIDE_LOCKOUT_ADDRESS_FAILURES
         if own or by_address:
             person = people[row["username"]]
-            found[row["username"]] = Pause(person, row["last"] + cool_off(), by_address, not _refusal(person))
+            pause = Pause(person, row["last"] + cool_off(), by_address, not _refusal(person))
+            earlier = found.get(row["username"])  # paused at two addresses: it ends when the later one does
+            if earlier is None or earlier.until < pause.until:
+                found[row["username"]] = pause
     return sorted(found.values(), key=lambda p: p.until)
 
 

@@ -6,6 +6,7 @@ Each one is a service the CLI calls; each leaves an audit record per practice or
 from __future__ import annotations
 
 import os
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -31,7 +32,7 @@ from confide.practices.models import Practice
 from confide.records.crypto import document_ad, progress_note_ad
 from confide.records.models import Document, ProgressNote, PsychotherapyNote
 from confide.vault.keyring import MasterKey
-from confide.vault.sealing import age_identity, directory_ad, key_ad, master_key, master_key_forget
+from confide.vault.sealing import RELOAD_SECONDS, age_identity, directory_ad, key_ad, master_key, master_key_forget
 
 BATCH = 500
 
@@ -90,6 +91,9 @@ def master_key_rotate() -> RotationReport:
     path = Path(settings.CONFIDE_MASTER_KEY_FILE)
     _write_key_file(path, master_key().with_new_primary())
     master_key_forget()
+    # Every running process must seal under the new primary before anything is resealed: one that still held
+    # the old keyset could seal a secret under the old key after the reseal read past it, lost with the old key.
+    time.sleep(RELOAD_SECONDS + 0.1)
     current, clients = master_key(), 0
     for batch in _clients_in_batches():
         for client in batch:

@@ -15,7 +15,7 @@ from confide.vault.keyring import DataKey, FastKey, MasterKey, VaultError, read_
 
 _loaded: tuple[object, MasterKey] | None = None
 _checked_at = 0.0
-_RECHECK_SECONDS = 1.0  # a stat() costs ~15 µs here; once a second is plenty
+RELOAD_SECONDS = 1.0  # how soon a running process sees a new key file (a stat() costs ~15 µs; once a second)
 
 
 def _signature(path: Path) -> object:
@@ -31,7 +31,7 @@ def master_key() -> MasterKey:
     rotation done by `confide keys rotate-master`); development creates it on first use."""
     global _loaded, _checked_at
     now = time.monotonic()
-    if _loaded is not None and now - _checked_at < _RECHECK_SECONDS:
+    if _loaded is not None and now - _checked_at < RELOAD_SECONDS:
         return _loaded[1]
     _checked_at = now
     path = Path(settings.CONFIDE_MASTER_KEY_FILE)

@@ -192,3 +192,13 @@ def test_guessing_from_fresh_addresses_in_one_64_network_is_paused(cast: Cast) -
         _fail(HttpClient(REMOTE_ADDR=f"2001:db8:1:2::{n + 1:x}"), 1, CHRIS)
     assert _locked_out(_password(HttpClient(REMOTE_ADDR="2001:db8:1:2::99"), PASSWORD, CHRIS))
     assert _password_accepted(_password(HttpClient(REMOTE_ADDR="2001:db8:1:3::1"), PASSWORD, CHRIS))
+
+
+def test_paused_at_two_addresses_the_pause_ends_when_the_later_one_does(cast: Cast) -> None:
+    for address in (HERE, THERE):  # whichever comes first from the database, the later end is shown
+        AccessAttempt.objects.all().delete()
+        _failures(CHRIS, 5, address=address)  # now
+        _failures(CHRIS, 5, address=THERE if address == HERE else HERE, ago=dt.timedelta(minutes=10))
+        [pause] = pauses_for(manager=cast.owner)
+        latest = max(AccessAttempt.objects.values_list("attempt_time", flat=True))
+        assert pause.until == latest + cool_off()

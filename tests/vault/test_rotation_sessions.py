@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,8 +15,11 @@ from django.utils import timezone
 
 from confide.accounts import sessions
 from confide.accounts.sessions import PREFIX, SessionStore, stored_key
+from confide.clients.models import Client
+from confide.vault import operations
 from confide.vault.keyring import MasterKey, VaultError
 from confide.vault.operations import master_key_rotate
+from confide.vault.sealing import RELOAD_SECONDS
 from tests.cast import Cast
 
 
@@ -60,3 +65,23 @@ def test_a_session_saved_while_the_rotation_runs_is_not_overwritten_with_what_it
     master_key_rotate()
     monkeypatch.setattr(sessions, "_open", opened)
     assert SessionStore(session_key=key).load()["saved"] == "meanwhile"
+
+
+def test_nothing_is_resealed_before_every_process_has_loaded_the_new_primary(
+    cast: Cast, own_master_key: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    moments: dict[str, float] = {}
+    write, batches = operations._write_key_file, operations._clients_in_batches
+
+    def first_write(path: Path, key: MasterKey) -> None:
+        moments.setdefault("written", time.monotonic())
+        write(path, key)
+
+    def reseal_starts() -> Iterator[list[Client]]:
+        moments["resealing"] = time.monotonic()
+        return batches()
+
+    monkeypatch.setattr(operations, "_write_key_file", first_write)
+    monkeypatch.setattr(operations, "_clients_in_batches", reseal_starts)
+    master_key_rotate()
+    assert moments["resealing"] - moments["written"] >= RELOAD_SECONDS
