@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Case, Exists, F, OuterRef, QuerySet, Subquery, When
@@ -26,17 +27,19 @@ def memberships_for_user(*, user: User | AnonymousUser) -> QuerySet[Member]:
     )
 
 
+def membership_of(memberships: Iterable[Member], member_id: str | None) -> Member | None:
+    """The one of ``memberships`` with this id, or None (no id, not an id, or not among them)."""
+    try:
+        wanted = uuid.UUID(member_id or "")
+    except ValueError:
+        return None
+    return next((m for m in memberships if m.pk == wanted), None)
+
+
 def member_for_user(*, user: User | AnonymousUser, chosen: str | None = None) -> Member | None:
     """The membership the user acts as: the one they chose (while it is theirs and active), else the oldest."""
-    memberships = memberships_for_user(user=user)
-    if chosen:
-        try:
-            found = memberships.filter(pk=uuid.UUID(chosen)).first()
-        except ValueError:
-            found = None
-        if found is not None:
-            return found
-    return memberships.first()
+    memberships = list(memberships_for_user(user=user))
+    return membership_of(memberships, chosen) or (memberships[0] if memberships else None)
 
 
 def current_member(request: HttpRequest) -> Member | None:

@@ -22,7 +22,7 @@ from confide.practices.forms import CareTeamAddForm, MemberInviteForm, MemberRol
 from confide.practices.middleware import CHOSEN
 from confide.practices.models import Member
 from confide.practices.permissions import Permission, Role
-from confide.practices.selectors import member_for_user, member_get_for_manager, member_list
+from confide.practices.selectors import member_get_for_manager, member_list, membership_of
 from confide.practices.services import member_set_role
 from confide.web.forms import apply_errors
 from confide.web.links import absolute
@@ -78,8 +78,8 @@ def member_role(request: HttpRequest, member: Member, member_id: str) -> HttpRes
 @login_required
 def practice_switch(request: HttpRequest) -> HttpResponse:
     """Act in another practice the signed-in person belongs to (the switcher in the header)."""
-    chosen = member_for_user(user=request.user, chosen=request.POST.get("member", ""))
-    if chosen is None or str(chosen.pk) != request.POST.get("member", ""):
+    chosen = membership_of(getattr(request, "memberships", []), request.POST.get("member"))
+    if chosen is None:  # not one of the signed-in person's own active memberships
         raise Http404
     with transaction.atomic():  # the practice's log shows when they began working there, as a sign-in does
         event_record(actor=chosen, action=AuditAction.SIGN_IN, channel=Channel.WEB, object_type="session")
