@@ -30,6 +30,7 @@ from confide.outbox.models import OutgoingMail
 from confide.outbox.services import mail_send
 from confide.practices.models import Member
 from confide.practices.permissions import Permission, Role
+from confide.practices.selectors import account_is_portal, account_works_at_a_practice
 
 
 class InvitationInvalidError(Exception):
@@ -182,12 +183,6 @@ _ANOTHER_PORTAL = (
 )
 
 
-def _works_anywhere(user: User) -> bool:
-    """Whether the account has joined any practice as a member. A pending invitation does not count: any owner
-    can invite any address, and must not be able to close someone's portal by inviting them first."""
-    return Member.objects.filter(user=user).exclude(role=Role.CLIENT).exclude(joined_at=None).exists()
-
-
 def invitation_accept(*, invitation: Invitation, password: str | None, signed_in: User | None) -> Member:
     """Accept: set the new account's password (or link the signed-in owner of the address)."""
     with transaction.atomic():
@@ -198,7 +193,7 @@ def invitation_accept(*, invitation: Invitation, password: str | None, signed_in
             assert invitation.member is not None
             member = Member.objects.select_for_update().get(pk=invitation.member.pk)
             user = member.user
-            if Member.objects.filter(user=user, role=Role.CLIENT).exists():
+            if account_is_portal(user):
                 raise ValidationError({"account": _PORTAL_ACCOUNT})
         else:
             assert invitation.client is not None
@@ -208,7 +203,8 @@ def invitation_accept(*, invitation: Invitation, password: str | None, signed_in
             member = Member.objects.filter(practice_id=invitation.practice_id, user=user).first() or Member(
                 practice_id=invitation.practice_id, user=user, role=Role.CLIENT
             )
-            if member.is_pending or _works_anywhere(user):  # a role in this practice is a joined membership too
+            # (a role in this practice is a joined membership too)
+            if member.is_pending or account_works_at_a_practice(user):
                 raise ValidationError({"email": _MEMBER_ACCOUNT})
             if Client.objects.filter(portal_member_id=member.pk).exclude(pk=invitation.client.pk).exists():
                 raise ValidationError({"email": _ANOTHER_PORTAL})

@@ -13,7 +13,7 @@ from django.utils import timezone
 from confide.accounts.models import User
 from confide.lib.lookup import one_or_404
 from confide.practices.models import Member, Practice
-from confide.practices.permissions import Permission
+from confide.practices.permissions import Permission, Role
 
 
 def memberships_for_user(*, user: User | AnonymousUser) -> QuerySet[Member]:
@@ -40,6 +40,17 @@ def member_for_user(*, user: User | AnonymousUser, chosen: str | None = None) ->
     """The membership the user acts as: the one they chose (while it is theirs and active), else the oldest."""
     memberships = list(memberships_for_user(user=user))
     return membership_of(memberships, chosen) or (memberships[0] if memberships else None)
+
+
+def account_is_portal(user: User) -> bool:
+    """Whether the account is a client's portal login somewhere (then it is never a practice account)."""
+    return Member.objects.filter(user=user, role=Role.CLIENT).exists()
+
+
+def account_works_at_a_practice(user: User) -> bool:
+    """Whether the account has joined any practice as a member. A pending invitation does not count: any owner
+    can invite any address, and must not be able to close someone's portal by inviting them first."""
+    return Member.objects.filter(user=user).exclude(role=Role.CLIENT).exclude(joined_at=None).exists()
 
 
 def current_member(request: HttpRequest) -> Member | None:

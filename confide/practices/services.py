@@ -14,6 +14,7 @@ from confide.audit.services import event_record
 from confide.invitations.services import invitations_for_member_revoke
 from confide.practices.models import Member, Practice
 from confide.practices.permissions import Permission, Role
+from confide.practices.selectors import account_is_portal
 
 
 def practice_create(
@@ -38,7 +39,7 @@ def practice_create(
         user = User.objects.for_email(owner_email) or User.objects.create_user(
             owner_email, owner_password, full_name=owner_name
         )
-        if Member.objects.filter(user=user, role=Role.CLIENT).exists():
+        if account_is_portal(user):
             raise ValidationError({"owner_email": "This address is a client's portal sign-in; use another."})
         # The operator who runs this vouches for the address, so MFA set-up is not blocked on it.
         EmailAddress.objects.update_or_create(user=user, email=user.email, defaults={"verified": True, "primary": True})
