@@ -21,7 +21,9 @@ TITLES = {
     403: "Forbidden",
     404: "Not found",
     405: "Method not allowed",
+    413: "Request too large",
     422: "Invalid input",
+    431: "Request headers too large",
     500: "Internal error",
 }
 # What a problem says when nothing more specific is known (the API's handlers and confide.api.middleware).

@@ -8,24 +8,21 @@ request whose headers it stopped reading, so it is one for every path."""
 
 from __future__ import annotations
 
-import json
-
 from django.conf import settings
 from waitress.channel import HTTPChannel
 from waitress.server import BaseWSGIServer, MultiSocketServer, create_server
 from waitress.task import ErrorTask
 
+from confide.api.problems import MEDIA_TYPE, problem
 from confide.web.proxy import Wsgi, behind_proxies
 
 
 class _ProblemErrorTask(ErrorTask):  # type: ignore[misc]
     def execute(self) -> None:
         error = self.request.error
-        body = json.dumps(
-            {"type": "about:blank", "title": error.reason, "status": error.code, "detail": error.body}
-        ).encode()
+        body = problem(error.code, error.body).content  # the API's own problem document (confide.api.problems)
         self.status = f"{error.code} {error.reason}"
-        self.response_headers.append(("Content-Type", "application/problem+json"))
+        self.response_headers.append(("Content-Type", MEDIA_TYPE))
         self.set_close_on_finish()
         self.content_length = len(body)
         self.write(body)
