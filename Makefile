@@ -43,6 +43,9 @@ migrations-check: setup
 browser-deps: ## Install Debian's chromium, age, PostgreSQL and nginx for the tests (when root and missing)
 	@bash scripts/ensure-test-tools
 
+# One pytest worker per core (pytest-xdist); PYTEST_ARGS="-n 0 tests/x" runs some tests in this process.
+PYTEST_ARGS ?= -n auto
+
 pytest: setup browser-deps
 	$(BIN)/pytest $(PYTEST_ARGS)
 
