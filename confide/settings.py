@@ -14,6 +14,7 @@ from django.utils.csp import CSP
 
 from confide.lib.env import ConfigError, env_bool, env_choice, env_int, env_list, env_str
 from confide.lib.keyfiles import read_or_create_secret
+from confide.witness.cosign import parse_cosigner
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -323,6 +324,19 @@ CONFIDE_LOG_ORIGIN = env_str("CONFIDE_LOG_ORIGIN", ALLOWED_HOSTS[0] if ALLOWED_H
 # The newest checkpoint each practice's log has signed, kept outside the database (beside the master key):
 # the integrator never signs over a database rolled back behind it, and browsers compare against it.
 CONFIDE_LOG_ANCHOR_DIR = Path(env_str("CONFIDE_LOG_ANCHOR_DIR", str(DATA_DIR / "log-anchors")))
+
+# Independent witnesses of every practice's log (C2SP tlog-witness): each entry is "<URL> <verifier key>",
+# entries comma-separated; each new checkpoint goes to every one, and clients' browsers check their cosignatures.
+CONFIDE_WITNESSES: list[tuple[str, str]] = []
+for _entry in env_list("CONFIDE_WITNESSES", ""):
+    _url, _, _vkey = _entry.partition(" ")
+    if not _url.startswith(("https://", "http://")):
+        raise ConfigError(f"CONFIDE_WITNESSES: {_url!r} is not an http(s) URL (each entry is '<URL> <verifier key>').")
+    try:
+        parse_cosigner(_vkey)
+    except ValueError as _error:
+        raise ConfigError(f"CONFIDE_WITNESSES: the key after {_url} is not a witness key: {_error}.") from None
+    CONFIDE_WITNESSES.append((_url.rstrip("/"), _vkey.strip()))
 
 # Psychotherapy-note keys: Argon2id cost for the password-derived key (the test suite alone runs it cheaply).
 CONFIDE_AUTHOR_KDF = (

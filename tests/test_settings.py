@@ -84,3 +84,18 @@ def test_development_generates_an_owner_only_secret_key(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "var" / "secret_key").stat().st_mode & 0o777 == 0o600
     assert (tmp_path / "var" / "master.key").stat().st_mode & 0o777 == 0o600
+
+
+@pytest.mark.parametrize(
+    ("witnesses", "refusal"),
+    [
+        ("witness.example/w1+00000000+AAAA", "is not an http(s) URL"),
+        ("https://w1.example witness.example/w1+00000000+AAAA", "is not a witness key"),
+        ("ftp://w1.example x", "is not an http(s) URL"),
+    ],
+)
+def test_a_witness_setting_that_is_not_url_and_key_is_refused(
+    tmp_path: Path, production: dict[str, str], witnesses: str, refusal: str
+) -> None:
+    result = _run(tmp_path, "check", CONFIDE_WITNESSES=witnesses, **production)
+    assert result.returncode != 0 and refusal in result.stderr

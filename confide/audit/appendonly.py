@@ -1,6 +1,7 @@
 """Append-only enforcement for every audit and accounting table.
 
-- Log tables (leaves, subtree hashes, checkpoints) and the accounting of disclosures: no UPDATE, no DELETE.
+- Log tables (leaves, subtree hashes, checkpoints, witnesses' cosignatures) and the accounting of
+  disclosures: no UPDATE, no DELETE.
 - Audit events: no DELETE; an UPDATE may only remove a salt (shredding a client), nothing else.
 - Counters, heads and the log state only move forward: a client's sequence counter, a seal's counters,
   a head's number and leaf, the log's size may not go back, and none of their rows may be deleted.
@@ -20,7 +21,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 from django.db.migrations import RunPython
 
-TABLES = ("audit_logleaf", "audit_lognode", "audit_checkpoint")
+TABLES = ("audit_logleaf", "audit_lognode", "audit_checkpoint", "audit_cosignature")
 # The accounting of disclosures: corrections and suspensions are new rows.
 ACCOUNTING = ("disclosures_accountingentry", "disclosures_suspension")
 # A lifted seal stays lifted: the client has been shown what it held.

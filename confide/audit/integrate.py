@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -207,6 +208,10 @@ def checkpoint_sign(*, practice: Practice, size: int, heads: HeadMap, previous: 
     body = note.Checkpoint(origin(practice), size, root, extensions)
     text = note.sign(body, name=origin(practice), key=signing_key(practice.id))
     transaction.on_commit(lambda: anchor_advance(practice.id, text))
+    if settings.CONFIDE_WITNESSES:
+        from confide.audit.tasks import checkpoint_witness_task
+
+        transaction.on_commit(lambda: checkpoint_witness_task.enqueue(str(practice.id)))
     return Checkpoint.objects.create(
         practice_id=practice.id, size=size, root=root, heads_root=heads_root, heads=len(heads.heads), note=text
     )

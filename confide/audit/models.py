@@ -244,3 +244,22 @@ class SealLift(models.Model):
 
     def __str__(self) -> str:
         return f"seal lifted by event {self.event_id}"
+
+
+class Cosignature(models.Model):
+    """A witness's cosignature of one of the practice's signed checkpoints (C2SP tlog-cosignature), as the
+    witness returned it and after it verified. Append-only: a witness's word is never taken back."""
+
+    practice = models.ForeignKey("practices.Practice", on_delete=models.PROTECT, related_name="+")
+    size = models.PositiveBigIntegerField()
+    witness = models.CharField(max_length=200)  # the witness's name, as in its verifier key
+    line = models.TextField()  # "— <name> <base64>": appended to the checkpoint's signature lines
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["practice", "size", "witness"], name="cosignature_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"cosignature of size {self.size}"

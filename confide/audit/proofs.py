@@ -11,6 +11,8 @@ from __future__ import annotations
 import base64
 import uuid
 
+from django.conf import settings
+
 from confide.audit.actions import AuditAction
 from confide.audit.anchor import anchor_open
 from confide.audit.commitment import canonical
@@ -19,6 +21,7 @@ from confide.audit.integrate import LogIntegrityError, heads_stored, log_integra
 from confide.audit.log import checkpoint_latest, consistency_proof, inclusion_proofs, verifier_key
 from confide.audit.models import AuditEvent, Checkpoint, LogLeaf
 from confide.audit.seals import entries_opened
+from confide.audit.witnessing import witnessed
 from confide.practices.models import Practice
 
 MAX_SPAN = 500  # the most entries one proof bundle answers for
@@ -80,6 +83,7 @@ def proof_bundle(
         "consistency": _consistency(practice.id, since, size),
         "seen": _seen(practice.id, since),
         "anchor": _anchor(practice, size),
+        "witnessed": _witnessed(practice.id, size),
     }
 
 
@@ -166,3 +170,19 @@ def _anchor(practice: Practice, size: int) -> dict[str, object] | None:
     kept, anchored = opened
     proof = consistency_proof(practice.id, anchored.size, size) if 0 < anchored.size < size else []
     return {"checkpoint": kept, "proof": [_b64(h) for h in proof]}
+
+
+def _witnessed(practice_id: uuid.UUID, size: int) -> dict[str, object] | None:
+    """The newest checkpoint the practice's witnesses cosigned, with their cosignature lines and their
+    keys, and how the served checkpoint extends it: the browser counts the witnesses whose cosignature
+    verifies (a witness's word is only as good as its key, which the practice publishes)."""
+    found = witnessed(practice_id, size)
+    if found is None:
+        return None
+    checkpoint, lines = found
+    proof = consistency_proof(practice_id, checkpoint.size, size) if checkpoint.size < size else []
+    return {
+        "checkpoint": checkpoint.note + "".join(f"{line}\n" for line in lines),
+        "proof": [_b64(h) for h in proof],
+        "witnesses": [vkey for _, vkey in settings.CONFIDE_WITNESSES],
+    }

@@ -22,3 +22,21 @@ def log_integrate_all() -> int:
     from confide.practices.models import Practice
 
     return sum(log_integrate_task.call(str(pk)) for pk in Practice.objects.values_list("pk", flat=True))
+
+
+@task()
+def checkpoint_witness_task(practice_id: str) -> int:
+    from confide.audit.witnessing import checkpoint_witness
+
+    return checkpoint_witness(practice_id=uuid.UUID(practice_id))
+
+
+def checkpoint_witness_all() -> int:
+    """Ask the witnesses to cosign every practice's newest checkpoint (the periodic safety net)."""
+    from django.conf import settings
+
+    from confide.practices.models import Practice
+
+    if not settings.CONFIDE_WITNESSES:
+        return 0
+    return sum(checkpoint_witness_task.call(str(pk)) for pk in Practice.objects.values_list("pk", flat=True))

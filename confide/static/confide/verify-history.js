@@ -3,7 +3,8 @@
 // heads (so the history provably ends there); each shown entry's commitment, leaf and RFC 9162
 // inclusion proof; gap-free numbering; that the log only grew since the last visit and since the
 // newest checkpoint the signer kept outside the database; that the history never shrank; that entries
-// held back for a time (sealed) and shown now were in the log since the first checkpoint that held them.
+// held back for a time (sealed) and shown now were in the log since the first checkpoint that held them;
+// and which of the practice's independent witnesses cosigned a checkpoint that the served one extends.
 "use strict";
 (function () {
   const box = document.getElementById("verify");
@@ -91,6 +92,31 @@
       return body.slice(0, -1).split("\n");
     }
     return null;
+  }
+
+  // The names of the witnesses (of those listed) whose C2SP cosignature/v1 of the note's body verifies.
+  async function cosigners(note, vkeys) {
+    const split = note.indexOf("\n\n");
+    const body = note.slice(0, split + 1), lines = note.slice(split + 2).split("\n");
+    const names = [];
+    for (const vkey of vkeys) {
+      const first = vkey.indexOf("+"), second = vkey.indexOf("+", first + 1);
+      const name = vkey.slice(0, first), hashHex = vkey.slice(first + 1, second), raw = b64(vkey.slice(second + 1));
+      if (raw.length !== 33 || raw[0] !== 4) continue;
+      const key = await crypto.subtle.importKey("raw", raw.slice(1), { name: "Ed25519" }, false, ["verify"]);
+      for (const line of lines) {
+        const parts = line.split(" ");
+        if (parts.length !== 3 || parts[0] !== "\u2014" || parts[1] !== name) continue;
+        const blob = b64(parts[2]);
+        const hex = Array.from(blob.slice(0, 4), (b) => b.toString(16).padStart(2, "0")).join("");
+        if (blob.length !== 76 || hex !== hashHex) continue;
+        let time = 0n;
+        for (const byte of blob.slice(4, 12)) time = (time << 8n) | BigInt(byte);
+        const message = enc.encode("cosignature/v1\ntime " + time + "\n" + body);
+        if (await crypto.subtle.verify({ name: "Ed25519" }, key, blob.slice(12), message)) { names.push(name); break; }
+      }
+    }
+    return names;
   }
 
   // Every accepted backup restore, oldest first, as each checkpoint lists them: {at, lostSize}.
@@ -205,6 +231,15 @@
       if (keptSize === data.size ? kept[2] !== data.root : !(await verifyConsistency(keptSize, data.size, b64(kept[2]), root, data.anchor.proof.map(b64))))
         throw new Error("the log differs from the newest checkpoint it signed");
     }
+    let witnessed = [];
+    if (data.witnessed) {
+      const cosigned = await openCheckpoint(data.witnessed.checkpoint, data.verifier_key);
+      if (!cosigned) throw new Error("the checkpoint the witnesses cosigned does not verify");
+      const wSize = Number(cosigned[1]);
+      if (wSize > data.size || (wSize === data.size ? cosigned[2] !== data.root : !(await verifyConsistency(wSize, data.size, b64(cosigned[2]), root, data.witnessed.proof.map(b64)))))
+        throw new Error("the log differs from what its witnesses cosigned");
+      witnessed = await cosigners(data.witnessed.checkpoint, data.witnessed.witnesses);
+    }
     const head = data.head;
     if (head) {
       const leaf = await sha(cat(Uint8Array.of(0), HEAD_CONTEXT, uuidBytes(data.client), u64(head.seq), u64(head.index)));
@@ -263,7 +298,8 @@
     localStorage.setItem(STORE, JSON.stringify({ client: data.client, size: data.size, root: data.root, head: headSeq, restores: restores.length }));
     const scope = filtered ? " (a filtered view: the full view also checks that nothing is missing)" : "";
     const detail = shown.length + " entries checked against a signed log of " + data.size + " entries; your history holds " +
-      headSeq + (prior ? ", consistent with your last visit." : ".") + scope;
+      headSeq + (prior ? ", consistent with your last visit." : ".") + scope +
+      (witnessed.length ? " Also confirmed by " + witnessed.length + " independent witness" + (witnessed.length > 1 ? "es" : "") + " (" + witnessed.join(", ") + ")." : "");
     if (lost) { show("restored", "The practice restored a backup of its records after your last visit, so entries recorded shortly before it may be gone. What you see now is verified.", detail); return; }
     if (newer > 0) { show("stale", "This page is out of date: " + newer + " newer entries were recorded since it was drawn. Reload to see them.", detail); return; }
     show("verified", filtered ? "Verified: these entries are in the signed log." : "Verified: this history is complete and unchanged.", detail);

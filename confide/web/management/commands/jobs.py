@@ -12,7 +12,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from confide.audit.tasks import log_integrate_all
+from confide.audit.tasks import checkpoint_witness_all, log_integrate_all
 from confide.consent.reminders import reminders_task
 from confide.disclosures.reminders import disclosures_task
 from confide.outbox.services import mail_retry_task
@@ -32,6 +32,7 @@ class Command(BaseCommand):
             "disclosure notices and deadline reminders": disclosures_task.call(),
             "agreement reminders": reminders_task.call(),
             "log entries integrated": log_integrate_all(),
+            "checkpoints cosigned by witnesses": checkpoint_witness_all(),
             "e-mails sent that had waited": mail_retry_task.call(),
         }
         for name, count in results.items():
