@@ -12,12 +12,16 @@ from __future__ import annotations
 
 import base64
 import logging
+import queue
+import re
+import threading
 import urllib.error
 import urllib.request
 import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 
 from confide.audit.log import checkpoint_latest, consistency_proof
@@ -25,7 +29,9 @@ from confide.audit.models import Checkpoint, Cosignature
 from confide.witness.cosign import Cosigner, cosigned_at, parse_cosigner
 
 logger = logging.getLogger(__name__)
-TIMEOUT = 10  # seconds: a witness that does not answer in time is asked again with the next checkpoint
+TIMEOUT = 10  # seconds per read; a witness that does not answer in time is asked again with the next checkpoint
+DEADLINE = 15  # seconds for the whole exchange
+SIZE = re.compile(r"(0|[1-9][0-9]{0,19})\n?")
 
 
 @dataclass(frozen=True)
@@ -39,19 +45,50 @@ def witnesses() -> list[tuple[str, Cosigner]]:
     return [(url, parse_cosigner(vkey)) for url, vkey in settings.CONFIDE_WITNESSES]
 
 
-def _post(url: str, data: bytes) -> Answer | None:
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """A witness answers where it is asked: a redirect (to an internal address, say) is not followed."""
+
+    def redirect_request(self, *args: object, **kwargs: object) -> None:
+        return None
+
+
+_OPENER = urllib.request.build_opener(_NoRedirects)
+
+
+def _exchange(url: str, data: bytes) -> Answer:
     request = urllib.request.Request(f"{url}/add-checkpoint", data=data, method="POST")  # noqa: S310
     request.add_header("Content-Type", "text/plain; charset=utf-8")
     try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT) as response:  # noqa: S310 (http(s) only: settings)
-            return Answer(
-                response.status, response.read(4096).decode("utf-8", "replace"), response.headers["Content-Type"] or ""
-            )
+        with _OPENER.open(request, timeout=TIMEOUT) as response:  # http(s) only: the settings refuse others
+            body = response.read(4096).decode("utf-8", "replace")
+            return Answer(response.status, body, response.headers["Content-Type"] or "")
     except urllib.error.HTTPError as error:
         return Answer(error.code, error.read(4096).decode("utf-8", "replace"), error.headers["Content-Type"] or "")
-    except (urllib.error.URLError, OSError) as error:
-        logger.warning("witness %s unreachable: %s", url, error)
+
+
+def _post(url: str, data: bytes) -> Answer | None:
+    """One request with one deadline for all of it: a witness that trickles its answer a byte at a time
+    (each read within the socket's timeout) is abandoned, not waited for (its thread is a daemon's)."""
+    result: queue.Queue[Answer | BaseException] = queue.Queue(maxsize=1)
+
+    def exchange() -> None:
+        try:
+            result.put(_exchange(url, data))
+        except BaseException as error:  # handed to the caller, which decides
+            result.put(error)
+
+    threading.Thread(target=exchange, name="witness", daemon=True).start()
+    try:
+        answer = result.get(timeout=DEADLINE)
+    except queue.Empty:
+        logger.warning("witness %s did not answer within %s s", url, DEADLINE)
         return None
+    if isinstance(answer, (urllib.error.URLError, OSError)):
+        logger.warning("witness %s unreachable: %s", url, answer)
+        return None
+    if isinstance(answer, BaseException):
+        raise answer
+    return answer
 
 
 def _request(practice_id: uuid.UUID, checkpoint: Checkpoint, old: int) -> bytes:
@@ -69,7 +106,8 @@ def _ask(practice_id: uuid.UUID, checkpoint: Checkpoint, url: str, cosigner: Cos
         if answer is None:
             return None
         if answer.status == 409 and answer.content_type.startswith("text/x.tlog.size"):
-            theirs = int(answer.body.strip()) if answer.body.strip().isdigit() else -1
+            match = SIZE.fullmatch(answer.body)
+            theirs = int(match[1]) if match else -1
             if theirs > checkpoint.size or theirs == old:  # a larger tree, or the same size with another root
                 logger.error(
                     "witness %s has cosigned a different history of log size %s (this log: %s): a fork or a rollback",
@@ -108,10 +146,21 @@ def checkpoint_witness(*, practice_id: uuid.UUID) -> int:
     for url, cosigner in witnesses():
         if Cosignature.objects.filter(practice_id=practice_id, size=checkpoint.size, witness=cosigner.name).exists():
             continue
-        line = _ask(practice_id, checkpoint, url, cosigner)
-        if line is not None:
-            Cosignature.objects.create(practice_id=practice_id, size=checkpoint.size, witness=cosigner.name, line=line)
+        try:
+            line = _ask(practice_id, checkpoint, url, cosigner)
+        except Exception:  # one witness's failure is never another's, nor the other periodic jobs'
+            logger.exception("witness %s: asking it to cosign checkpoint %s failed", cosigner.name, checkpoint.size)
+            continue
+        if line is None:
+            continue
+        try:
+            with transaction.atomic():
+                Cosignature.objects.create(
+                    practice_id=practice_id, size=checkpoint.size, witness=cosigner.name, line=line
+                )
             added += 1
+        except IntegrityError:  # a second job kept the same witness's cosignature of this checkpoint first
+            pass
     return added
 
 

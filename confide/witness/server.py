@@ -1,12 +1,13 @@
 """``confide-witness``: run a witness on a machine of its own (pure: no Django, no database).
 
     confide-witness init FOLDER --name witness.example/w1   # a new key; prints the witness's verifier key
-    confide-witness trust FOLDER '<the log's verifier key>'  # from the practice's "Transparency" page
+    confide-witness trust FOLDER '<the log's verifier key>'  # confide audit --practice SLUG checkpoint --verifier-key
     confide-witness show FOLDER                              # its key, the logs it trusts, what it cosigned
     confide-witness serve FOLDER --host 127.0.0.1 --port 8100
     confide-witness forget FOLDER ORIGIN --why '…'           # after the practice restored a backup
 
-Serves ``POST /add-checkpoint`` (C2SP tlog-witness) and, at ``GET /``, its verifier key.
+Serves ``POST /add-checkpoint`` (C2SP tlog-witness) and, at ``GET /``, its verifier key. Bodies over 16 KiB
+are refused by waitress before they are stored; put TLS (e.g. nginx) in front of the loopback port.
 """
 
 from __future__ import annotations
@@ -132,7 +133,16 @@ def main(argv: list[str] | None = None) -> None:
     else:
         import waitress
 
-        waitress.serve(application(load(args.folder)), host=args.host, port=args.port, threads=4)
+        waitress.serve(
+            application(load(args.folder)),
+            host=args.host,
+            port=args.port,
+            threads=4,
+            max_request_body_size=MAX_REQUEST,  # refused while reading, not after spooling a gigabyte to disk
+            max_request_header_size=8192,
+            connection_limit=50,
+            channel_timeout=30,
+        )
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import dataclasses
 import fcntl
 import hashlib
 import json
@@ -27,8 +28,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from confide.audit import merkle, note
 from confide.witness.cosign import cosign
 
-OLD = re.compile(r"old (0|[1-9][0-9]*)")
-SIZE = re.compile(r"0|[1-9][0-9]*")
+OLD = re.compile(r"old (0|[1-9][0-9]{0,19})")
+SIZE = re.compile(r"0|[1-9][0-9]{0,19}")  # a u64: at most 20 digits, checked below to be under 2**64
 MAX_PROOF = 63
 SIZE_TYPE = "text/x.tlog.size"
 
@@ -84,8 +85,10 @@ def parse(request: bytes) -> Submission:
     lines = body.split("\n")
     if not sep or len(lines) < 3 or not signatures.endswith("\n") or not SIZE.fullmatch(lines[1]):
         raise Malformed("the checkpoint is not a signed note of origin, size and root")
-    root = _hash(lines[2])
-    return Submission(int(old[1]), [_hash(p) for p in proof_lines], signed, body + "\n", lines[0], int(lines[1]), root)
+    root, old_size, size = _hash(lines[2]), int(old[1]), int(lines[1])
+    if max(old_size, size) >= 2**64:
+        raise Malformed("a tree size is a 64-bit number")
+    return Submission(old_size, [_hash(p) for p in proof_lines], signed, body + "\n", lines[0], size, root)
 
 
 class Witness:
@@ -123,12 +126,18 @@ class Witness:
             handle.write(json.dumps(state))
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(draft, path)  # persisted before the cosignature leaves
+        os.replace(draft, path)
+        folder = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(folder)  # the rename itself persisted before the cosignature leaves
+        finally:
+            os.close(folder)
 
-    def _evidence(self, submission: Submission, why: str) -> None:
-        name = f"{int(self.clock())}-{hashlib.sha256(submission.note.encode()).hexdigest()[:16]}.txt"
-        latest = self.latest(submission.origin)[2] or ""
-        text = f"{why}\n\nsubmitted:\n{submission.note}\nlatest cosigned:\n{latest}"
+    def _evidence(self, submission: Submission, held: str) -> None:
+        """Keep a fork: the held checkpoint and one of the same size with another root, both signed by the
+        log (each with only its trusted signature line). One file per fork, however often it is sent."""
+        name = f"fork-{hashlib.sha256(submission.note.encode()).hexdigest()[:32]}.txt"
+        text = f"two checkpoints of one size with different roots, both signed by the log\n\n{held}\n{submission.note}"
         (self.folder / "evidence" / name).write_text(text)
 
     def forget(self, origin: str, *, why: str) -> bool:
@@ -162,26 +171,42 @@ class Witness:
         trusted = self.logs.get(submission.origin)
         if trusted is None:
             return Reply(404, "this witness does not know that log\n")
-        if not any(_signed_by(submission.note, vkey) for vkey in trusted):
+        signer = next((vkey for vkey in trusted if _signed_by(submission.note, vkey)), None)
+        if signer is None:
             return Reply(403, "no signature by a key this witness trusts for that log\n")
+        submission = dataclasses.replace(submission, note=_only_signature(submission.note, signer))
         if submission.old > submission.size:
             return Reply(400, "the old size is larger than the checkpoint's\n")
         if submission.old == 0 and submission.proof:
             return Reply(400, "a proof from size 0 must be empty\n")
         with self._exclusive():
-            size, root, _ = self.latest(submission.origin)
+            size, root, held = self.latest(submission.origin)
+            if held is not None and submission.size == size and root != submission.root:  # whatever old it gives
+                self._evidence(submission, held)
+                return Reply(409, f"{size}\n", SIZE_TYPE)
             if submission.old != size:
                 return Reply(409, f"{size}\n", SIZE_TYPE)
-            if submission.old == submission.size and root is not None and root != submission.root:
-                self._evidence(submission, "two signed checkpoints of the same size with different roots (a fork)")
-                return Reply(409, f"{size}\n", SIZE_TYPE)
-            if root is not None and submission.old < submission.size:
+            if size > 0 and submission.old < submission.size and root is not None:  # from 0 nothing needs proving
                 if not merkle.verify_consistency(size, submission.size, root, submission.root, submission.proof):
-                    self._evidence(submission, f"no valid consistency proof from size {size}")
                     return Reply(422, "the consistency proof does not verify\n")
             self._record(submission)
             line = cosign(submission.body, name=self.name, key=self.key, timestamp=int(self.clock()))
         return Reply(200, line)
+
+
+def _only_signature(signed: str, vkey: str) -> str:
+    """The note with only ``vkey``'s signature line (other lines are anyone's to add)."""
+    body, _, lines = signed.partition("\n\n")
+    name, key_hash = vkey.split("+")[:2]
+    mine = [line for line in lines.splitlines() if line.split(" ")[1:2] == [name] and _line_hash(line) == key_hash]
+    return f"{body}\n\n" + "".join(f"{line}\n" for line in mine[:1])
+
+
+def _line_hash(line: str) -> str:
+    try:
+        return base64.b64decode(line.split(" ")[2], validate=True)[:4].hex()
+    except (IndexError, binascii.Error):
+        return ""
 
 
 def _signed_by(signed: str, vkey: str) -> bool:

@@ -38,7 +38,7 @@ def _verified(page: Page) -> str:
     return detail
 
 
-def test_the_history_counts_the_witnesses_whose_cosignature_verifies(
+def test_the_history_counts_the_witnesses_whose_cosignature_verifies_and_notices_an_older_one(
     page: Page, live_server: LiveServer, live_cast: Cast, witness: WitnessServer, settings: Settings
 ) -> None:
     page.set_viewport_size({"width": 390, "height": 844})
@@ -46,7 +46,11 @@ def test_the_history_counts_the_witnesses_whose_cosignature_verifies(
     page.click("#history-link")
     _verified(page)  # the visit itself is logged and signed, and that checkpoint sent to the witness
     page.reload()
-    assert "Also confirmed by 1 independent witness (witness.test/w1)." in _verified(page)
+    assert "Also confirmed by 1 independent witness (witness.test/w1) as the log stood on" in _verified(page)
+    settings.CONFIDE_WITNESSES = [(witness.url, witness.vkey)] * 2  # one witness listed twice is one witness
+    page.reload()
+    assert "Also confirmed by 1 independent witness (witness.test/w1)" in _verified(page)
+    assert Cosignature.objects.count() >= 3
 
     # The witness goes away; the administrator rewrites its newest cosignature with a key of their own.
     settings.CONFIDE_WITNESSES = [(f"http://127.0.0.1:{free_port()}", witness.vkey)]
@@ -57,5 +61,14 @@ def test_the_history_counts_the_witnesses_whose_cosignature_verifies(
     with connection.cursor() as cursor:
         cursor.execute("UPDATE audit_cosignature SET line = %s WHERE id = %s", [forged, newest.pk])
     page.reload()
-    detail = _verified(page)  # the log itself is intact; only the witness's word is gone
-    assert "Also confirmed" not in detail
+    detail = _verified(page)  # the log itself is intact; only the witness's word is gone, and that is said
+    assert "Also confirmed" not in detail and "No witness's confirmation was shown this time" in detail
+
+    # Then serves an older, genuine cosignature instead, as one would to hide what the witness saw since.
+    oldest = Cosignature.objects.order_by("size").first()
+    assert oldest is not None
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM audit_cosignature WHERE size > %s", [oldest.size])
+    page.reload()
+    expect(page.locator("#verify")).to_have_attribute("data-state", "changed", timeout=15_000)
+    expect(page.locator("#verify-detail")).to_contain_text("older than the one your browser saw on your last visit")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -43,6 +44,11 @@ def test_the_witness_answers_only_its_two_addresses(tmp_path: Path) -> None:
         else:
             raise AssertionError("a GET of add-checkpoint was answered")
         assert _post(witness.url, b"x" * 20_000)[0] == 413
+        # A body announced at 50 MB is refused on its headers, before a byte of it is stored.
+        host, port = witness.url.removeprefix("http://").split(":")
+        with socket.create_connection((host, int(port)), timeout=10) as raw:
+            raw.sendall(b"POST /add-checkpoint HTTP/1.1\r\nHost: w\r\nContent-Length: 50000000\r\n\r\nold 0\n")
+            assert raw.recv(100).startswith(b"HTTP/1.1 413")
 
 
 def test_init_refuses_to_replace_a_key_and_trust_refuses_what_is_not_a_log_key(tmp_path: Path) -> None:

@@ -55,28 +55,49 @@ def test_a_stale_old_size_is_answered_with_the_size_the_witness_holds(tmp_path: 
     assert witness.latest(log.origin)[0] == 4
 
 
-def test_a_fork_of_the_same_size_is_refused_and_kept_as_evidence(tmp_path: Path) -> None:
+def test_a_fork_of_the_same_size_is_refused_and_kept_once_as_evidence_whatever_old_size_it_gives(
+    tmp_path: Path,
+) -> None:
     log = Log().grow(6)
     fork = Log(key=log.key, salt=b"other").grow(6)  # the same signer, another history
     witness = _witness(tmp_path, log)
     assert witness.add_checkpoint(log.request(0)).status == 200
-    reply = witness.add_checkpoint(fork.request(6))
-    assert (reply.status, reply.body) == (409, "6\n")
+    noise = fork.checkpoint() + "\u2014 someone.else AAAA\n" * 50  # lines anyone can add are not kept
+    for old in (6, 0, 6):
+        reply = witness.add_checkpoint(fork.request(old, proof=[], checkpoint=noise))
+        assert (reply.status, reply.body) == (409, "6\n")
     (evidence,) = (tmp_path / "evidence").iterdir()
-    assert "a fork" in evidence.read_text() and fork.checkpoint().split("\n")[2] in evidence.read_text()
+    text = evidence.read_text()
+    assert "different roots" in text and "someone.else" not in text
+    assert log.checkpoint().split("\n")[2] in text and fork.checkpoint().split("\n")[2] in text
     assert witness.latest(log.origin)[1] == merkle.root(log.leaves)
 
 
-def test_a_rewritten_history_without_a_valid_proof_is_refused_and_kept(tmp_path: Path) -> None:
+def test_a_rewritten_history_without_a_valid_proof_is_refused_and_nothing_is_kept_for_it(tmp_path: Path) -> None:
     log = Log().grow(3)
     rewritten = Log(key=log.key, salt=b"rewritten").grow(9)
     witness = _witness(tmp_path, log)
     assert witness.add_checkpoint(log.request(0)).status == 200
-    reply = witness.add_checkpoint(rewritten.request(3))  # its own proof, which does not start at our root
-    assert reply.status == 422
-    assert "consistency proof from size 3" in next((tmp_path / "evidence").iterdir()).read_text()
+    assert witness.add_checkpoint(rewritten.request(3)).status == 422  # its own proof, not from our root
     assert witness.latest(log.origin)[0] == 3
     assert witness.add_checkpoint(log.grow(1).request(3, proof=[bytes(32)])).status == 422  # a proof of junk
+    assert not list((tmp_path / "evidence").iterdir())  # a bad proof contradicts nothing: no file to flood
+
+
+def test_only_the_logs_own_signature_line_is_kept(tmp_path: Path) -> None:
+    log = Log().grow(2)
+    witness = _witness(tmp_path, log)
+    padded = log.checkpoint() + "\u2014 someone.else AAAA\n" * 100
+    assert witness.add_checkpoint(log.request(0, checkpoint=padded)).status == 200
+    assert witness.latest(log.origin)[2] == log.checkpoint()
+
+
+def test_a_log_cosigned_at_size_zero_can_still_grow(tmp_path: Path) -> None:
+    log = Log()
+    witness = _witness(tmp_path, log)
+    assert witness.add_checkpoint(log.request(0)).status == 200
+    assert witness.add_checkpoint(log.grow(3).request(0)).status == 200
+    assert witness.latest(log.origin)[0] == 3
 
 
 def test_only_a_known_origin_signed_by_a_trusted_key_is_considered(tmp_path: Path) -> None:
@@ -99,6 +120,8 @@ def test_only_a_known_origin_signed_by_a_trusted_key_is_considered(tmp_path: Pat
         (b"old 0\n\nx\n1\nAAAA\n\n\xe2\x80\x94 x y\n", "not a SHA-256 hash"),
         (b"old 0\n\nx\nnine\nAAAA\n\n\xe2\x80\x94 x y\n", "signed note"),
         (b"old 0\n" + b"A" * 43 + b"=\n" * 64 + b"\nx\n1\nAAAA\n\n", "at most 63"),
+        (b"old " + b"9" * 5000 + b"\n\nx\n1\n" + ROOT + b"\n\n\xe2\x80\x94 x y\n", "'old <size>'"),
+        (b"old 0\n\nx\n" + b"9" * 20 + b"\n" + ROOT + b"\n\n\xe2\x80\x94 x y\n", "64-bit"),
     ],
 )
 def test_a_malformed_request_is_a_400_with_its_reason(tmp_path: Path, request_body: bytes, reason: str) -> None:

@@ -94,15 +94,15 @@
     return null;
   }
 
-  // The names of the witnesses (of those listed) whose C2SP cosignature/v1 of the note's body verifies.
+  // The witnesses (each listed key once) whose C2SP cosignature/v1 of the note's body verifies: [{name, vkey, time}].
   async function cosigners(note, vkeys) {
     const split = note.indexOf("\n\n");
     const body = note.slice(0, split + 1), lines = note.slice(split + 2).split("\n");
-    const names = [];
-    for (const vkey of vkeys) {
+    const found = new Map();
+    for (const vkey of new Set(vkeys)) {
       const first = vkey.indexOf("+"), second = vkey.indexOf("+", first + 1);
       const name = vkey.slice(0, first), hashHex = vkey.slice(first + 1, second), raw = b64(vkey.slice(second + 1));
-      if (raw.length !== 33 || raw[0] !== 4) continue;
+      if (raw.length !== 33 || raw[0] !== 4 || found.has(name)) continue;
       const key = await crypto.subtle.importKey("raw", raw.slice(1), { name: "Ed25519" }, false, ["verify"]);
       for (const line of lines) {
         const parts = line.split(" ");
@@ -113,10 +113,30 @@
         let time = 0n;
         for (const byte of blob.slice(4, 12)) time = (time << 8n) | BigInt(byte);
         const message = enc.encode("cosignature/v1\ntime " + time + "\n" + body);
-        if (await crypto.subtle.verify({ name: "Ed25519" }, key, blob.slice(12), message)) { names.push(name); break; }
+        if (await crypto.subtle.verify({ name: "Ed25519" }, key, blob.slice(12), message)) { found.set(name, { name, vkey, time: Number(time) }); break; }
       }
     }
-    return names;
+    return [...found.values()];
+  }
+
+  // What the witnesses confirmed, checked against what this browser saw of them before: a witness's key
+  // never changes, and the confirmation never goes back (withholding newer cosignatures is how a practice
+  // would show one history to its witnesses and another to its client).
+  async function witnessCheck(data, root, prior, last) {
+    const keys = Object.assign({}, (last && last.witnessKeys) || {});
+    if (!data.witnessed) return { names: [], size: 0, keys, time: null };
+    const cosigned = await openCheckpoint(data.witnessed.checkpoint, data.verifier_key);
+    if (!cosigned) throw new Error("the checkpoint the witnesses cosigned does not verify");
+    const size = Number(cosigned[1]);
+    if (size > data.size || (size === data.size ? cosigned[2] !== data.root : !(await verifyConsistency(size, data.size, b64(cosigned[2]), root, data.witnessed.proof.map(b64)))))
+      throw new Error("the log differs from what its witnesses cosigned");
+    const found = await cosigners(data.witnessed.checkpoint, data.witnessed.witnesses);
+    for (const w of found) {
+      if (keys[w.name] && keys[w.name] !== w.vkey) throw new Error("the key of witness " + w.name + " changed since your last visit");
+      keys[w.name] = w.vkey;
+    }
+    if (found.length && prior && (prior.witnessed || 0) > size) throw new Error("the witnesses' confirmation is older than the one your browser saw on your last visit");
+    return { names: found.map((w) => w.name), size: found.length ? size : 0, keys, time: found.length ? Math.min(...found.map((w) => w.time)) : null };
   }
 
   // Every accepted backup restore, oldest first, as each checkpoint lists them: {at, lostSize}.
@@ -231,15 +251,7 @@
       if (keptSize === data.size ? kept[2] !== data.root : !(await verifyConsistency(keptSize, data.size, b64(kept[2]), root, data.anchor.proof.map(b64))))
         throw new Error("the log differs from the newest checkpoint it signed");
     }
-    let witnessed = [];
-    if (data.witnessed) {
-      const cosigned = await openCheckpoint(data.witnessed.checkpoint, data.verifier_key);
-      if (!cosigned) throw new Error("the checkpoint the witnesses cosigned does not verify");
-      const wSize = Number(cosigned[1]);
-      if (wSize > data.size || (wSize === data.size ? cosigned[2] !== data.root : !(await verifyConsistency(wSize, data.size, b64(cosigned[2]), root, data.witnessed.proof.map(b64)))))
-        throw new Error("the log differs from what its witnesses cosigned");
-      witnessed = await cosigners(data.witnessed.checkpoint, data.witnessed.witnesses);
-    }
+    const witnessed = await witnessCheck(data, root, prior, last);
     const head = data.head;
     if (head) {
       const leaf = await sha(cat(Uint8Array.of(0), HEAD_CONTEXT, uuidBytes(data.client), u64(head.seq), u64(head.index)));
@@ -295,11 +307,19 @@
       const proof = data.consistency ? data.consistency.proof.map(b64) : [];
       if (!(await verifyConsistency(prior.size, data.size, b64(prior.root), root, proof))) throw new Error("the log was rewritten since your last visit");
     }
-    localStorage.setItem(STORE, JSON.stringify({ client: data.client, size: data.size, root: data.root, head: headSeq, restores: restores.length }));
+    const witnessedSize = Math.max(witnessed.size, (prior && prior.witnessed) || 0);
+    localStorage.setItem(STORE, JSON.stringify({ client: data.client, size: data.size, root: data.root, head: headSeq, restores: restores.length, witnessed: witnessedSize, witnessKeys: witnessed.keys }));
+    let confirmed = "";
+    if (witnessed.names.length) {
+      const n = witnessed.names.length, after = [...bySeq.values()].filter((e) => e.index >= witnessed.size).length;
+      confirmed = " Also confirmed by " + n + " independent witness" + (n > 1 ? "es" : "") + " (" + witnessed.names.join(", ") + ") as the log stood on " +
+        new Date(witnessed.time * 1000).toLocaleString() + (after ? "; " + after + " of the entries checked were recorded after that and are not confirmed yet." : ".");
+    } else if (prior && prior.witnessed) {
+      confirmed = " No witness's confirmation was shown this time, though one was on your last visit.";
+    }
     const scope = filtered ? " (a filtered view: the full view also checks that nothing is missing)" : "";
     const detail = shown.length + " entries checked against a signed log of " + data.size + " entries; your history holds " +
-      headSeq + (prior ? ", consistent with your last visit." : ".") + scope +
-      (witnessed.length ? " Also confirmed by " + witnessed.length + " independent witness" + (witnessed.length > 1 ? "es" : "") + " (" + witnessed.join(", ") + ")." : "");
+      headSeq + (prior ? ", consistent with your last visit." : ".") + scope + confirmed;
     if (lost) { show("restored", "The practice restored a backup of its records after your last visit, so entries recorded shortly before it may be gone. What you see now is verified.", detail); return; }
     if (newer > 0) { show("stale", "This page is out of date: " + newer + " newer entries were recorded since it was drawn. Reload to see them.", detail); return; }
     show("verified", filtered ? "Verified: these entries are in the signed log." : "Verified: this history is complete and unchanged.", detail);
