@@ -56,8 +56,7 @@ _OPENER = urllib.request.build_opener(_NoRedirects)
 
 
 def _exchange(url: str, data: bytes) -> Answer:
-    request = urllib.request.Request(f"{url}/add-checkpoint", data=data, method="POST")  # noqa: S310
-    request.add_header("Content-Type", "text/plain; charset=utf-8")
+    request = urllib.request.Request(f"{url}/add-checkpoint", data=data)  # noqa: S310 (data: a POST)
     try:
         with _OPENER.open(request, timeout=TIMEOUT) as response:  # http(s) only: the settings refuse others
             body = response.read(4096).decode("utf-8", "replace")
@@ -92,7 +91,7 @@ def _post(url: str, data: bytes) -> Answer | None:
 
 
 def _request(practice_id: uuid.UUID, checkpoint: Checkpoint, old: int) -> bytes:
-    proof = consistency_proof(practice_id, old, checkpoint.size) if 0 < old < checkpoint.size else []
+    proof = consistency_proof(practice_id, old, checkpoint.size) if old else []  # (old <= size: [] when equal)
     lines = [f"old {old}", *(base64.b64encode(h).decode() for h in proof)]
     return ("\n".join(lines) + "\n\n" + checkpoint.note).encode()
 
@@ -117,6 +116,7 @@ def _ask(practice_id: uuid.UUID, checkpoint: Checkpoint, url: str, cosigner: Cos
                 )
                 return None
             if theirs >= 0:
+                logger.info("witness %s holds size %s, not %s: asking again from there", cosigner.name, theirs, old)
                 old = theirs
                 continue
         if answer.status != 200:

@@ -85,6 +85,8 @@ def parse(request: bytes) -> Submission:
     lines = body.split("\n")
     if not sep or len(lines) < 3 or not signatures.endswith("\n") or not SIZE.fullmatch(lines[1]):
         raise Malformed("the checkpoint is not a signed note of origin, size and root")
+    if "\n\n" in signatures:
+        raise Malformed("a signed note has one blank line, before its signatures")
     root, old_size, size = _hash(lines[2]), int(old[1]), int(lines[1])
     if max(old_size, size) >= 2**64:
         raise Malformed("a tree size is a 64-bit number")
@@ -115,6 +117,8 @@ class Witness:
         if not path.exists():
             return 0, None, None
         state = json.loads(path.read_text())
+        if state["origin"] != origin:  # a file moved or edited by hand: never cosign from another log's state
+            raise RuntimeError(f"{path} holds the state of {state['origin']!r}, not of {origin!r}")
         return int(state["size"]), base64.b64decode(state["root"]), str(state["note"])
 
     def _record(self, submission: Submission) -> None:

@@ -156,10 +156,11 @@ def test_an_unreachable_witness_is_a_warning_not_a_failure(
 ) -> None:
     _reads(cast)
     vkey = Cosigner("witness.test/gone", Ed25519PrivateKey.generate().public_key()).verifier_key()
-    settings.CONFIDE_WITNESSES = [(f"http://127.0.0.1:{free_port()}", vkey)]
+    url = f"http://127.0.0.1:{free_port()}"
+    settings.CONFIDE_WITNESSES = [(url, vkey)]
     with caplog.at_level(logging.WARNING, logger="confide.audit.witnessing"):
         assert checkpoint_witness(practice_id=cast.owner.practice_id) == 0
-    assert "unreachable" in caplog.text
+    assert f"witness {url} unreachable: <urlopen error [Errno 111] Connection refused>" in caplog.text
 
 
 def test_a_cosignature_is_never_changed_or_taken_back(cast: Cast, witness: WitnessServer) -> None:

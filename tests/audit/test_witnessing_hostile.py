@@ -20,7 +20,7 @@ from confide.audit import witnessing
 from confide.audit.log import verifier_key
 from confide.audit.models import Checkpoint, Cosignature
 from confide.audit.witnessing import checkpoint_witness
-from confide.witness.cosign import Cosigner
+from confide.witness.cosign import Cosigner, cosign
 from tests.audit.test_witnessing import _reads
 from tests.cast import Cast
 from tests.witness.server import witness_serving
@@ -43,7 +43,7 @@ def _fake(answer: Handler) -> Iterator[tuple[str, list[str]]]:
     class Fake(http.server.BaseHTTPRequestHandler):
         def do_POST(self) -> None:  # noqa: N802 (http.server's name)
             asked.append(self.path)
-            self.rfile.read(int(self.headers["Content-Length"] or 0))
+            self.server.last_body = self.rfile.read(int(self.headers["Content-Length"] or 0))  # type: ignore[attr-defined]
             answer(self)
 
         do_GET = do_POST  # noqa: N815
@@ -109,7 +109,7 @@ def test_a_trickled_answer_is_abandoned_at_the_deadline(
         with caplog.at_level(logging.WARNING, logger="confide.audit.witnessing"):
             assert checkpoint_witness(practice_id=cast.owner.practice_id) == 0
         assert time.monotonic() - started < 4  # the trickle alone lasts 8 s
-    assert "did not answer within 1.5 s" in caplog.text
+        assert f"witness {slow} did not answer within 1.5 s" in caplog.text
 
 
 def test_a_redirect_is_not_followed(cast: Cast, settings: Settings) -> None:
@@ -170,3 +170,33 @@ def test_a_failure_while_asking_one_witness_is_logged_and_the_next_is_still_aske
             assert checkpoint_witness(practice_id=cast.owner.practice_id) == 1
     assert "witness.test/broken: asking it to cosign checkpoint" in caplog.text
     assert list(Cosignature.objects.values_list("witness", "size")) == [("witness.test/w1", size)]
+
+
+def _cosigning(key: Ed25519PrivateKey, *, before: bytes = b"", after: bytes = b"") -> Handler:
+    """A witness that cosigns whatever it is sent (as witness.test/fake), with bytes around its line."""
+
+    def answer(handler: http.server.BaseHTTPRequestHandler) -> None:
+        body = handler.server.last_body.decode().split("\n\n", 1)[1].partition("\n\n")[0] + "\n"  # type: ignore[attr-defined]
+        line = cosign(body, name="witness.test/fake", key=key, timestamp=int(time.time())).encode()
+        handler.send_response(200)
+        handler.end_headers()
+        handler.wfile.write(before + line + after)
+
+    return answer
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "kept"),
+    [
+        (b"", b"\xff\xfe not UTF-8\n", 1),  # bytes that are not UTF-8 around the line do not lose it
+        (b"x" * 5000 + b"\n", b"", 0),  # a line beyond the first 4 KiB is never read
+    ],
+)
+def test_an_answer_is_read_leniently_and_only_so_far(
+    cast: Cast, settings: Settings, before: bytes, after: bytes, kept: int
+) -> None:
+    _reads(cast)
+    key = Ed25519PrivateKey.generate()
+    with _fake(_cosigning(key, before=before, after=after)) as (url, _):
+        settings.CONFIDE_WITNESSES = [(url, Cosigner("witness.test/fake", key.public_key()).verifier_key())]
+        assert checkpoint_witness(practice_id=cast.owner.practice_id) == kept

@@ -17,7 +17,7 @@ from confide.audit.actions import AuditAction, Channel
 from confide.audit.history import history_page
 from confide.audit.models import AuditEvent
 from confide.disclosures.models import AccountingEntry, DisclosureRequest
-from confide.disclosures.sealing import lifted, notices_send, seal_of, withholding_end
+from confide.disclosures.sealing import lift_due, lifted, notices_send, seal_of, withholding_end
 from confide.disclosures.selectors import accounting_for_client
 from confide.practices.models import Member
 from tests.cast import Cast
@@ -96,6 +96,8 @@ def test_a_disclosure_told_at_once_is_never_sealed(cast: Cast, smtp_inbox: Inbox
     assert seal_of(request) == ""
     assert not AuditEvent.objects.filter(client_id=cast.client.id).exclude(seal="").exists()
     assert _pages(cast) == ({str(request.id)}, {str(request.id)}) and len(smtp_inbox.messages) == 1
+    assert lift_due(request, _day(0)) is False and lift_due(request, _day(400)) is False  # nothing to lift, ever
+    assert not AuditEvent.objects.filter(client_id=cast.client.id, action=AuditAction.SEAL_LIFT).exists()
 
 
 def test_a_release_after_the_notice_date_lifts_the_seal_at_once(cast: Cast, smtp_inbox: Inbox) -> None:
