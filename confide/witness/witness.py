@@ -183,6 +183,8 @@ class Witness:
             return Reply(400, "the old size is larger than the checkpoint's\n")
         if submission.old == 0 and submission.proof:
             return Reply(400, "a proof from size 0 must be empty\n")
+        if submission.old == submission.size and submission.proof:
+            return Reply(400, "a proof between equal sizes must be empty\n")
         with self._exclusive():
             size, root, held = self.latest(submission.origin)
             if held is not None and submission.size == size and root != submission.root:  # whatever old it gives

@@ -37,6 +37,7 @@ def test_every_refusal_says_exactly_why(tmp_path: Path) -> None:
         (impostor.request(0), 403, "no signature by a key this witness trusts for that log\n", TEXT),
         (log.request(4, proof=[]), 400, "the old size is larger than the checkpoint's\n", TEXT),
         (log.request(0, proof=[bytes(32)]), 400, "a proof from size 0 must be empty\n", TEXT),
+        (log.request(3, proof=[bytes(32)]), 400, "a proof between equal sizes must be empty\n", TEXT),
     ]
     for request, status, body, kind in cases:
         reply = witness.add_checkpoint(request)
@@ -115,16 +116,15 @@ def test_a_tree_held_at_size_one_still_needs_a_proof(tmp_path: Path) -> None:
 def test_only_one_clean_copy_of_the_logs_own_signature_is_kept(tmp_path: Path) -> None:
     log = Log().grow(2)
     witness = _witness(tmp_path, log)
-    real = log.checkpoint().partition("\n\n")[2].rstrip("\n")
-    dash, name, blob = real.split(" ")
-    junk = [
-        real,  # the same line twice
-        f"{dash} {name} {blob[:10]}!{blob[10:]}",  # base64 only a lenient decoder takes
+    body, _, real = log.checkpoint().partition("\n\n")
+    dash, name, blob = real.rstrip("\n").split(" ")
+    before = [
+        f"{dash} someone.else {blob}",  # the key hash under another name: not the log's line
         f"{dash} {name} AAAAAAAA",  # the log's name, another key hash
-        f"{dash} someone.else {blob}",  # the key hash, another name
     ]
-    padded = log.checkpoint() + "".join(f"{line}\n" for line in junk)
-    assert witness.add_checkpoint(log.request(0, checkpoint=padded)).status == 200
+    after = [real.rstrip("\n")]  # the same line twice
+    note = f"{body}\n\n" + "".join(f"{line}\n" for line in [*before, real.rstrip("\n"), *after])
+    assert witness.add_checkpoint(log.request(0, checkpoint=note)).status == 200
     assert witness.latest(log.origin)[2] == log.checkpoint()
 
 
