@@ -146,6 +146,17 @@ def test_a_row_opens_only_under_its_own_key_and_only_unaltered(cast: Cast) -> No
     assert SessionStore().decode(row) == {}  # a store without a key opens nothing
 
 
+def test_each_of_several_sessions_loads_its_own_row(cast: Cast) -> None:
+    people = [cast.client_member, cast.clinician, cast.owner]
+    keys = []
+    for member in people:
+        http = HttpClient()
+        http.force_login(member.user)
+        keys.append(http.session.session_key)
+    for member, key in reversed(list(zip(people, keys, strict=True))):  # the newest row first, the oldest last
+        assert SessionStore(session_key=key).load()["_auth_user_id"] == str(member.user.pk)
+
+
 def test_an_expired_row_does_not_open_and_an_unknown_key_gets_a_new_one(cast: Cast) -> None:
     http = HttpClient()
     http.force_login(cast.client_member.user)
