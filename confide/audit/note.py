@@ -61,13 +61,12 @@ def parse_verifier_key(text: str) -> tuple[str, bytes, Ed25519PublicKey]:
     return name, bytes.fromhex(hash_hex), Ed25519PublicKey.from_public_bytes(raw[1:])
 
 
-def open_note(note: str, *, verifier: str) -> Checkpoint:
-    """Verify the signature line for ``verifier`` and parse the checkpoint; raise ValueError."""
+def signature_line(note: str, *, verifier: str) -> str:
+    """The note's signature line by ``verifier``, verified over its body; raise ValueError."""
     name, expected_hash, public = parse_verifier_key(verifier)
     body, sep, signatures = note.partition("\n\n")
     if not sep:
         raise ValueError("a signed note needs a blank line before its signatures")
-    body += "\n"
     for line in signatures.splitlines():
         parts = line.split(" ")
         if len(parts) != 3 or parts[0] != DASH or parts[1] != name:
@@ -76,9 +75,15 @@ def open_note(note: str, *, verifier: str) -> Checkpoint:
         if blob[:4] != expected_hash:
             continue
         try:
-            public.verify(blob[4:], body.encode())
+            public.verify(blob[4:], f"{body}\n".encode())
         except InvalidSignature:
             raise ValueError("the checkpoint signature does not verify") from None
-        origin, size, root, *extensions = body.rstrip("\n").split("\n")
-        return Checkpoint(origin, int(size), base64.b64decode(root, validate=True), tuple(extensions))
+        return line
     raise ValueError("no signature by this key")
+
+
+def open_note(note: str, *, verifier: str) -> Checkpoint:
+    """Verify the signature line for ``verifier`` and parse the checkpoint; raise ValueError."""
+    signature_line(note, verifier=verifier)
+    origin, size, root, *extensions = note.partition("\n\n")[0].split("\n")
+    return Checkpoint(origin, int(size), base64.b64decode(root, validate=True), tuple(extensions))

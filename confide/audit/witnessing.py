@@ -19,6 +19,7 @@ import urllib.error
 import urllib.request
 import uuid
 from dataclasses import dataclass
+from http.client import HTTPResponse
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -55,14 +56,18 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
 _OPENER = urllib.request.build_opener(_NoRedirects)
 
 
+def _answer(status: int, response: HTTPResponse | urllib.error.HTTPError) -> Answer:
+    """At most 4 KiB of an answer, read leniently: a witness's cosignature line is short."""
+    return Answer(status, response.read(4096).decode("utf-8", "replace"), response.headers["Content-Type"] or "")
+
+
 def _exchange(url: str, data: bytes) -> Answer:
     request = urllib.request.Request(f"{url}/add-checkpoint", data=data)  # noqa: S310 (data: a POST)
     try:
         with _OPENER.open(request, timeout=TIMEOUT) as response:  # http(s) only: the settings refuse others
-            body = response.read(4096).decode("utf-8", "replace")
-            return Answer(response.status, body, response.headers["Content-Type"] or "")
+            return _answer(response.status, response)
     except urllib.error.HTTPError as error:
-        return Answer(error.code, error.read(4096).decode("utf-8", "replace"), error.headers["Content-Type"] or "")
+        return _answer(error.code, error)
 
 
 def _post(url: str, data: bytes) -> Answer | None:

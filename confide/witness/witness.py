@@ -175,10 +175,11 @@ class Witness:
         trusted = self.logs.get(submission.origin)
         if trusted is None:
             return Reply(404, "this witness does not know that log\n")
-        signer = next((vkey for vkey in trusted if _signed_by(submission.note, vkey)), None)
-        if signer is None:
+        signature = next((found for vkey in trusted if (found := _signature_by(submission.note, vkey))), None)
+        if signature is None:
             return Reply(403, "no signature by a key this witness trusts for that log\n")
-        submission = dataclasses.replace(submission, note=_only_signature(submission.note, signer))
+        # Only the log's own signature line is kept: the others are anyone's to add.
+        submission = dataclasses.replace(submission, note=f"{submission.body}\n{signature}\n")
         if submission.old > submission.size:
             return Reply(400, "the old size is larger than the checkpoint's\n")
         if submission.old == 0 and submission.proof:
@@ -200,24 +201,9 @@ class Witness:
         return Reply(200, line)
 
 
-def _only_signature(signed: str, vkey: str) -> str:
-    """The note with only ``vkey``'s signature line (other lines are anyone's to add)."""
-    body, _, lines = signed.partition("\n\n")
-    name, key_hash = vkey.split("+")[:2]
-    mine = [line for line in lines.splitlines() if line.split(" ")[1:2] == [name] and _line_hash(line) == key_hash]
-    return f"{body}\n\n" + "".join(f"{line}\n" for line in mine[:1])
-
-
-def _line_hash(line: str) -> str:
+def _signature_by(signed: str, vkey: str) -> str | None:
+    """The note's signature line by ``vkey``, if it verifies."""
     try:
-        return base64.b64decode(line.split(" ")[2], validate=True)[:4].hex()
-    except (IndexError, binascii.Error):
-        return ""
-
-
-def _signed_by(signed: str, vkey: str) -> bool:
-    try:
-        note.open_note(signed, verifier=vkey)
+        return note.signature_line(signed, verifier=vkey)
     except ValueError:
-        return False
-    return True
+        return None

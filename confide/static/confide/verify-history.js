@@ -73,12 +73,23 @@
     return eq(fr, oldRoot) && eq(sr, newRoot) && sn === 0;
   }
 
+  // Whether the served log (data.size, root) extends a signed checkpoint's lines: the same root at its size,
+  // or a consistency proof from it.
+  async function extendsFrom(lines, proof, data, root) {
+    const size = Number(lines[1]);
+    return size === data.size ? lines[2] === data.root : size < data.size && verifyConsistency(size, data.size, b64(lines[2]), root, proof.map(b64));
+  }
+
+  // A verifier key "<name>+<hex key hash>+<base64 key>" (the base64 may itself hold "+": split on the first two).
+  function splitKey(vkey) {
+    const first = vkey.indexOf("+"), second = vkey.indexOf("+", first + 1);
+    return { name: vkey.slice(0, first), hashHex: vkey.slice(first + 1, second), raw: b64(vkey.slice(second + 1)) };
+  }
+  const hexOf = (bytes) => Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+
   // The signed body's lines ([origin, size, root, extensions…]) if the note verifies, else null.
   async function openCheckpoint(note, vkey) {
-    // The key's base64 may itself contain "+": split on the first two only.
-    const first = vkey.indexOf("+"), second = vkey.indexOf("+", first + 1);
-    const name = vkey.slice(0, first), hashHex = vkey.slice(first + 1, second), keyB64 = vkey.slice(second + 1);
-    const raw = b64(keyB64);
+    const { name, hashHex, raw } = splitKey(vkey);
     const key = await crypto.subtle.importKey("raw", raw.slice(1), { name: "Ed25519" }, false, ["verify"]);
     const split = note.indexOf("\n\n");
     const body = note.slice(0, split + 1);
@@ -86,8 +97,7 @@
       const parts = line.split(" ");
       if (parts.length !== 3 || parts[0] !== "\u2014" || parts[1] !== name) continue;
       const blob = b64(parts[2]);
-      const hex = Array.from(blob.slice(0, 4), (b) => b.toString(16).padStart(2, "0")).join("");
-      if (hex !== hashHex) continue;
+      if (hexOf(blob.slice(0, 4)) !== hashHex) continue;
       if (!(await crypto.subtle.verify({ name: "Ed25519" }, key, blob.slice(4), enc.encode(body)))) return null;
       return body.slice(0, -1).split("\n");
     }
@@ -100,16 +110,14 @@
     const body = note.slice(0, split + 1), lines = note.slice(split + 2).split("\n");
     const found = new Map();
     for (const vkey of new Set(vkeys)) {
-      const first = vkey.indexOf("+"), second = vkey.indexOf("+", first + 1);
-      const name = vkey.slice(0, first), hashHex = vkey.slice(first + 1, second), raw = b64(vkey.slice(second + 1));
+      const { name, hashHex, raw } = splitKey(vkey);
       if (raw.length !== 33 || raw[0] !== 4 || found.has(name)) continue;
       const key = await crypto.subtle.importKey("raw", raw.slice(1), { name: "Ed25519" }, false, ["verify"]);
       for (const line of lines) {
         const parts = line.split(" ");
         if (parts.length !== 3 || parts[0] !== "\u2014" || parts[1] !== name) continue;
         const blob = b64(parts[2]);
-        const hex = Array.from(blob.slice(0, 4), (b) => b.toString(16).padStart(2, "0")).join("");
-        if (blob.length !== 76 || hex !== hashHex) continue;
+        if (blob.length !== 76 || hexOf(blob.slice(0, 4)) !== hashHex) continue;
         let time = 0n;
         for (const byte of blob.slice(4, 12)) time = (time << 8n) | BigInt(byte);
         const message = enc.encode("cosignature/v1\ntime " + time + "\n" + body);
@@ -128,8 +136,7 @@
     const cosigned = await openCheckpoint(data.witnessed.checkpoint, data.verifier_key);
     if (!cosigned) throw new Error("the checkpoint the witnesses cosigned does not verify");
     const size = Number(cosigned[1]);
-    if (size > data.size || (size === data.size ? cosigned[2] !== data.root : !(await verifyConsistency(size, data.size, b64(cosigned[2]), root, data.witnessed.proof.map(b64)))))
-      throw new Error("the log differs from what its witnesses cosigned");
+    if (!(await extendsFrom(cosigned, data.witnessed.proof, data, root))) throw new Error("the log differs from what its witnesses cosigned");
     const found = await cosigners(data.witnessed.checkpoint, data.witnessed.witnesses);
     for (const w of found) {
       if (keys[w.name] && keys[w.name] !== w.vkey) throw new Error("the key of witness " + w.name + " changed since your last visit");
@@ -188,7 +195,7 @@
       const since = e.since ? await openCheckpoint(e.since.checkpoint, data.verifier_key) : null;
       const sinceSize = since ? Number(since[1]) : 0, at = since ? timeOf(since) : null;
       if (!since || !at || e.index >= sinceSize || !(await verifyInclusion(e.index, sinceSize, leaf, e.since.proof.map(b64), b64(since[2]))) ||
-          !(sinceSize === data.size ? since[2] === data.root : await verifyConsistency(sinceSize, data.size, b64(since[2]), root, e.since.consistency.map(b64))))
+          !(await extendsFrom(since, e.since.consistency, data, root)))
         throw new Error("an entry held back cannot be shown to have been in the log since it was recorded");
       if (at.getTime() < Date.parse(g.time) - 120000) throw new Error("an entry held back claims a time after it was logged");
       // Logged within seconds normally, within hours after an outage: a day later, it was added afterwards.
@@ -248,7 +255,7 @@
       if (!kept) throw new Error("the kept checkpoint's signature does not verify");
       const keptSize = Number(kept[1]);
       if (keptSize > data.size) throw new Error("the log is older than the newest checkpoint it signed");
-      if (keptSize === data.size ? kept[2] !== data.root : !(await verifyConsistency(keptSize, data.size, b64(kept[2]), root, data.anchor.proof.map(b64))))
+      if (!(await extendsFrom(kept, data.anchor.proof, data, root)))
         throw new Error("the log differs from the newest checkpoint it signed");
     }
     const witnessed = await witnessCheck(data, root, prior, last);
