@@ -4,10 +4,12 @@ same pure code the practice uses (confide.audit.merkle, confide.audit.note)."""
 from __future__ import annotations
 
 import base64
+from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from confide.audit import merkle, note
+from confide.witness.witness import Witness
 
 ORIGIN = "confide.test/harbor/audit"
 
@@ -35,3 +37,15 @@ class Log:
             proof = merkle.consistency_proof(self.leaves, old) if 0 < old < len(self.leaves) else []
         lines = [f"old {old}", *(base64.b64encode(h).decode() for h in proof)]
         return ("\n".join(lines) + "\n\n" + (checkpoint or self.checkpoint())).encode()
+
+
+WITNESS = "witness.test/w1"
+WITNESS_KEY = Ed25519PrivateKey.generate()
+
+
+def witness_of(folder: Path, *logs: Log, clock: float = 1_700_000_000.0) -> Witness:
+    """The witness ``witness.test/w1`` (key WITNESS_KEY) in ``folder``, trusting ``logs``, at a fixed time."""
+    trusted: dict[str, list[str]] = {}
+    for log in logs:
+        trusted.setdefault(log.origin, []).append(log.vkey)
+    return Witness(name=WITNESS, key=WITNESS_KEY, logs=trusted, folder=folder, clock=lambda: clock)

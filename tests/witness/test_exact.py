@@ -10,28 +10,20 @@ import struct
 from pathlib import Path
 
 import pytest
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from confide.audit import merkle
 from confide.witness.cosign import Cosigner, cosign, cosigned_at, parse_cosigner
-from confide.witness.witness import Malformed, Witness, parse
-from tests.witness.logs import Log
+from confide.witness.witness import Malformed, parse
+from tests.witness.logs import WITNESS_KEY, Log, witness_of
 
-KEY = Ed25519PrivateKey.generate()
+KEY = WITNESS_KEY
 ROOT = "A" * 43 + "="
 TEXT = "text/plain; charset=utf-8"
 
 
-def _witness(folder: Path, *logs: Log) -> Witness:
-    trusted: dict[str, list[str]] = {}
-    for log in logs:
-        trusted.setdefault(log.origin, []).append(log.vkey)
-    return Witness(name="witness.test/w1", key=KEY, logs=trusted, folder=folder, clock=lambda: 1_700_000_000.0)
-
-
 def test_every_refusal_says_exactly_why(tmp_path: Path) -> None:
     log, stranger, impostor = Log().grow(3), Log(origin="elsewhere.test/x/audit").grow(1), Log().grow(1)
-    witness = _witness(tmp_path, log)
+    witness = witness_of(tmp_path, log)
     cases = [
         (stranger.request(0), 404, "this witness does not know that log\n", TEXT),
         (impostor.request(0), 403, "no signature by a key this witness trusts for that log\n", TEXT),
@@ -95,18 +87,18 @@ def test_the_limits_hold_at_their_edges() -> None:
 
 def test_an_origin_with_spaces_is_read_whole_and_cannot_be_a_signers_name(tmp_path: Path) -> None:
     log = Log(origin="practice with spaces/audit").grow(2)  # a signed note's key name has no spaces
-    reply = _witness(tmp_path, log).add_checkpoint(log.request(0))
+    reply = witness_of(tmp_path, log).add_checkpoint(log.request(0))
     assert (reply.status, reply.body) == (403, "no signature by a key this witness trusts for that log\n")
 
 
 def test_a_witness_can_start_in_a_folder_not_yet_made(tmp_path: Path) -> None:
     log = Log().grow(1)
-    assert _witness(tmp_path / "new" / "witness", log).add_checkpoint(log.request(0)).status == 200
+    assert witness_of(tmp_path / "new" / "witness", log).add_checkpoint(log.request(0)).status == 200
 
 
 def test_a_tree_held_at_size_one_still_needs_a_proof(tmp_path: Path) -> None:
     log = Log().grow(1)
-    witness = _witness(tmp_path, log)
+    witness = witness_of(tmp_path, log)
     assert witness.add_checkpoint(log.request(0)).status == 200
     rewritten = Log(key=log.key, salt=b"rewritten").grow(3)
     assert witness.add_checkpoint(rewritten.request(1, proof=[bytes(32)])).status == 422
@@ -115,7 +107,7 @@ def test_a_tree_held_at_size_one_still_needs_a_proof(tmp_path: Path) -> None:
 
 def test_only_one_clean_copy_of_the_logs_own_signature_is_kept(tmp_path: Path) -> None:
     log = Log().grow(2)
-    witness = _witness(tmp_path, log)
+    witness = witness_of(tmp_path, log)
     body, _, real = log.checkpoint().partition("\n\n")
     dash, name, blob = real.rstrip("\n").split(" ")
     before = [
@@ -130,7 +122,7 @@ def test_only_one_clean_copy_of_the_logs_own_signature_is_kept(tmp_path: Path) -
 
 def test_a_state_file_of_another_log_is_never_used(tmp_path: Path) -> None:
     log, other = Log().grow(2), Log(origin="elsewhere.test/y/audit").grow(5)
-    witness = _witness(tmp_path, log, other)
+    witness = witness_of(tmp_path, log, other)
     assert witness.add_checkpoint(other.request(0)).status == 200
     mine = tmp_path / "state" / hashlib.sha256(log.origin.encode()).hexdigest()
     (tmp_path / "state" / hashlib.sha256(other.origin.encode()).hexdigest()).rename(mine)  # moved by hand

@@ -7,24 +7,15 @@ import threading
 from pathlib import Path
 
 import pytest
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from confide.audit import merkle
 from confide.witness.cosign import Cosigner, cosigned_at
-from confide.witness.witness import Witness
-from tests.witness.logs import Log
+from tests.witness.logs import WITNESS, WITNESS_KEY, Log, witness_of
 
-NAME = "witness.test/w1"
-
-
-def _witness(folder: Path, *logs: Log, clock: float = 1_700_000_000.0) -> Witness:
-    trusted: dict[str, list[str]] = {}
-    for log in logs:
-        trusted.setdefault(log.origin, []).append(log.vkey)
-    return Witness(name=NAME, key=KEY, logs=trusted, folder=folder, clock=lambda: clock)
+NAME = WITNESS
 
 
-KEY = Ed25519PrivateKey.generate()
+KEY = WITNESS_KEY
 ROOT = b"A" * 43 + b"="  # 32 zero bytes
 
 
@@ -34,7 +25,7 @@ def _body(log: Log) -> str:
 
 def test_a_first_checkpoint_and_each_extension_of_it_are_cosigned(tmp_path: Path) -> None:
     log = Log().grow(5)
-    witness = _witness(tmp_path, log)
+    witness = witness_of(tmp_path, log)
     reply = witness.add_checkpoint(log.request(0))
     assert reply.status == 200
     assert cosigned_at(_body(log), reply.body, Cosigner(NAME, KEY.public_key())) == 1_700_000_000
@@ -47,7 +38,7 @@ def test_a_first_checkpoint_and_each_extension_of_it_are_cosigned(tmp_path: Path
 
 def test_a_stale_old_size_is_answered_with_the_size_the_witness_holds(tmp_path: Path) -> None:
     log = Log().grow(4)
-    witness = _witness(tmp_path, log)
+    witness = witness_of(tmp_path, log)
     assert witness.add_checkpoint(log.request(0)).status == 200
     log.grow(2)
     reply = witness.add_checkpoint(log.request(0))  # a log that forgot what it was cosigned at
@@ -60,7 +51,7 @@ def test_a_fork_of_the_same_size_is_refused_and_kept_once_as_evidence_whatever_o
 ) -> None:
     log = Log().grow(6)
     fork = Log(key=log.key, salt=b"other").grow(6)  # the same signer, another history
-    witness = _witness(tmp_path, log)
+    witness = witness_of(tmp_path, log)
     assert witness.add_checkpoint(log.request(0)).status == 200
     noise = fork.checkpoint() + "\u2014 someone.else AAAA\n" * 50  # lines anyone can add are not kept
     for old in (6, 0, 6):
@@ -76,7 +67,7 @@ def test_a_fork_of_the_same_size_is_refused_and_kept_once_as_evidence_whatever_o
 def test_a_rewritten_history_without_a_valid_proof_is_refused_and_nothing_is_kept_for_it(tmp_path: Path) -> None:
     log = Log().grow(3)
     rewritten = Log(key=log.key, salt=b"rewritten").grow(9)
-    witness = _witness(tmp_path, log)
+    witness = witness_of(tmp_path, log)
     assert witness.add_checkpoint(log.request(0)).status == 200
     assert witness.add_checkpoint(rewritten.request(3)).status == 422  # its own proof, not from our root
     assert witness.latest(log.origin)[0] == 3
@@ -86,7 +77,7 @@ def test_a_rewritten_history_without_a_valid_proof_is_refused_and_nothing_is_kep
 
 def test_only_the_logs_own_signature_line_is_kept(tmp_path: Path) -> None:
     log = Log().grow(2)
-    witness = _witness(tmp_path, log)
+    witness = witness_of(tmp_path, log)
     padded = log.checkpoint() + "\u2014 someone.else AAAA\n" * 100
     assert witness.add_checkpoint(log.request(0, checkpoint=padded)).status == 200
     assert witness.latest(log.origin)[2] == log.checkpoint()
@@ -94,7 +85,7 @@ def test_only_the_logs_own_signature_line_is_kept(tmp_path: Path) -> None:
 
 def test_a_log_cosigned_at_size_zero_can_still_grow(tmp_path: Path) -> None:
     log = Log()
-    witness = _witness(tmp_path, log)
+    witness = witness_of(tmp_path, log)
     assert witness.add_checkpoint(log.request(0)).status == 200
     assert witness.add_checkpoint(log.grow(3).request(0)).status == 200
     assert witness.latest(log.origin)[0] == 3
@@ -103,7 +94,7 @@ def test_a_log_cosigned_at_size_zero_can_still_grow(tmp_path: Path) -> None:
 def test_only_a_known_origin_signed_by_a_trusted_key_is_considered(tmp_path: Path) -> None:
     log, stranger = Log().grow(2), Log(origin="elsewhere.test/x/audit").grow(2)
     impostor = Log(origin=log.origin).grow(2)  # the same origin, another key
-    witness = _witness(tmp_path, log)
+    witness = witness_of(tmp_path, log)
     assert witness.add_checkpoint(stranger.request(0)).status == 404
     assert witness.add_checkpoint(impostor.request(0)).status == 403
     assert witness.latest(log.origin)[0] == 0
@@ -125,14 +116,14 @@ def test_only_a_known_origin_signed_by_a_trusted_key_is_considered(tmp_path: Pat
     ],
 )
 def test_a_malformed_request_is_a_400_with_its_reason(tmp_path: Path, request_body: bytes, reason: str) -> None:
-    reply = _witness(tmp_path, Log()).add_checkpoint(request_body)
+    reply = witness_of(tmp_path, Log()).add_checkpoint(request_body)
     assert reply.status == 400
     assert reason in reply.body
 
 
 def test_an_old_size_beyond_the_checkpoint_or_a_proof_from_nothing_is_a_400(tmp_path: Path) -> None:
     log = Log().grow(3)
-    witness = _witness(tmp_path, log)
+    witness = witness_of(tmp_path, log)
     assert "larger" in witness.add_checkpoint(log.request(4, proof=[])).body
     assert "must be empty" in witness.add_checkpoint(log.request(0, proof=[bytes(32)])).body
     assert witness.latest(log.origin)[0] == 0
@@ -140,14 +131,14 @@ def test_an_old_size_beyond_the_checkpoint_or_a_proof_from_nothing_is_a_400(tmp_
 
 def test_the_same_checkpoint_again_is_cosigned_again(tmp_path: Path) -> None:
     log = Log().grow(3)
-    witness = _witness(tmp_path, log)
+    witness = witness_of(tmp_path, log)
     assert witness.add_checkpoint(log.request(0)).status == 200
     assert witness.add_checkpoint(log.request(3)).status == 200
 
 
 def test_two_requests_racing_from_one_size_cannot_roll_the_witness_back(tmp_path: Path) -> None:
     log = Log().grow(2)
-    witness = _witness(tmp_path, log)
+    witness = witness_of(tmp_path, log)
     assert witness.add_checkpoint(log.request(0)).status == 200
     small, large = log.grow(1).request(2), log.grow(5).request(2)
     statuses: list[int] = []
@@ -166,15 +157,15 @@ def test_two_requests_racing_from_one_size_cannot_roll_the_witness_back(tmp_path
 
 def test_what_the_witness_holds_survives_a_restart(tmp_path: Path) -> None:
     log = Log().grow(4)
-    assert _witness(tmp_path, log).add_checkpoint(log.request(0)).status == 200
-    again = _witness(tmp_path, log)
+    assert witness_of(tmp_path, log).add_checkpoint(log.request(0)).status == 200
+    again = witness_of(tmp_path, log)
     assert again.latest(log.origin)[0] == 4
     assert again.add_checkpoint(log.grow(1).request(0)).status == 409
 
 
 def test_forgetting_a_log_after_a_restore_keeps_what_was_cosigned_as_evidence(tmp_path: Path) -> None:
     log = Log().grow(9)
-    witness = _witness(tmp_path, log)
+    witness = witness_of(tmp_path, log)
     assert witness.add_checkpoint(log.request(0)).status == 200
     restored = Log(key=log.key).grow(4)  # the practice's database, restored from an older backup
     assert witness.add_checkpoint(restored.request(4)).status == 409
