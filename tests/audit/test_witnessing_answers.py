@@ -9,6 +9,7 @@ import http.server
 import logging
 import threading
 import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -40,7 +41,10 @@ class Scripted:
 
 
 @contextmanager
-def _scripted(settings: Settings, *answers: tuple[int, str, str] | str) -> Iterator[Scripted]:
+def _scripted(
+    settings: Settings, *answers: tuple[int, str, str] | str, after: tuple[tuple[str, str], ...] = ()
+) -> Iterator[Scripted]:
+    """The scripted witness as the configured one, after the witnesses ``after`` (URL, verifier key)."""
     script = Scripted(list(answers))
 
     class Handler(http.server.BaseHTTPRequestHandler):
@@ -65,7 +69,8 @@ def _scripted(settings: Settings, *answers: tuple[int, str, str] | str) -> Itera
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     settings.CONFIDE_WITNESSES = [
-        (f"http://127.0.0.1:{server.server_address[1]}", Cosigner(NAME, KEY.public_key()).verifier_key())
+        *after,
+        (f"http://127.0.0.1:{server.server_address[1]}", Cosigner(NAME, KEY.public_key()).verifier_key()),
     ]
     try:
         yield script
@@ -241,6 +246,23 @@ def test_a_witness_already_cosigning_this_checkpoint_is_not_asked_again(cast: Ca
     with _scripted(settings, "cosign") as witness:
         assert checkpoint_witness(practice_id=cast.owner.practice_id) == 1
         assert checkpoint_witness(practice_id=cast.owner.practice_id) == 0
+    assert len(witness.bodies) == 1
+
+
+def test_a_practice_with_no_checkpoint_yet_asks_no_witness(db: None, settings: Settings) -> None:
+    with _scripted(settings) as witness:
+        assert checkpoint_witness(practice_id=uuid.uuid4()) == 0
+    assert witness.bodies == []
+
+
+def test_a_witness_that_already_cosigned_does_not_keep_the_next_from_being_asked(
+    cast: Cast, settings: Settings
+) -> None:
+    size = _reads(cast)
+    first = Cosigner("witness.test/first", Ed25519PrivateKey.generate().public_key())
+    Cosignature.objects.create(practice_id=cast.owner.practice_id, size=size, witness=first.name, line="— x y")
+    with _scripted(settings, "cosign", after=(("http://127.0.0.1:9", first.verifier_key()),)) as witness:
+        assert checkpoint_witness(practice_id=cast.owner.practice_id) == 1
     assert len(witness.bodies) == 1
 
 

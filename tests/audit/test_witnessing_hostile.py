@@ -97,19 +97,41 @@ def test_a_trickled_answer_is_abandoned_at_the_deadline(
     _reads(cast)
     monkeypatch.setattr(witnessing, "TIMEOUT", 1)
     monkeypatch.setattr(witnessing, "DEADLINE", 1.5)
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-
-    from confide.witness.cosign import Cosigner
-
     with _fake(_trickle) as (slow, _):
-        settings.CONFIDE_WITNESSES = [
-            (slow, Cosigner("w.test/slow", Ed25519PrivateKey.generate().public_key()).verifier_key())
-        ]
+        settings.CONFIDE_WITNESSES = [(slow, _key("w.test/slow"))]
         started = time.monotonic()
         with caplog.at_level(logging.WARNING, logger="confide.audit.witnessing"):
             assert checkpoint_witness(practice_id=cast.owner.practice_id) == 0
         assert time.monotonic() - started < 4  # the trickle alone lasts 8 s
-        assert f"witness {slow} did not answer within 1.5 s" in caplog.text
+        assert [r.getMessage() for r in caplog.records] == [f"witness {slow} did not answer within 1.5 s"]
+
+
+def test_an_abandoned_exchange_ends_at_the_socket_timeout_not_when_the_witness_lets_go(
+    cast: Cast, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _reads(cast)
+    monkeypatch.setattr(witnessing, "TIMEOUT", 0.5)
+    monkeypatch.setattr(witnessing, "DEADLINE", 0.2)
+    let_go = threading.Event()
+    threads: list[threading.Thread] = []
+    exchange = witnessing._exchange
+
+    def recorded(url: str, data: bytes) -> witnessing.Answer:
+        threads.append(threading.current_thread())
+        return exchange(url, data)
+
+    def hang(handler: http.server.BaseHTTPRequestHandler) -> None:  # reads the request, never answers
+        let_go.wait(20)
+
+    monkeypatch.setattr(witnessing, "_exchange", recorded)
+    with _fake(hang) as (hanging, _):
+        settings.CONFIDE_WITNESSES = [(hanging, _key("w.test/hanging"))]
+        assert checkpoint_witness(practice_id=cast.owner.practice_id) == 0
+        (thread,) = threads
+        thread.join(5)  # a thread per abandoned exchange would pile up, one per periodic job, for ever
+        alive = thread.is_alive()
+        let_go.set()
+    assert not alive
 
 
 def test_a_redirect_is_not_followed(cast: Cast, settings: Settings) -> None:
@@ -172,15 +194,21 @@ def test_a_failure_while_asking_one_witness_is_logged_and_the_next_is_still_aske
     assert list(Cosignature.objects.values_list("witness", "size")) == [("witness.test/w1", size)]
 
 
-def _cosigning(key: Ed25519PrivateKey, *, before: bytes = b"", after: bytes = b"") -> Handler:
-    """A witness that cosigns whatever it is sent (as witness.test/fake), with bytes around its line."""
+def _cosigning(key: Ed25519PrivateKey, *, before: bytes | int = b"", after: bytes = b"") -> Handler:
+    """A witness that cosigns whatever it is sent (as witness.test/fake), with bytes around its line; an
+    int ``before`` pads the answer so that the line (with no newline after it) ends at that byte."""
 
     def answer(handler: http.server.BaseHTTPRequestHandler) -> None:
         body = handler.server.last_body.decode().split("\n\n", 1)[1].partition("\n\n")[0] + "\n"  # type: ignore[attr-defined]
         line = cosign(body, name="witness.test/fake", key=key, timestamp=int(time.time())).encode()
+        if isinstance(before, int):
+            line = line.rstrip(b"\n")
+            padding = b"x" * (before - len(line) - 1) + b"\n"
+        else:
+            padding = before
         handler.send_response(200)
         handler.end_headers()
-        handler.wfile.write(before + line + after)
+        handler.wfile.write(padding + line + after)
 
     return answer
 
@@ -190,10 +218,12 @@ def _cosigning(key: Ed25519PrivateKey, *, before: bytes = b"", after: bytes = b"
     [
         (b"", b"\xff\xfe not UTF-8\n", 1),  # bytes that are not UTF-8 around the line do not lose it
         (b"x" * 5000 + b"\n", b"", 0),  # a line beyond the first 4 KiB is never read
+        (4096, b"", 1),  # a line ending at the 4,096th byte is read whole
+        (4097, b"", 0),  # one byte further, it is cut and no longer verifies
     ],
 )
 def test_an_answer_is_read_leniently_and_only_so_far(
-    cast: Cast, settings: Settings, before: bytes, after: bytes, kept: int
+    cast: Cast, settings: Settings, before: bytes | int, after: bytes, kept: int
 ) -> None:
     _reads(cast)
     key = Ed25519PrivateKey.generate()

@@ -87,8 +87,10 @@ def test_the_witnessed_checkpoint_is_the_practices_own_and_no_larger_than_asked(
     Checkpoint.objects.bulk_create(
         [Checkpoint(practice=elsewhere, size=n, root=bytes(32), note=f"not harbor {n}") for n in upcoming]
     )
+    # And its cosignatures at those sizes and beyond: none is this practice's newest cosigned checkpoint.
     Cosignature.objects.bulk_create(
-        [Cosignature(practice=elsewhere, size=n + 100, witness="witness.test/w1", line="x") for n in upcoming]
+        [Cosignature(practice=elsewhere, size=n, witness="witness.test/w1", line="x") for n in upcoming]
+        + [Cosignature(practice=elsewhere, size=n + 100, witness="witness.test/w1", line="x") for n in upcoming]
     )
     second = _logged(cast.clinician, cast.client.id, 2)
     assert second in upcoming
