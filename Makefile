@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: help setup run test check lint types migrations-check pytest browser-deps bench mutation guards clean
+.PHONY: help setup run test check lint types migrations-check pytest browser-deps bench mutation guards vendor clean
 
 help: ## Show this help
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-12s %s\n", $$1, $$2}'
@@ -59,6 +59,16 @@ mutation: setup ## Break each listed guard, then mutation-test the security core
 
 guards: setup ## Only break each guard listed in mutation.toml by hand: every one must fail a test (a few minutes; CI runs it)
 	$(BIN)/python -m scripts.mutation --guards-only
+
+# The browser libraries in confide/static/vendor/ are built from npm packages pinned in package.json and
+# package-lock.json, and committed: running or testing Confide needs no Node. This rebuilds them with Node and
+# npm and fails unless each file is byte for byte the one committed (confide/static/vendor/SHA256SUMS).
+vendor: ## Rebuild the vendored browser libraries from package-lock.json and check their SHA-256 (needs Node)
+	npm ci --ignore-scripts --no-audit --no-fund
+	node_modules/.bin/esbuild browser/hpke.js --bundle --format=esm --minify --target=es2022 \
+	  --legal-comments=eof --outfile=confide/static/vendor/hpke.js
+	cp node_modules/htmx.org/dist/htmx.min.js confide/static/vendor/htmx.min.js
+	cd confide/static/vendor && sha256sum --check --strict SHA256SUMS
 
 clean: ## Remove the virtualenv and caches (keeps var/, your data)
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -12,10 +12,8 @@ The master key wraps none of these, so the database plus the master key reads no
 
 from __future__ import annotations
 
-import base64
 import json
 import os
-import re
 from dataclasses import asdict, dataclass
 
 import pyrage
@@ -27,6 +25,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from tink import hybrid, secret_key_access
 
+from confide.lib import codes
 from confide.vault.keyring import VaultError
 
 hybrid.register()
@@ -109,19 +108,11 @@ def new_recovery_key() -> bytes:
 
 def format_recovery_key(raw: bytes) -> str:
     """Base32 in groups of four, for writing down: ``ABCD-EFGH-…``."""
-    text = base64.b32encode(raw).decode().rstrip("=")
-    return "-".join(text[i : i + 4] for i in range(0, len(text), 4))
+    return codes.format_code(raw)
 
 
 def parse_recovery_key(text: str) -> bytes:
-    cleaned = re.sub(r"[\s-]", "", text).upper()
-    try:
-        raw = base64.b32decode(cleaned + "=" * (-len(cleaned) % 8))
-    except ValueError:
-        raise ValueError("That is not a recovery key.") from None
-    if len(raw) != RECOVERY_KEY_BYTES:
-        raise ValueError("That is not a recovery key.")
-    return raw
+    return codes.parse_code(text, size=RECOVERY_KEY_BYTES, error="That is not a recovery key.")
 
 
 def escrow_wrap(private: bytes, *, recipients: tuple[str, str]) -> bytes:

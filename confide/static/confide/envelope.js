@@ -1,0 +1,184 @@
+// The message envelope and mailbox keys of decision 19, in the browser: the same bytes as
+// confide/messaging/envelope.py and keys.py (tests/messaging checks both directions on fixed vectors).
+// Private keys are imported as non-extractable CryptoKeys; the raw mailbox secret exists only while it is
+// sealed to a device or a recovery code.
+import { Aes256Gcm, CipherSuite, DhkemX25519HkdfSha256, HkdfSha256 } from "../vendor/hpke.js";
+
+const subtle = crypto.subtle;
+const te = new TextEncoder();
+const suite = new CipherSuite({ kem: new DhkemX25519HkdfSha256(), kdf: new HkdfSha256(), aead: new Aes256Gcm() });
+const PKCS8 = {  // the PKCS#8 prefix of a raw 32-byte private key (RFC 8410)
+  X25519: [48, 46, 2, 1, 0, 48, 5, 6, 3, 43, 101, 110, 4, 34, 4, 32],
+  Ed25519: [48, 46, 2, 1, 0, 48, 5, 6, 3, 43, 101, 112, 4, 34, 4, 32],
+};
+const BASE_POINT = new Uint8Array(32); BASE_POINT[0] = 9;
+const KEY_INFO = "confide:msg:v1\n";
+const DEVICE_INFO = "confide:device:v1\n";
+export const MAILBOX_ID = /^[0-9a-f]{32}$/;
+
+export const concat = (...parts) => {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) { out.set(p, at); at += p.length; }
+  return out;
+};
+export const hex = (bytes) => Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+export const unhex = (text) => new Uint8Array(text.match(/../g).map((h) => parseInt(h, 16)));
+export const b64 = (bytes) => btoa(String.fromCharCode(...bytes));
+export const unb64 = (text) => Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
+const sha256 = async (...parts) => new Uint8Array(await subtle.digest("SHA-256", concat(...parts)));
+
+async function privateKey(name, raw, usages, extractable = false) {
+  return subtle.importKey("pkcs8", concat(new Uint8Array(PKCS8[name]), raw), { name }, extractable, usages);
+}
+
+async function x25519Public(sk) {
+  const base = await subtle.importKey("raw", BASE_POINT, { name: "X25519" }, true, []);
+  return new Uint8Array(await subtle.deriveBits({ name: "X25519", public: base }, sk, 256));
+}
+
+export async function mailboxId(receive, verify) {
+  return hex((await sha256(te.encode("confide mailbox v1\n"), receive, verify)).slice(0, 16));
+}
+
+// A mailbox from its 64-byte secret: public keys (raw) and id, private keys as non-extractable CryptoKeys.
+export async function openMailbox(secret) {
+  if (secret.length !== 64) throw new Error("a mailbox secret is 64 bytes");
+  const receiveKey = await privateKey("X25519", secret.slice(0, 32), ["deriveBits"]);
+  const receive = await x25519Public(receiveKey);
+  const readable = await privateKey("Ed25519", secret.slice(32), ["sign"], true);
+  const verify = unb64url((await subtle.exportKey("jwk", readable)).x);
+  const signKey = await privateKey("Ed25519", secret.slice(32), ["sign"]);
+  const publicKey = await subtle.importKey("raw", receive, { name: "X25519" }, true, []);
+  return { id: await mailboxId(receive, verify), receive, verify, pair: { privateKey: receiveKey, publicKey }, signKey };
+}
+
+export const newMailboxSecret = () => crypto.getRandomValues(new Uint8Array(64));
+
+function unb64url(text) {
+  return unb64(text.replace(/-/g, "+").replace(/_/g, "/") + "=".repeat((4 - (text.length % 4)) % 4));
+}
+
+export function contextBytes({ practice, thread, message, sender, recipients }) {
+  const ids = [...recipients].sort();
+  if (new Set(ids).size !== ids.length || !ids.every((id) => MAILBOX_ID.test(id))) throw new Error("not mailbox ids");
+  if (!ids.includes(sender)) throw new Error("the sender's own mailbox is always a recipient");
+  const lines = ["confide message v1", `practice ${practice}`, `thread ${thread}`, `message ${message}`,
+    `sender ${sender}`, `recipients ${ids.join(",")}`];
+  return te.encode(lines.map((line) => `${line}\n`).join(""));
+}
+
+const signedBytes = async (context, nonce, body) =>
+  concat(te.encode("confide message signature v1\n"), context, await sha256(nonce, body));
+
+const publicX25519 = (raw) => suite.kem.importKey("raw", raw.slice().buffer, true);
+
+// Seal `plaintext` (bytes) for `recipients` ([{id, receive}], the sender included) under `context`.
+export async function seal(plaintext, { context, sender, recipients }) {
+  const contentKey = crypto.getRandomValues(new Uint8Array(32));
+  const nonce = crypto.getRandomValues(new Uint8Array(12));
+  const aes = await subtle.importKey("raw", contentKey, "AES-GCM", false, ["encrypt"]);
+  const body = new Uint8Array(await subtle.encrypt({ name: "AES-GCM", iv: nonce, additionalData: context }, aes, plaintext));
+  const info = concat(te.encode(KEY_INFO), context);
+  const keys = {};
+  for (const { id, receive } of recipients) {
+    const { enc, ct } = await suite.seal({ recipientPublicKey: await publicX25519(receive), info }, contentKey);
+    keys[id] = concat(new Uint8Array(enc), new Uint8Array(ct));
+  }
+  contentKey.fill(0);
+  const signature = new Uint8Array(await subtle.sign("Ed25519", sender.signKey, await signedBytes(context, nonce, body)));
+  return { context, nonce, body, keys, signature };
+}
+
+// Whether `verify` (the sender's raw Ed25519 public key) signed this envelope's context and body.
+export async function signedBy(envelope, verify) {
+  const key = await subtle.importKey("raw", verify, "Ed25519", false, ["verify"]);
+  const data = await signedBytes(envelope.context, envelope.nonce, envelope.body);
+  return subtle.verify("Ed25519", key, envelope.signature, data);
+}
+
+// The plaintext for the holder of mailbox `mine` (from openMailbox); throws if altered or not signed by `verify`.
+export async function open(envelope, { mine, verify }) {
+  if (!(await signedBy(envelope, verify))) throw new Error("the message is not signed by its sender");
+  const sealed = envelope.keys[mine.id];
+  if (!sealed) throw new Error("the message is not sealed to this mailbox");
+  const info = concat(te.encode(KEY_INFO), envelope.context);
+  const contentKey = new Uint8Array(await suite.open({ recipientKey: mine.pair, enc: sealed.slice(0, 32), info }, sealed.slice(32)));
+  const aes = await subtle.importKey("raw", contentKey, "AES-GCM", false, ["decrypt"]);
+  contentKey.fill(0);
+  const { nonce, body, context } = envelope;
+  return new Uint8Array(await subtle.decrypt({ name: "AES-GCM", iv: nonce, additionalData: context }, aes, body));
+}
+
+export async function safetyCode(a, b) {
+  const digest = await sha256(te.encode(`confide safety code v1\n${[a, b].sort().join("\n")}`));
+  const groups = [0, 5, 10, 15].map((i) => Number(digest.slice(i, i + 5).reduce((n, byte) => n * 256n + BigInt(byte), 0n) % 100000n));
+  return groups.map((g) => String(g).padStart(5, "0")).join(" ");
+}
+
+// Devices: a non-extractable X25519 pair per browser; the mailbox secret is sealed to its public key.
+export const newDeviceKey = () => subtle.generateKey({ name: "X25519" }, false, ["deriveBits"]);
+
+export async function deviceId(publicRaw) {
+  return hex((await sha256(te.encode("confide device v1\n"), publicRaw)).slice(0, 16));
+}
+
+export async function sealToDevice(secret, mailbox, devicePublic) {
+  const info = te.encode(`${DEVICE_INFO}${mailbox}\n${await deviceId(devicePublic)}\n`);
+  const { enc, ct } = await suite.seal({ recipientPublicKey: await publicX25519(devicePublic), info }, secret);
+  return concat(new Uint8Array(enc), new Uint8Array(ct));
+}
+
+// The mailbox sealed to this device (`pair`, from newDeviceKey), checked to be `mailbox`: the server knows the
+// device's public key and could seal a secret of its own choosing to it.
+export async function openOnDevice(sealed, pair, mailbox) {
+  const devicePublic = new Uint8Array(await subtle.exportKey("raw", pair.publicKey));
+  const info = te.encode(`${DEVICE_INFO}${mailbox}\n${await deviceId(devicePublic)}\n`);
+  const refused = new Error("this device cannot open that mailbox");
+  let secret;
+  try {
+    secret = new Uint8Array(await suite.open({ recipientKey: pair, enc: sealed.slice(0, 32), info }, sealed.slice(32)));
+  } catch { throw refused; }
+  const opened = await openMailbox(secret);
+  if (opened.id !== mailbox) throw refused;
+  return { opened, secret };
+}
+
+// Recovery sheet: a random 128-bit code, Base32 in groups of four.
+const B32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+export function formatCode(raw) {
+  let bits = "", text = "";
+  for (const byte of raw) bits += byte.toString(2).padStart(8, "0");
+  for (let i = 0; i < bits.length; i += 5) text += B32[parseInt(bits.slice(i, i + 5).padEnd(5, "0"), 2)];
+  return text.match(/.{1,4}/g).join("-");
+}
+export function parseCode(text, size = 16) {
+  const cleaned = text.replace(/[\s-]/g, "").toUpperCase();
+  if (!/^[A-Z2-7]*$/.test(cleaned)) throw new Error("That is not a recovery code.");
+  let bits = "";
+  for (const c of cleaned) bits += B32.indexOf(c).toString(2).padStart(5, "0");
+  const raw = new Uint8Array(Math.floor(bits.length / 8));
+  for (let i = 0; i < raw.length; i++) raw[i] = parseInt(bits.slice(i * 8, i * 8 + 8), 2);
+  if (raw.length !== size) throw new Error("That is not a recovery code.");  // (spare bits ignored, as in Python)
+  return raw;
+}
+export const newRecoveryCode = () => formatCode(crypto.getRandomValues(new Uint8Array(16)));
+
+async function recoveryKey(code, mailbox, usage) {
+  const ikm = await subtle.importKey("raw", parseCode(code), "HKDF", false, ["deriveKey"]);
+  const params = { name: "HKDF", hash: "SHA-256", salt: unhex(mailbox), info: te.encode("confide mailbox recovery v1") };
+  return subtle.deriveKey(params, ikm, { name: "AES-GCM", length: 256 }, false, [usage]);
+}
+
+export async function sealForRecovery(secret, code, mailbox) {
+  const nonce = crypto.getRandomValues(new Uint8Array(12));
+  const key = await recoveryKey(code, mailbox, "encrypt");
+  const ct = await subtle.encrypt({ name: "AES-GCM", iv: nonce, additionalData: unhex(mailbox) }, key, secret);
+  return concat(nonce, new Uint8Array(ct));
+}
+
+export async function openWithRecovery(sealed, code, mailbox) {
+  const key = await recoveryKey(code, mailbox, "decrypt");
+  const params = { name: "AES-GCM", iv: sealed.slice(0, 12), additionalData: unhex(mailbox) };
+  return new Uint8Array(await subtle.decrypt(params, key, sealed.slice(12)));
+}
