@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "confide.breakglass",
     "confide.scheduling",
     "confide.measures",
+    "confide.messaging",
     "confide.web",
     "confide.backups",
     "confide.outbox",

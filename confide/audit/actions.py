@@ -70,6 +70,13 @@ class AuditAction(StrEnum):
     MEASURE_RECORD = "measures:administration:create"
     MEASURE_READ = "measures:administration:read"
     WARNING_ACKNOWLEDGE = "measures:warning:acknowledge"
+    MAILBOX_PUBLISH = "messaging:mailbox:publish"  # object_id: the mailbox's key id (key transparency)
+    MAILBOX_RETIRE = "messaging:mailbox:retire"
+    DEVICE_ADD = "messaging:device:add"  # object_id: the device id; the client's history shows it
+    DEVICE_REMOVE = "messaging:device:remove"
+    MESSAGE_RECIPIENTS = "messaging:thread:recipients"  # object_ids: every key id a thread's messages are sealed to
+    MESSAGE_SEND = "messaging:message:send"
+    MESSAGE_READ = "messaging:message:read"
     TOKEN_CREATE = "api:token:create"
     TOKEN_REVOKE = "api:token:revoke"
 

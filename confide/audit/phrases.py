@@ -56,6 +56,13 @@ PHRASES: dict[str, str] = {
     AuditAction.MEASURE_READ: "looked at your questionnaire results",
     AuditAction.WARNING_ACKNOWLEDGE: "reviewed an alert from your questionnaire results",
     AuditAction.SEAL_LIFT: "showed you entries the law allowed the practice to hold back until now",
+    AuditAction.MAILBOX_PUBLISH: "set up a key for secure messages",
+    AuditAction.MAILBOX_RETIRE: "replaced a key for secure messages",
+    AuditAction.DEVICE_ADD: "added a new device to your messages",
+    AuditAction.DEVICE_REMOVE: "removed a device from your messages",
+    AuditAction.MESSAGE_RECIPIENTS: "changed who your messages are sealed to",
+    AuditAction.MESSAGE_SEND: "sent a message in your thread",
+    AuditAction.MESSAGE_READ: "opened messages in your thread",
 }
 ROLES = {
     "owner": "practice owner",
@@ -94,6 +101,14 @@ KINDS: dict[str, tuple[str, tuple[AuditAction, ...]]] = {
             AuditAction.SEAL_LIFT, AuditAction.DISCLOSURE_WITHHOLDING_END,
         ),
     ),
+    "messages": (
+        "Messages and their keys",
+        (
+            AuditAction.MAILBOX_PUBLISH, AuditAction.MAILBOX_RETIRE, AuditAction.DEVICE_ADD,
+            AuditAction.DEVICE_REMOVE, AuditAction.MESSAGE_RECIPIENTS, AuditAction.MESSAGE_SEND,
+            AuditAction.MESSAGE_READ,
+        ),
+    ),
     "emergency": (
         "Emergency access, holds and keys",
         (
@@ -118,6 +133,8 @@ PLURALS: dict[str, str] = {
     AuditAction.ACCOUNTING_READ: "read your accounting of disclosures {n} times",
     AuditAction.APPOINTMENT_REMIND: "sent you {n} session reminders",
     AuditAction.DISCLOSURE_READ: "read a prepared disclosure {n} times",
+    AuditAction.MESSAGE_READ: "opened messages in your thread {n} times",
+    AuditAction.MESSAGE_SEND: "sent {n} messages in your thread",
 }
 
 

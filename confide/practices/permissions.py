@@ -50,6 +50,8 @@ class Permission(StrEnum):
     PORTAL_AGREEMENT_SIGN = "portal:agreement:sign"
     PORTAL_DIRECTIVE_MANAGE = "portal:directive:manage"
     API_TOKEN_MANAGE = "api:token:manage"
+    MESSAGING_THREAD_USE = "messaging:thread:use"  # a care-team seat's thread with its client
+    PORTAL_MESSAGES_USE = "portal:messages:use"  # a client's thread with their care team
 
 
 _CLINICAL_READ = frozenset({Permission.RECORDS_NOTE_READ, Permission.RECORDS_DOCUMENT_READ, Permission.MEASURES_READ})
@@ -65,7 +67,12 @@ _CLINICAL_WRITE = frozenset(
 )
 # Consultation and emergency access belong to every clinical role (never to staff or clients).
 _CLINICAL_DUTY = frozenset(
-    {Permission.PRACTICE_DISCLOSURE_APPROVE, Permission.CLIENTS_BREAKGLASS_OPEN, Permission.SCHEDULING_CALENDAR_FEED}
+    {
+        Permission.PRACTICE_DISCLOSURE_APPROVE,
+        Permission.CLIENTS_BREAKGLASS_OPEN,
+        Permission.SCHEDULING_CALENDAR_FEED,
+        Permission.MESSAGING_THREAD_USE,
+    }
 )
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -111,7 +118,12 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     # Front-desk staff arrive with scheduling; until then they sign in and see no client.
     Role.STAFF: frozenset({Permission.PRACTICE_DASHBOARD_VIEW}),
     Role.CLIENT: frozenset(
-        {Permission.PORTAL_SELF_READ, Permission.PORTAL_AGREEMENT_SIGN, Permission.PORTAL_DIRECTIVE_MANAGE}
+        {
+            Permission.PORTAL_SELF_READ,
+            Permission.PORTAL_AGREEMENT_SIGN,
+            Permission.PORTAL_DIRECTIVE_MANAGE,
+            Permission.PORTAL_MESSAGES_USE,
+        }
     ),
 }
 
@@ -123,9 +135,9 @@ _TREATING = (
 # What a care-team role may do for its client. A supervisor reads the record, never writes
 # it, and never reads psychotherapy notes (no one but their author does).
 CARE_TEAM_ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
-    "primary": _TREATING,
-    "clinician": _TREATING,
-    "supervisor": frozenset({Permission.CLIENTS_CLIENT_READ}) | _CLINICAL_READ,
+    "primary": _TREATING | {Permission.MESSAGING_THREAD_USE},
+    "clinician": _TREATING | {Permission.MESSAGING_THREAD_USE},
+    "supervisor": frozenset({Permission.CLIENTS_CLIENT_READ, Permission.MESSAGING_THREAD_USE}) | _CLINICAL_READ,
     # A time-limited break-glass grant (not a seat): read the record in an emergency, nothing more.
     "emergency": frozenset({Permission.CLIENTS_CLIENT_READ}) | _CLINICAL_READ,
 }

@@ -1,0 +1,194 @@
+"""Writes of messaging (decision 19): publishing a mailbox and its devices, and storing a sealed message
+after checking everything the server can check without reading it — who may write in the thread, that the
+envelope is bound to this practice, thread and message, that it is sealed to exactly the thread's current
+recipients, and that the sender's published key signed it."""
+
+from __future__ import annotations
+
+import base64
+import json
+import uuid
+from dataclasses import dataclass
+
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from confide.audit.actions import AuditAction, Channel
+from confide.audit.services import event_record
+from confide.clients.models import Client
+from confide.messaging import envelope as env
+from confide.messaging import keys
+from confide.messaging.models import Device, Mailbox, Message, MessageKey, MessageRead
+from confide.messaging.selectors import recipients_of, thread_for_member
+from confide.practices.models import Member
+
+
+class MessagingError(ValueError):
+    """A request the server refuses, with words for the person (nothing in them is PHI)."""
+
+
+@dataclass(frozen=True)
+class DeviceUpload:
+    public: bytes  # the device's X25519 public key
+    sealed: bytes  # the mailbox secret sealed to it (keys.seal_to_device)
+
+
+def _own_client(member: Member) -> uuid.UUID | None:
+    """A client's own record id: their keys and devices are events of their history."""
+    client = Client.objects.filter(practice_id=member.practice_id, portal_member=member).only("id").first()
+    return client.id if client is not None else None
+
+
+# What a browser uploads, by size: a secret of 64 bytes sealed with HPKE (enc 32, tag 16) to a device, or
+# with AES-GCM (nonce 12, tag 16) under a recovery code; a 32-byte content key sealed with HPKE.
+SEALED_TO_DEVICE = 32 + 64 + 16
+SEALED_FOR_RECOVERY = env.NONCE + 64 + 16
+SEALED_CONTENT_KEY = 32 + 32 + 16
+
+
+def _x25519(raw: bytes) -> X25519PublicKey:
+    if len(raw) != 32:
+        raise MessagingError("A device key is 32 bytes.")
+    return X25519PublicKey.from_public_bytes(raw)
+
+
+def _device(upload: DeviceUpload) -> X25519PublicKey:
+    if len(upload.sealed) != SEALED_TO_DEVICE:
+        raise MessagingError("That is not a mailbox sealed to a device.")
+    return _x25519(upload.public)
+
+
+def current_mailbox(member: Member) -> Mailbox | None:
+    return Mailbox.objects.filter(practice_id=member.practice_id, member=member, retired_at=None).first()
+
+
+def mailbox_publish(
+    *, member: Member, receive: bytes, verify: bytes, device: DeviceUpload, recovery: bytes, channel: Channel
+) -> Mailbox:
+    """Publish ``member``'s mailbox with its first device and recovery sheet; a current one is retired
+    (lost everything: messages sealed to the old key stay unreadable to this mailbox)."""
+    try:
+        public = env.Mailbox.from_raw(receive, verify)
+    except ValueError:
+        raise MessagingError("A mailbox key is 32 bytes.") from None
+    device_key = _device(device)
+    if len(recovery) != SEALED_FOR_RECOVERY:
+        raise MessagingError("That is not a recovery sheet's sealed mailbox.")
+    client_id = _own_client(member)
+    with transaction.atomic():
+        current = Mailbox.objects.select_for_update().filter(practice_id=member.practice_id, member=member)
+        old = current.filter(retired_at=None).first()
+        if old is not None:
+            old.retired_at = timezone.now()
+            old.save(update_fields=["retired_at"])
+            event_record(
+                actor=member, action=AuditAction.MAILBOX_RETIRE, channel=channel, client_id=client_id,
+                object_type="mailbox", object_id=old.key_id,
+            )  # fmt: skip
+        try:
+            with transaction.atomic():
+                mailbox = Mailbox.objects.create(
+                    practice_id=member.practice_id, member=member, key_id=public.id, receive=receive, verify=verify,
+                    recovery=recovery,
+                )  # fmt: skip
+        except IntegrityError:
+            raise MessagingError("That mailbox key is already published.") from None
+        event_record(
+            actor=member, action=AuditAction.MAILBOX_PUBLISH, channel=channel, client_id=client_id,
+            object_type="mailbox", object_id=public.id,
+        )  # fmt: skip
+        _device_add(member, mailbox, device_key, device.sealed, channel=channel, client_id=client_id)
+    return mailbox
+
+
+def _device_add(
+    member: Member, mailbox: Mailbox, public: X25519PublicKey, sealed: bytes, *, channel: Channel,
+    client_id: uuid.UUID | None,
+) -> Device:  # fmt: skip
+    raw = public.public_bytes_raw()
+    device = Device.objects.create(
+        practice_id=member.practice_id, mailbox=mailbox, device_id=keys.device_id(public), public=raw,
+        sealed=sealed, approved_at=timezone.now(),
+    )  # fmt: skip
+    event_record(
+        actor=member, action=AuditAction.DEVICE_ADD, channel=channel, client_id=client_id,
+        object_type="device", object_id=device.device_id,
+    )  # fmt: skip
+    return device
+
+
+def device_add(*, member: Member, device: DeviceUpload, channel: Channel) -> Device:
+    """Add a device to ``member``'s current mailbox, from a device that already holds it (the person
+    compared the new device's code on both screens first)."""
+    mailbox = current_mailbox(member)
+    if mailbox is None:
+        raise MessagingError("Set up secure messages on this device first.")
+    public = _device(device)
+    if mailbox.devices.filter(device_id=keys.device_id(public), removed_at=None).exists():
+        raise MessagingError("That device already holds your messages.")
+    with transaction.atomic():
+        return _device_add(member, mailbox, public, device.sealed, channel=channel, client_id=_own_client(member))
+
+
+def _b64(data: str) -> bytes:
+    return base64.b64decode(data, validate=True)
+
+
+def envelope_from(upload: dict[str, object]) -> env.Envelope:
+    """An envelope as a browser uploads it (base64 fields); MessagingError for anything else."""
+    try:
+        sealed = upload["keys"]
+        if not isinstance(sealed, dict):
+            raise TypeError
+        context, nonce, body, signature = (
+            _b64(str(upload[name])) for name in ("context", "nonce", "body", "signature")
+        )
+        sealed_keys = {str(mid): _b64(str(k)) for mid, k in sealed.items()}
+        return env.Envelope(context=context, nonce=nonce, body=body, keys=sealed_keys, signature=signature)
+    except (KeyError, TypeError, ValueError):
+        raise MessagingError("That is not a sealed message.") from None
+
+
+def message_send(*, member: Member, client_id: object, envelope: env.Envelope, channel: Channel) -> Message:
+    """Store a sealed message in the client's thread after every check the server can make unread."""
+    client = thread_for_member(member=member, client_id=client_id)
+    sender = current_mailbox(member)
+    if sender is None:
+        raise MessagingError("Set up secure messages on this device first.")
+    try:
+        ctx = env.Context.parse(envelope.context)
+        env.check_signature(envelope, env.Mailbox.from_raw(bytes(sender.receive), bytes(sender.verify)))
+    except env.EnvelopeError:
+        raise MessagingError("That message is not sealed and signed by your current key.") from None
+    if (ctx.practice, ctx.thread, ctx.sender) != (member.practice_id, client.id, sender.key_id):
+        raise MessagingError("That message is sealed for another thread.")
+    boxes = {box.key_id: box for box in recipients_of(client)}
+    if ctx.recipients != tuple(sorted(boxes)) or set(envelope.keys) != set(boxes):
+        raise MessagingError("The people in this thread have changed: reload the page and send it again.")
+    if any(len(sealed) != SEALED_CONTENT_KEY for sealed in envelope.keys.values()):
+        raise MessagingError("That is not a sealed message.")
+    message = Message(id=ctx.message, practice_id=member.practice_id, client=client, sender=member)
+    message.sender_mailbox = sender
+    parts = {
+        name: base64.b64encode(getattr(envelope, name)).decode() for name in ("context", "nonce", "body", "signature")
+    }
+    message.seal("envelope", json.dumps(parts), key=client.data_key())
+    with transaction.atomic():
+        if Message.objects.filter(pk=ctx.message).exists():
+            raise MessagingError("That message was sent already.")
+        message.save(force_insert=True)
+        MessageKey.objects.bulk_create(
+            [
+                MessageKey(
+                    practice_id=member.practice_id, message=message, mailbox=boxes[mid], sealed=envelope.keys[mid]
+                )
+                for mid in sorted(boxes)
+            ]
+        )
+        MessageRead.objects.create(practice_id=member.practice_id, message=message, member=member)
+        event_record(
+            actor=member, action=AuditAction.MESSAGE_SEND, channel=channel, client_id=client.id,
+            object_type="message", object_id=str(message.id),
+        )  # fmt: skip
+    return message

@@ -1,0 +1,283 @@
+"""confide.messaging services and selectors: who is in a client's thread, and what the server checks of a
+sealed message before it stores it — against members who should not write there and a server-side
+adversary who swaps or adds keys. Messages are sealed here with the Python envelope, as a browser would."""
+
+from __future__ import annotations
+
+import base64
+import uuid
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+from django.http import Http404
+
+from confide.audit.actions import AuditAction, Channel
+from confide.audit.models import AuditEvent
+from confide.breakglass.services import breakglass_open
+from confide.careteams.models import CareTeamMember
+from confide.careteams.services import careteam_add
+from confide.messaging import keys
+from confide.messaging.envelope import Context, Envelope, MailboxSecret, open_envelope, seal
+from confide.messaging.envelope import Mailbox as PublicMailbox
+from confide.messaging.models import Mailbox, Message, MessageRead
+from confide.messaging.selectors import recipients_of, recipients_recorded, thread_read
+from confide.messaging.services import DeviceUpload, MessagingError, envelope_from, mailbox_publish, message_send
+from confide.practices.models import Member
+from tests.cast import Cast
+
+WEB = Channel.WEB
+
+
+def publish(member: Member) -> MailboxSecret:
+    """``member`` sets up messages on one device, as their browser would."""
+    secret = MailboxSecret.generate()
+    device = X25519PrivateKey.generate().public_key()
+    upload = DeviceUpload(public=device.public_bytes_raw(), sealed=keys.seal_to_device(secret, device))
+    recovery = keys.seal_for_recovery(secret, keys.new_recovery_code())
+    box = secret.mailbox
+    mailbox_publish(
+        member=member,
+        receive=box.receive.public_bytes_raw(),
+        verify=box.verify.public_bytes_raw(),
+        device=upload,
+        recovery=recovery,
+        channel=WEB,
+    )
+    return secret
+
+
+def sealed_for(cast: Cast, sender: MailboxSecret, text: bytes, *, thread: uuid.UUID | None = None) -> Envelope:
+    """A message to everyone the thread's recipients are now, as the sender's browser seals it."""
+    found = {b.key_id: PublicMailbox.from_raw(bytes(b.receive), bytes(b.verify)) for b in recipients_of(cast.client)}
+    boxes = list((found | {sender.mailbox.id: sender.mailbox}).values())  # (an outsider seals to themself too)
+    ids = tuple(sorted(b.id for b in boxes))
+    ctx = Context(cast.owner.practice_id, thread or cast.client.id, uuid.uuid4(), sender.mailbox.id, ids)
+    return seal(text, ctx=ctx, sender=sender, recipients=boxes)
+
+
+@pytest.fixture
+def team(cast: Cast) -> dict[str, MailboxSecret]:
+    """Jordan, Chris and Sam with messages set up."""
+    return {
+        "client": publish(cast.client_member),
+        "clinician": publish(cast.clinician),
+        "supervisor": publish(cast.supervisor),
+    }
+
+
+def test_publishing_a_mailbox_puts_its_key_and_first_device_in_the_clients_history(cast: Cast) -> None:
+    secret = publish(cast.client_member)
+    events = AuditEvent.objects.filter(client_id=cast.client.id, object_type__in=["mailbox", "device"])
+    rows = list(events.order_by("id").values_list("action", "object_id"))
+    (device,) = Mailbox.objects.get(member=cast.client_member).devices.all()
+    assert rows == [(AuditAction.MAILBOX_PUBLISH, secret.mailbox.id), (AuditAction.DEVICE_ADD, device.device_id)]
+
+
+def test_a_clinicians_mailbox_is_logged_for_the_practice(cast: Cast) -> None:
+    secret = publish(cast.clinician)
+    event = AuditEvent.objects.get(action=AuditAction.MAILBOX_PUBLISH, actor=cast.clinician)
+    assert event.object_id == secret.mailbox.id and event.client_id is None
+
+
+def test_publishing_again_retires_the_old_mailbox_and_says_so(cast: Cast) -> None:
+    first, second = publish(cast.client_member), publish(cast.client_member)
+    current = Mailbox.objects.get(member=cast.client_member, retired_at=None)
+    assert current.key_id == second.mailbox.id
+    assert Mailbox.objects.get(key_id=first.mailbox.id).retired_at is not None
+    retired = AuditEvent.objects.get(action=AuditAction.MAILBOX_RETIRE)
+    assert (retired.client_id, retired.object_id) == (cast.client.id, first.mailbox.id)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "error"),
+    [
+        ("receive", b"\1" * 31, "A mailbox key is 32 bytes."),
+        ("recovery", b"\1" * 10, "recovery sheet"),
+        ("device", DeviceUpload(public=b"\1" * 32, sealed=b"\1" * 5), "sealed to a device"),
+        ("device", DeviceUpload(public=b"\1" * 31, sealed=b"\1" * 112), "A device key is 32 bytes."),
+    ],
+)
+def test_a_malformed_upload_is_refused_with_nothing_written(cast: Cast, field: str, value: object, error: str) -> None:
+    box = MailboxSecret.generate().mailbox
+    device = X25519PrivateKey.generate().public_key().public_bytes_raw()
+    args: dict[str, object] = {
+        "receive": box.receive.public_bytes_raw(),
+        "verify": box.verify.public_bytes_raw(),
+        "device": DeviceUpload(public=device, sealed=b"\1" * 112),
+        "recovery": b"\1" * 92,
+    }
+    args[field] = value
+    with pytest.raises(MessagingError, match=error):
+        mailbox_publish(member=cast.client_member, channel=WEB, **args)  # type: ignore[arg-type]
+    assert not Mailbox.objects.exists() and not AuditEvent.objects.filter(object_type="mailbox").exists()
+
+
+def test_the_thread_is_the_client_and_every_active_seat_that_may_message(
+    cast: Cast, team: dict[str, MailboxSecret]
+) -> None:
+    for member in (cast.cotherapist, cast.demoted, cast.colleague, cast.owner, cast.outsider):
+        publish(member)
+    careteam_add(
+        actor=cast.owner,
+        client=cast.client,
+        member=cast.departed,
+        team_role=CareTeamMember.TeamRole.CLINICIAN,
+        channel=WEB,
+    )
+    publish(cast.departed)
+    names = {box.member_id for box in recipients_of(cast.client)}
+    # Not Dana (her role was lowered), Casey (off the team), Olivia (owner, no seat), Drew (account
+    # deactivated) or Otto (another practice).
+    assert names == {cast.client_member.id, cast.clinician.id, cast.supervisor.id, cast.cotherapist.id}
+
+
+def test_the_recipients_go_into_the_clients_history_once_and_again_when_they_change(
+    cast: Cast, team: dict[str, MailboxSecret]
+) -> None:
+    def logged() -> list[str]:
+        rows = AuditEvent.objects.filter(client_id=cast.client.id, action=AuditAction.MESSAGE_RECIPIENTS)
+        return [row.object_ids for row in rows.order_by("id")]
+
+    recipients_recorded(client=cast.client, actor=cast.client_member, channel=WEB)
+    recipients_recorded(client=cast.client, actor=cast.client_member, channel=WEB)
+    assert logged() == [" ".join(sorted(s.mailbox.id for s in team.values()))]
+    cam = publish(cast.cotherapist)
+    recipients_recorded(client=cast.client, actor=cast.client_member, channel=WEB)
+    assert logged()[-1] == " ".join(sorted([*(s.mailbox.id for s in team.values()), cam.mailbox.id]))
+    assert len(logged()) == 2
+
+
+def test_a_message_reaches_every_recipient_and_only_their_own_key_is_handed_to_each(
+    cast: Cast, team: dict[str, MailboxSecret]
+) -> None:
+    envelope = sealed_for(cast, team["client"], b"Can we talk about Thursday?")
+    message = message_send(member=cast.client_member, client_id=cast.client.id, envelope=envelope, channel=WEB)
+    for name, member in (("clinician", cast.clinician), ("supervisor", cast.supervisor)):
+        _, (shown,) = thread_read(member=member, client_id=cast.client.id, channel=WEB)
+        received = envelope_from({**shown.envelope, "keys": {team[name].mailbox.id: _b64(shown.sealed_key)}})
+        assert shown.id == message.id and shown.sender_key_id == team["client"].mailbox.id
+        assert (
+            open_envelope(received, mine=team[name], sender=team["client"].mailbox).decode()
+            == "Can we talk about Thursday?"
+        )
+        assert shown.sender_verify == team["client"].mailbox.verify.public_bytes_raw()
+    reads = AuditEvent.objects.filter(action=AuditAction.MESSAGE_READ, client_id=cast.client.id)
+    assert {e.actor_id for e in reads} == {cast.clinician.id, cast.supervisor.id}
+    assert all(e.object_id == str(message.id) for e in reads)
+    assert set(MessageRead.objects.values_list("member_id", flat=True)) == {
+        cast.client_member.id, cast.clinician.id, cast.supervisor.id
+    }  # fmt: skip
+
+
+def _b64(data: bytes | None) -> str:
+    assert data is not None
+    return base64.b64encode(data).decode()
+
+
+def test_nothing_new_since_the_cursor_is_not_a_read(cast: Cast, team: dict[str, MailboxSecret]) -> None:
+    message_send(
+        member=cast.client_member,
+        client_id=cast.client.id,
+        envelope=sealed_for(cast, team["client"], b"hi"),
+        channel=WEB,
+    )
+    sent = Message.objects.get().sent_at
+    before = AuditEvent.objects.count()
+    assert thread_read(member=cast.clinician, client_id=cast.client.id, channel=WEB, after=sent)[1] == []
+    assert AuditEvent.objects.count() == before
+
+
+@pytest.mark.parametrize("who", ["colleague", "demoted", "owner", "outsider", "staff"])
+def test_only_the_thread_s_people_may_write_or_read_in_it(cast: Cast, team: dict[str, MailboxSecret], who: str) -> None:
+    member = getattr(cast, who)
+    secret = publish(member)
+    with pytest.raises(Http404):
+        message_send(member=member, client_id=cast.client.id, envelope=sealed_for(cast, secret, b"x"), channel=WEB)
+    with pytest.raises(Http404):
+        thread_read(member=member, client_id=cast.client.id, channel=WEB)
+    assert not Message.objects.exists()
+
+
+def test_break_glass_opens_the_record_but_not_the_thread(cast: Cast, team: dict[str, MailboxSecret]) -> None:
+    breakglass_open(
+        member=cast.colleague, client_number="C-00001", reason="Client in crisis, team unreachable", channel=WEB
+    )
+    with pytest.raises(Http404):
+        thread_read(member=cast.colleague, client_id=cast.client.id, channel=WEB)
+
+
+def test_a_client_cannot_write_in_another_clients_thread(cast: Cast, team: dict[str, MailboxSecret]) -> None:
+    with pytest.raises(Http404):
+        message_send(
+            member=cast.client_member,
+            client_id=cast.other_client.id,
+            envelope=sealed_for(cast, team["client"], b"x"),
+            channel=WEB,
+        )
+
+
+def test_a_message_not_signed_by_the_senders_current_key_is_refused(cast: Cast, team: dict[str, MailboxSecret]) -> None:
+    envelope = sealed_for(cast, team["client"], b"x")
+    with pytest.raises(MessagingError, match="not sealed and signed by your current key"):  # Chris posting Jordan's
+        message_send(member=cast.clinician, client_id=cast.client.id, envelope=envelope, channel=WEB)
+    publish(cast.client_member)  # a new key: the old one no longer signs for Jordan
+    with pytest.raises(MessagingError, match="not sealed and signed by your current key"):
+        message_send(member=cast.client_member, client_id=cast.client.id, envelope=envelope, channel=WEB)
+    assert not Message.objects.exists()
+
+
+def test_a_message_sealed_for_another_thread_is_refused(cast: Cast, team: dict[str, MailboxSecret]) -> None:
+    envelope = sealed_for(cast, team["client"], b"x", thread=cast.other_client.id)
+    with pytest.raises(MessagingError, match="another thread"):
+        message_send(member=cast.client_member, client_id=cast.client.id, envelope=envelope, channel=WEB)
+
+
+def test_a_message_that_leaves_out_or_adds_a_recipient_is_refused(cast: Cast, team: dict[str, MailboxSecret]) -> None:
+    envelope = sealed_for(cast, team["client"], b"x")
+    publish(cast.cotherapist)  # the thread changed after the browser sealed: Cam would not get it
+    with pytest.raises(MessagingError, match="have changed"):
+        message_send(member=cast.client_member, client_id=cast.client.id, envelope=envelope, channel=WEB)
+    fresh = sealed_for(cast, team["client"], b"x")
+    extra = dict(fresh.keys) | {MailboxSecret.generate().mailbox.id: next(iter(fresh.keys.values()))}
+    with pytest.raises(MessagingError, match="have changed"):
+        message_send(
+            member=cast.client_member,
+            client_id=cast.client.id,
+            envelope=Envelope(fresh.context, fresh.nonce, fresh.body, extra, fresh.signature),
+            channel=WEB,
+        )
+    assert not Message.objects.exists()
+
+
+def test_a_message_is_stored_once(cast: Cast, team: dict[str, MailboxSecret]) -> None:
+    envelope = sealed_for(cast, team["client"], b"x")
+    message_send(member=cast.client_member, client_id=cast.client.id, envelope=envelope, channel=WEB)
+    with pytest.raises(MessagingError, match="sent already"):
+        message_send(member=cast.client_member, client_id=cast.client.id, envelope=envelope, channel=WEB)
+    assert Message.objects.count() == 1
+
+
+def test_what_the_server_stores_holds_no_word_of_the_message(cast: Cast, team: dict[str, MailboxSecret]) -> None:
+    canary = b"canary-7f3e-plaintext"
+    message_send(
+        member=cast.client_member,
+        client_id=cast.client.id,
+        envelope=sealed_for(cast, team["client"], canary),
+        channel=WEB,
+    )
+    message = Message.objects.get()
+    assert canary not in bytes(message.envelope_ct)
+    assert canary not in message.open("envelope", key=cast.client.data_key()).encode()
+
+
+@pytest.mark.parametrize(
+    "upload",
+    [
+        {},
+        {"context": "!", "nonce": "", "body": "", "signature": "", "keys": {}},
+        {"context": "", "nonce": "", "body": "", "signature": "", "keys": []},
+    ],
+)
+def test_an_upload_that_is_not_an_envelope_is_refused(upload: dict[str, object]) -> None:
+    with pytest.raises(MessagingError, match="not a sealed message"):
+        envelope_from(upload)
