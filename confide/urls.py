@@ -16,6 +16,7 @@ from confide.disclosures import views_portal as disclosures_portal
 from confide.holds import views as holds
 from confide.invitations import views as invitations
 from confide.measures import views as measures
+from confide.messaging import views as messaging
 from confide.portal import views as portal
 from confide.practices import views as practices
 from confide.records import private_views as private
@@ -57,6 +58,14 @@ urlpatterns = [
     path("account/tokens/", tokens.token_list_view, name="token_list"),
     path("account/tokens/<uuid:token_id>/revoke/", tokens.token_revoke_view, name="token_revoke"),
     path("invitations/<str:token>/", invitations.invitation_accept_view, name="invitation_accept"),
+    path("messages/mailbox.json", messaging.mailbox_json, name="messaging_mailbox"),
+    path("messages/mailbox/", messaging.mailbox_publish_view, name="messaging_publish"),
+    path("messages/devices/", messaging.device_add_view, name="messaging_device_add"),
+    path("messages/devices/<str:device_id>.json", messaging.device_json, name="messaging_device"),
+    path("messages/<uuid:client_id>/", messaging.thread_page, name="messaging_thread"),
+    path("messages/<uuid:client_id>/recipients.json", messaging.recipients_json, name="messaging_recipients"),
+    path("messages/<uuid:client_id>/send/", messaging.message_send_view, name="messaging_send"),
+    path("messages/<uuid:client_id>/messages.json", messaging.messages_json, name="messaging_list"),
     path("portal/", portal.portal_home, name="portal_home"),
     path("portal/history/", portal.portal_history, name="portal_history"),
     path("portal/history/proofs.json", portal.portal_history_proofs, name="portal_history_proofs"),

@@ -69,6 +69,14 @@ class Rule:
     also_sees: dict[str, frozenset[str]] = field(default_factory=dict)  # person -> secrets this page may show
 
 
+THREAD = ("client", "clinician", "supervisor")
+MESSAGING = ("client", "owner", "clinician", "colleague", "supervisor", "outsider")
+
+
+def _thread(cast: Cast) -> dict[str, Any]:
+    return {"client_id": cast.client.id}
+
+
 def _invitation_token(cast: Cast) -> str:
     invitation = invitation_for_client_create(
         actor=cast.colleague, client=cast.other_client, link_base="http://testserver/invitations/", channel=Channel.CLI
@@ -247,6 +255,16 @@ RULES: dict[str, Rule] = {
     "log_inclusion": Rule(API_READERS | {"colleague": 404, "supervisor": 404}, api=True, query={"index": 2}),
     "log_consistency": Rule(API_READERS, api=True, query={"old": 1}),
     "portal_history_proofs": Rule(only(200, "client")),
+    # Messages: a thread is Jordan's and the seats of his team that carry messaging; keys are anyone's who
+    # may message at all (each their own). Bodies here are public keys and ciphertext only.
+    "messaging_thread": Rule(only(200, *THREAD), kwargs=_thread),
+    "messaging_recipients": Rule(only(200, *THREAD), kwargs=_thread),
+    "messaging_list": Rule(only(204, *THREAD), kwargs=_thread),
+    "messaging_send": Rule(only(400, *THREAD), method="POST", kwargs=_thread, data={"context": "x"}),
+    "messaging_mailbox": Rule(only(200, *MESSAGING)),
+    "messaging_publish": Rule(only(400, *MESSAGING), method="POST", data={"receive": "x"}),
+    "messaging_device_add": Rule(only(400, *MESSAGING), method="POST", data={"public": "x"}),
+    "messaging_device": Rule(only(404), kwargs=lambda c: {"device_id": "0" * 32}),
     # Clinical records: the treating clinician writes; the supervisor on the team reads.
     "note_new": Rule(only(200, "clinician"), kwargs=lambda c: {"client_id": c.client.id}),
     "note_edit": Rule(only(200, "clinician"), kwargs=lambda c: {"client_id": c.client.id, "note_id": c.note.id}),

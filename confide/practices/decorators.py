@@ -19,9 +19,10 @@ View = Callable[Concatenate[HttpRequest, Member, P], HttpResponseBase]
 
 
 def member_required(
-    permission: Permission,
+    permission: Permission, *others: Permission
 ) -> Callable[[View[P]], Callable[Concatenate[HttpRequest, P], HttpResponseBase]]:
-    """Pass the caller's membership to the view; 404 when the role lacks ``permission``.
+    """Pass the caller's membership to the view; 404 when the role lacks ``permission`` (or each of
+    ``others``, when a page serves several roles: a client's thread and a clinician's are one page).
 
     404 rather than 403 so that a page's existence tells nothing to someone who may not see it.
     """
@@ -31,7 +32,7 @@ def member_required(
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             member = current_member(request)
-            if member is None or not member.has(permission):
+            if member is None or not any(member.has(p) for p in (permission, *others)):
                 raise Http404
             return view(request, member, *args, **kwargs)
 

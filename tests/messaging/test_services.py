@@ -23,6 +23,8 @@ from confide.messaging.models import Mailbox, Message, MessageRead
 from confide.messaging.selectors import recipients_of, recipients_recorded, thread_read
 from confide.messaging.services import DeviceUpload, MessagingError, envelope_from, mailbox_publish, message_send
 from confide.practices.models import Member
+from confide.vault.keyring import VaultError
+from confide.vault.operations import client_shred
 from tests.cast import Cast
 
 WEB = Channel.WEB
@@ -281,3 +283,16 @@ def test_what_the_server_stores_holds_no_word_of_the_message(cast: Cast, team: d
 def test_an_upload_that_is_not_an_envelope_is_refused(upload: dict[str, object]) -> None:
     with pytest.raises(MessagingError, match="not a sealed message"):
         envelope_from(upload)
+
+
+def test_after_the_client_is_shredded_no_stored_message_opens_for_anyone(
+    cast: Cast, team: dict[str, MailboxSecret]
+) -> None:
+    envelope = sealed_for(cast, team["client"], b"what I said in March")
+    message_send(member=cast.client_member, client_id=cast.client.id, envelope=envelope, channel=WEB)
+    client_shred(client_id=cast.client.id, reason="retention period over")
+    with pytest.raises(Http404):
+        thread_read(member=cast.clinician, client_id=cast.client.id, channel=WEB)
+    cast.client.refresh_from_db()
+    with pytest.raises(VaultError, match="does not unwrap"):
+        Message.objects.get().open("envelope", key=cast.client.data_key())

@@ -1,0 +1,165 @@
+// The thread page (decision 19): this browser's device key stays in IndexedDB as a non-extractable
+// CryptoKey; the mailbox secret is fetched sealed to it, opened here, and every message is sealed and
+// opened here. The server only ever sees public keys and ciphertext.
+import * as m from "./envelope.js";
+
+const root = document.getElementById("messages");
+const $ = (id) => document.getElementById(id);
+const status = (text, state) => { $("messages-status").textContent = text; if (state) root.dataset.state = state; };
+const show = (...ids) => { for (const id of ["setup", "sheet", "thread"]) $(id).hidden = !ids.includes(id); };
+const te = new TextEncoder(), td = new TextDecoder();
+
+async function call(url, body) {
+  const options = body === undefined ? { credentials: "same-origin" } : {
+    method: "POST", credentials: "same-origin", body: JSON.stringify(body),
+    headers: { "Content-Type": "application/json", "X-CSRFToken": root.dataset.csrf },
+  };
+  const response = await fetch(url, options);
+  if (response.status === 204) return null;
+  const data = await response.json().catch(() => ({}));
+  if (!response.ok) throw new Error(data.detail || "The server refused that.");
+  return data;
+}
+
+// IndexedDB: one record per mailbox this browser holds, {pair, deviceId}.
+function store(mode, action) {
+  return new Promise((resolve, reject) => {
+    const open = indexedDB.open("confide-messages", 1);
+    open.onupgradeneeded = () => open.result.createObjectStore("devices");
+    open.onerror = () => reject(open.error);
+    open.onsuccess = () => {
+      const request = action(open.result.transaction("devices", mode).objectStore("devices"));
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    };
+  });
+}
+const remember = (mailbox, record) => store("readwrite", (s) => s.put(record, mailbox));
+const recall = (mailbox) => store("readonly", (s) => s.get(mailbox));
+
+async function newDevice(secret, mailbox) {
+  const pair = await m.newDeviceKey();
+  const devicePublic = new Uint8Array(await crypto.subtle.exportKey("raw", pair.publicKey));
+  const sealed = await m.sealToDevice(secret, mailbox, devicePublic);
+  return { pair, deviceId: await m.deviceId(devicePublic), upload: { public: m.b64(devicePublic), sealed: m.b64(sealed) } };
+}
+
+let mine = null, people = [], newest = "", seen = new Set();
+
+async function setUp() {
+  status("Making your keys…", "working");
+  const secret = m.newMailboxSecret();
+  const mailbox = await m.openMailbox(secret);
+  const device = await newDevice(secret, mailbox.id);
+  const code = m.newRecoveryCode();
+  const recovery = await m.sealForRecovery(secret, code, mailbox.id);
+  await call(root.dataset.publish, { receive: m.b64(mailbox.receive), verify: m.b64(mailbox.verify), device: device.upload, recovery: m.b64(recovery) });
+  await remember(mailbox.id, { pair: device.pair, deviceId: device.deviceId });
+  secret.fill(0);
+  mine = mailbox;
+  $("sheet-code").textContent = code;
+  status("Secure messages are set up on this device.", "sheet");
+  show("sheet");
+}
+
+async function recover() {
+  const state = await call(`${root.dataset.mailbox}?recovery=1`);
+  if (!state.mailbox || !state.recovery) throw new Error("There are no messages to open yet: set them up instead.");
+  let secret;
+  try { secret = await m.openWithRecovery(m.unb64(state.recovery), $("recovery-code").value, state.mailbox.id); }
+  catch { throw new Error("That code does not open your messages. Check it against your sheet."); }
+  const device = await newDevice(secret, state.mailbox.id);
+  await call(root.dataset.devices, device.upload);
+  await remember(state.mailbox.id, { pair: device.pair, deviceId: device.deviceId });
+  mine = await m.openMailbox(secret);
+  secret.fill(0);
+  await openThread();
+}
+
+async function recipients() {
+  const data = await call(root.dataset.recipients);
+  for (const person of data.recipients) {  // a key id is the hash of its keys: a swapped key does not pass
+    if (await m.mailboxId(m.unb64(person.receive), m.unb64(person.verify)) !== person.id) {
+      throw new Error(`The key shown for ${person.name} is not the one published. Nothing was sent; tell the practice.`);
+    }
+  }
+  people = data.recipients.map((p) => ({ ...p, receive: m.unb64(p.receive), verify: m.unb64(p.verify) }));
+  const others = data.recipients.filter((p) => p.id !== mine.id).map((p) => p.name).sort();
+  $("thread-people").textContent = `Sealed for: ${[...others, "you"].join(", ")}`;
+  return data;
+}
+
+function line(who, text, when, mineFlag) {
+  const item = document.createElement("li");
+  item.className = mineFlag ? "message mine" : "message";
+  const head = document.createElement("span");
+  head.className = "muted";
+  head.textContent = `${who} · ${new Date(when).toLocaleString()}`;
+  const body = document.createElement("p");
+  body.textContent = text;
+  item.append(head, body);
+  $("thread-list").append(item);
+}
+
+async function poll() {
+  const data = await call(`${root.dataset.list}${newest ? `?after=${encodeURIComponent(newest)}` : ""}`);
+  for (const row of data ? data.messages : []) {
+    newest = row.sent;
+    if (seen.has(row.id)) continue;
+    seen.add(row.id);
+    const e = row.envelope;
+    let text;
+    if (!e.key) text = "(sealed before this device's key existed: ask to have the conversation shared again)";
+    else {
+      const envelope = { context: m.unb64(e.context), nonce: m.unb64(e.nonce), body: m.unb64(e.body), signature: m.unb64(e.signature), keys: { [mine.id]: m.unb64(e.key) } };
+      try { text = td.decode(await m.open(envelope, { mine, verify: m.unb64(row.senderVerify) })); }
+      catch { text = "(this message does not open: it was altered, or not signed by its sender)"; }
+    }
+    line(row.mine ? "You" : row.sender, text, row.sent, row.mine);
+  }
+}
+
+async function send(text) {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const data = attempt ? await recipients() : { practice: root.dataset.practice, thread: root.dataset.client };
+    const ids = people.map((p) => p.id);
+    const context = m.contextBytes({ practice: data.practice, thread: data.thread, message: crypto.randomUUID(), sender: mine.id, recipients: ids });
+    const sealed = await m.seal(te.encode(text), { context, sender: mine, recipients: people });
+    const keys = Object.fromEntries(Object.entries(sealed.keys).map(([id, k]) => [id, m.b64(k)]));
+    try {
+      await call(root.dataset.send, { context: m.b64(sealed.context), nonce: m.b64(sealed.nonce), body: m.b64(sealed.body), signature: m.b64(sealed.signature), keys });
+      return;
+    } catch (error) {
+      if (attempt || !/changed/.test(error.message)) throw error;
+    }
+  }
+}
+
+async function openThread() {
+  const data = await recipients();
+  root.dataset.practice = data.practice;
+  show("thread");
+  status("Sealed in your browser: only the people listed can read these messages.", "ready");
+  await poll();
+  setInterval(() => poll().catch((error) => status(error.message, "error")), 1000);
+}
+
+async function start() {
+  const state = await call(root.dataset.mailbox);
+  const record = state.mailbox ? await recall(state.mailbox.id) : undefined;
+  if (!record) { status("Messages are not set up on this device yet.", "setup"); show("setup"); return; }
+  const sealed = await call(root.dataset.device.replace("DEVICE", record.deviceId));
+  ({ opened: mine } = await m.openOnDevice(m.unb64(sealed.sealed), record.pair, state.mailbox.id));
+  await openThread();
+}
+
+const guard = (action) => () => action().catch((error) => status(error.message, "error"));
+$("setup-start").addEventListener("click", guard(setUp));
+$("recovery-use").addEventListener("click", guard(recover));
+$("sheet-done").addEventListener("click", guard(openThread));
+$("compose").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const box = $("compose-text");
+  guard(async () => { await send(box.value); box.value = ""; await poll(); })();
+});
+guard(start)();

@@ -1,0 +1,95 @@
+"""Messages end to end in Chromium, three browsers at once: Jordan's phone, Chris's desktop, and later
+Jordan's laptop opened from the recovery sheet. Each sets up or opens its keys in the page; what one sends
+the other sees within two seconds; no word of it reaches the server's database."""
+
+from __future__ import annotations
+
+import re
+import time
+
+from django.db import connection
+from playwright.sync_api import Browser, Page, expect
+from pytest_django.live_server_helper import LiveServer
+
+from tests.browser.helpers import sign_in
+from tests.cast import Cast
+
+CANARY = "canary-5c1e-moved-to-thursday"
+
+
+def _ready(page: Page) -> None:
+    expect(page.locator("#messages")).to_have_attribute("data-state", "ready", timeout=15_000)
+
+
+def _set_up(page: Page) -> str:
+    expect(page.locator("#messages")).to_have_attribute("data-state", "setup", timeout=15_000)
+    page.click("#setup-start")
+    expect(page.locator("#sheet-code")).to_have_text(re.compile(r"^[A-Z2-7]{4}(-[A-Z2-7]{1,4}){6}$"), timeout=15_000)
+    code = page.locator("#sheet-code").inner_text()
+    page.click("#sheet-done")
+    _ready(page)
+    return code
+
+
+def _send(page: Page, text: str) -> float:
+    page.fill("#compose-text", text)
+    page.click("#compose button[type=submit]")
+    expect(page.locator("#compose-text")).to_have_value("", timeout=10_000)  # sent: the box is cleared
+    return time.monotonic()
+
+
+def _database_holds(text: str) -> list[str]:
+    """Every table and column whose stored bytes contain ``text`` (as UTF-8), read straight from SQL."""
+    needle, found = text.encode(), []
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names(cursor):
+            cursor.execute(f'SELECT * FROM "{table}"')  # noqa: S608 (names from the schema itself)
+            columns = [c[0] for c in cursor.description]
+            for row in cursor.fetchall():
+                for column, value in zip(columns, row, strict=True):
+                    raw = (
+                        value.encode()
+                        if isinstance(value, str)
+                        else bytes(value)
+                        if isinstance(value, (bytes, memoryview))
+                        else b""
+                    )
+                    if needle in raw:
+                        found.append(f"{table}.{column}")
+    return found
+
+
+def test_a_client_and_clinician_message_each_other_sealed_in_their_browsers(
+    page: Page, browser: Browser, live_server: LiveServer, live_cast: Cast
+) -> None:
+    thread = f"{live_server.url}/messages/{live_cast.client.id}/"
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, live_server.url, "jordan@client.test", with_totp=False)
+    page.goto(thread)
+    code = _set_up(page)
+
+    desk = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
+    sign_in(desk, live_server.url, "chris@harbor.test")
+    desk.goto(thread)
+    _set_up(desk)
+
+    sent = _send(page, f"Could we move to Thursday? {CANARY}")  # Chris joined after Jordan's page opened
+    expect(desk.locator("#thread-list")).to_contain_text(CANARY, timeout=2_000)
+    assert time.monotonic() - sent < 2.5
+    expect(desk.locator("#thread-people")).to_have_text("Sealed for: the client, you")
+    expect(page.locator("#thread-people")).to_have_text("Sealed for: Chris Clinician, you")
+    _send(desk, "Thursday at 5 works.")
+    expect(page.locator("#thread-list")).to_contain_text("Thursday at 5 works.", timeout=2_000)
+
+    laptop = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
+    sign_in(laptop, live_server.url, "jordan@client.test", with_totp=False)
+    laptop.goto(thread)
+    expect(laptop.locator("#messages")).to_have_attribute("data-state", "setup", timeout=15_000)
+    laptop.click("#setup summary")
+    laptop.fill("#recovery-code", code.lower())
+    laptop.click("#recovery-use")
+    _ready(laptop)
+    expect(laptop.locator("#thread-list")).to_contain_text(CANARY)
+    expect(laptop.locator("#thread-list")).to_contain_text("Thursday at 5 works.")
+
+    assert _database_holds(CANARY) == [] and _database_holds("Thursday at 5") == []
