@@ -143,8 +143,7 @@ def recipients_json(request: HttpRequest, member: Member, client_id: str) -> Jso
     client = thread_for_member(member=member, client_id=client_id)
     boxes = recipients_recorded(client=client, actor=member, channel=WEB)
     people = [
-        {"id": b.key_id, "receive": _b64(b.receive), "verify": _b64(b.verify), "name": _name(b.member)}
-        for b in boxes
+        {"id": b.key_id, "receive": _b64(b.receive), "verify": _b64(b.verify), "name": _name(b.member)} for b in boxes
     ]
     return JsonResponse({"practice": str(member.practice_id), "thread": str(client.id), "recipients": people})
 
