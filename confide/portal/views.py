@@ -26,6 +26,7 @@ def portal_home(request: HttpRequest, member: Member) -> HttpResponse:
     key = client.data_key()
     team = [s.member for s in client.care_team.select_related("member__user").order_by("added_at")]
     context = {
+        "client_id": client.id,
         "name": client.open("name", key=key),
         "team": team,
         "agreement_due": client_due_reasons(client=client),
