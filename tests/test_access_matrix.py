@@ -265,6 +265,8 @@ RULES: dict[str, Rule] = {
     "messaging_publish": Rule(only(400, *MESSAGING), method="POST", data={"receive": "x"}),
     "messaging_device_add": Rule(only(400, *MESSAGING), method="POST", data={"public": "x"}),
     "messaging_device": Rule(only(404), kwargs=lambda c: {"device_id": "0" * 32}),
+    "messaging_pairing_offer": Rule(only(400, *MESSAGING), method="POST", data={"sealed": "x"}),
+    "messaging_pairing": Rule(only(404)),
     # Clinical records: the treating clinician writes; the supervisor on the team reads.
     "note_new": Rule(only(200, "clinician"), kwargs=lambda c: {"client_id": c.client.id}),
     "note_edit": Rule(only(200, "clinician"), kwargs=lambda c: {"client_id": c.client.id, "note_id": c.note.id}),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from dataclasses import dataclass
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
@@ -20,9 +21,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from confide.lib import codes
 from confide.messaging.envelope import NONCE, SUITE, EnvelopeError, MailboxSecret
 
-RECOVERY_CODE_BYTES = 16  # 128 bits: random, so no slow derivation is needed
 DEVICE_INFO = b"confide:device:v1\n"
-RECOVERY_INFO = b"confide mailbox recovery v1"
 
 
 def device_id(public: X25519PublicKey) -> str:
@@ -48,27 +47,52 @@ def open_on_device(sealed: bytes, *, device: X25519PrivateKey, mailbox: str) -> 
     return secret
 
 
-def new_recovery_code() -> str:
-    return codes.format_code(os.urandom(RECOVERY_CODE_BYTES))
+@dataclass(frozen=True)
+class CodeKind:
+    """A code a person carries from one place to another: the recovery sheet (kept for years) or a pairing
+    code (typed once into a new device, within minutes). Random, so no slow derivation is needed."""
+
+    size: int
+    info: bytes
+    error: str
 
 
-def _recovery_key(code: str, mailbox: str) -> bytes:
-    raw = codes.parse_code(code, size=RECOVERY_CODE_BYTES, error="That is not a recovery code.")
-    return HKDF(hashes.SHA256(), 32, salt=bytes.fromhex(mailbox), info=RECOVERY_INFO).derive(raw)
+RECOVERY = CodeKind(16, b"confide mailbox recovery v1", "That is not a recovery code.")  # 128 bits
+PAIRING = CodeKind(10, b"confide mailbox pairing v1", "That is not a pairing code.")  # 80 bits, 16 characters
 
 
-def seal_for_recovery(secret: MailboxSecret, code: str) -> bytes:
+def new_code(kind: CodeKind) -> str:
+    return codes.format_code(os.urandom(kind.size))
+
+
+def _code_key(code: str, mailbox: str, kind: CodeKind) -> bytes:
+    raw = codes.parse_code(code, size=kind.size, error=kind.error)
+    return HKDF(hashes.SHA256(), 32, salt=bytes.fromhex(mailbox), info=kind.info).derive(raw)
+
+
+def seal_under_code(secret: MailboxSecret, code: str, kind: CodeKind) -> bytes:
     """nonce ‖ AES-256-GCM of the secret under HKDF(code), bound to the mailbox id."""
     mailbox = secret.mailbox.id
     nonce = os.urandom(NONCE)
-    return nonce + AESGCM(_recovery_key(code, mailbox)).encrypt(nonce, secret.to_bytes(), bytes.fromhex(mailbox))
+    return nonce + AESGCM(_code_key(code, mailbox, kind)).encrypt(nonce, secret.to_bytes(), bytes.fromhex(mailbox))
 
 
-def open_with_recovery(sealed: bytes, *, code: str, mailbox: str) -> MailboxSecret:
-    """The secret behind a recovery sheet's code; ValueError for a code that is not one, EnvelopeError for
-    the wrong one."""
-    key = _recovery_key(code, mailbox)
+def open_under_code(sealed: bytes, *, code: str, mailbox: str, kind: CodeKind) -> MailboxSecret:
+    """The secret behind a code; ValueError for a code that is not one, EnvelopeError for the wrong one."""
+    key = _code_key(code, mailbox, kind)
     try:
         return MailboxSecret.from_bytes(AESGCM(key).decrypt(sealed[:NONCE], sealed[NONCE:], bytes.fromhex(mailbox)))
     except InvalidTag:
-        raise EnvelopeError("that recovery code does not open this mailbox") from None
+        raise EnvelopeError("that code does not open this mailbox") from None
+
+
+def new_recovery_code() -> str:
+    return new_code(RECOVERY)
+
+
+def seal_for_recovery(secret: MailboxSecret, code: str) -> bytes:
+    return seal_under_code(secret, code, RECOVERY)
+
+
+def open_with_recovery(sealed: bytes, *, code: str, mailbox: str) -> MailboxSecret:
+    return open_under_code(sealed, code=code, mailbox=mailbox, kind=RECOVERY)

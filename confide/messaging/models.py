@@ -113,3 +113,18 @@ class RecipientsRecord(models.Model):
 
     def __str__(self) -> str:
         return f"recipients of {self.client_id}"
+
+
+class PairingOffer(models.Model):
+    """A mailbox secret an existing device sealed under a one-time pairing code (keys.PAIRING) for the same
+    person's new device. The code travels from screen to screen, never through the server; the offer lives
+    for minutes and opens one device."""
+
+    practice = models.ForeignKey("practices.Practice", on_delete=models.PROTECT, related_name="+")
+    mailbox = models.ForeignKey(Mailbox, on_delete=models.PROTECT, related_name="offers")
+    sealed = models.BinaryField()
+    created_at = models.DateTimeField(default=timezone.now)
+    used_at = models.DateTimeField(null=True)
+
+    def __str__(self) -> str:
+        return f"pairing offer for {self.mailbox_id}"

@@ -47,10 +47,17 @@ SEALED_FOR_RECOVERY = env.NONCE + 64 + 16
 SEALED_CONTENT_KEY = 32 + 32 + 16
 
 
-def _x25519(raw: bytes) -> X25519PublicKey:
+def _x25519(raw: bytes, what: str = "A device key") -> X25519PublicKey:
+    """A key something can be sealed to: 32 bytes, and not one of the few points (all zeros, say) that
+    give every sender the same shared secret — published, such a key would stop a whole thread."""
     if len(raw) != 32:
-        raise MessagingError("A device key is 32 bytes.")
-    return X25519PublicKey.from_public_bytes(raw)
+        raise MessagingError(f"{what} is 32 bytes.")
+    key = X25519PublicKey.from_public_bytes(raw)
+    try:
+        env.SUITE.encrypt(b"", key)
+    except ValueError:
+        raise MessagingError(f"{what} cannot be sealed to.") from None
+    return key
 
 
 def _device(upload: DeviceUpload) -> X25519PublicKey:
@@ -64,14 +71,23 @@ def current_mailbox(member: Member) -> Mailbox | None:
 
 
 def mailbox_publish(
-    *, member: Member, receive: bytes, verify: bytes, device: DeviceUpload, recovery: bytes, channel: Channel
+    *,
+    member: Member,
+    receive: bytes,
+    verify: bytes,
+    device: DeviceUpload,
+    recovery: bytes,
+    replaces: str | None,
+    channel: Channel,
 ) -> Mailbox:
-    """Publish ``member``'s mailbox with its first device and recovery sheet; a current one is retired
-    (lost everything: messages sealed to the old key stay unreadable to this mailbox)."""
+    """Publish ``member``'s mailbox with its first device and recovery sheet. ``replaces`` names the current
+    mailbox the person chose to give up (lost everything: messages sealed to it stay unreadable to them), or
+    None when they have none; anything else is refused, so one device never retires another's keys unseen."""
     try:
         public = env.Mailbox.from_raw(receive, verify)
     except ValueError:
         raise MessagingError("A mailbox key is 32 bytes.") from None
+    _x25519(receive, "A mailbox key")
     device_key = _device(device)
     if len(recovery) != SEALED_FOR_RECOVERY:
         raise MessagingError("That is not a recovery sheet's sealed mailbox.")
@@ -79,6 +95,8 @@ def mailbox_publish(
     with transaction.atomic():
         current = Mailbox.objects.select_for_update().filter(practice_id=member.practice_id, member=member)
         old = current.filter(retired_at=None).first()
+        if (old.key_id if old is not None else None) != replaces:
+            raise MessagingError("Your messages were set up on another device meanwhile: reload this page.")
         if old is not None:
             old.retired_at = timezone.now()
             old.save(update_fields=["retired_at"])
@@ -125,10 +143,12 @@ def device_add(*, member: Member, device: DeviceUpload, channel: Channel) -> Dev
     if mailbox is None:
         raise MessagingError("Set up secure messages on this device first.")
     public = _device(device)
-    if mailbox.devices.filter(device_id=keys.device_id(public), removed_at=None).exists():
-        raise MessagingError("That device already holds your messages.")
-    with transaction.atomic():
-        return _device_add(member, mailbox, public, device.sealed, channel=channel, client_id=_own_client(member))
+    try:
+        with transaction.atomic():
+            mailbox.offers.filter(used_at=None).update(used_at=timezone.now())  # a pairing code opens one device
+            return _device_add(member, mailbox, public, device.sealed, channel=channel, client_id=_own_client(member))
+    except IntegrityError:  # (device_unique: the same device twice, e.g. from two tabs at once)
+        raise MessagingError("That device already holds your messages.") from None
 
 
 def _b64(data: str) -> bytes:
@@ -175,9 +195,11 @@ def message_send(*, member: Member, client_id: object, envelope: env.Envelope, c
     }
     message.seal("envelope", json.dumps(parts), key=client.data_key())
     with transaction.atomic():
-        if Message.objects.filter(pk=ctx.message).exists():
-            raise MessagingError("That message was sent already.")
-        message.save(force_insert=True)
+        try:
+            with transaction.atomic():
+                message.save(force_insert=True)
+        except IntegrityError:  # its id is the sender's: the same message sent twice (or racing itself)
+            raise MessagingError("That message was sent already.") from None
         MessageKey.objects.bulk_create(
             [
                 MessageKey(

@@ -5,17 +5,23 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import json
-from datetime import datetime
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.core.exceptions import RequestDataTooBig
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from confide.api.problems import problem
 from confide.audit.actions import Channel
 from confide.messaging.models import Device
+from confide.messaging.pairing import pairing_offer, pairing_offer_live
 from confide.messaging.selectors import recipients_recorded, thread_for_member, thread_read
 from confide.messaging.services import (
     DeviceUpload,
@@ -31,6 +37,7 @@ from confide.practices.models import Member
 from confide.practices.permissions import Permission
 
 USE = (Permission.PORTAL_MESSAGES_USE, Permission.MESSAGING_THREAD_USE)
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)  # the oldest ?after= a page can have been given
 WEB = Channel.WEB
 
 
@@ -47,10 +54,26 @@ def _unb64(value: object) -> bytes:
         raise MessagingError("That is not a sealed upload.") from None
 
 
+def json_problems(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    """A JSON endpoint answers every refusal as a problem document: not found (as an outsider is told, so a
+    thread's existence tells them nothing), too large."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        try:
+            return view(request, *args, **kwargs)
+        except Http404:
+            return problem(404, "Not found.")
+        except RequestDataTooBig:
+            return problem(413, "That upload is too large.")
+
+    return wrapper
+
+
 def _body(request: HttpRequest) -> dict[str, Any]:
     try:
         data = json.loads(request.body)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         raise MessagingError("That is not a sealed upload.") from None
     if not isinstance(data, dict):
         raise MessagingError("That is not a sealed upload.")
@@ -76,6 +99,7 @@ def thread_page(request: HttpRequest, member: Member, client_id: str) -> HttpRes
     return render(request, "messaging/thread.html", {"client_id": client.id, "is_client": member.role == "client"})
 
 
+@json_problems
 @require_GET
 @member_required(*USE)
 def mailbox_json(request: HttpRequest, member: Member) -> JsonResponse:
@@ -94,6 +118,7 @@ def mailbox_json(request: HttpRequest, member: Member) -> JsonResponse:
     return JsonResponse(data)
 
 
+@json_problems
 @require_GET
 @member_required(*USE)
 def device_json(request: HttpRequest, member: Member, device_id: str) -> HttpResponse:
@@ -109,6 +134,13 @@ def device_json(request: HttpRequest, member: Member, device_id: str) -> HttpRes
     return JsonResponse({"mailbox": mailbox.key_id if mailbox else "", "sealed": _b64(device.sealed)})
 
 
+def _replaces(value: object) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    raise MessagingError("That is not a sealed upload.")
+
+
+@json_problems
 @require_POST
 @member_required(*USE)
 def mailbox_publish_view(request: HttpRequest, member: Member) -> HttpResponse:
@@ -120,6 +152,7 @@ def mailbox_publish_view(request: HttpRequest, member: Member) -> HttpResponse:
             verify=_unb64(data.get("verify")),
             device=_device(data.get("device")),
             recovery=_unb64(data.get("recovery")),
+            replaces=_replaces(data.get("replaces")),
             channel=WEB,
         )
     except MessagingError as error:
@@ -127,6 +160,7 @@ def mailbox_publish_view(request: HttpRequest, member: Member) -> HttpResponse:
     return JsonResponse({"id": mailbox.key_id}, status=201)
 
 
+@json_problems
 @require_POST
 @member_required(*USE)
 def device_add_view(request: HttpRequest, member: Member) -> HttpResponse:
@@ -137,6 +171,7 @@ def device_add_view(request: HttpRequest, member: Member) -> HttpResponse:
     return JsonResponse({"id": device.device_id}, status=201)
 
 
+@json_problems
 @require_GET
 @member_required(*USE)
 def recipients_json(request: HttpRequest, member: Member, client_id: str) -> JsonResponse:
@@ -148,6 +183,7 @@ def recipients_json(request: HttpRequest, member: Member, client_id: str) -> Jso
     return JsonResponse({"practice": str(member.practice_id), "thread": str(client.id), "recipients": people})
 
 
+@json_problems
 @require_POST
 @member_required(*USE)
 def message_send_view(request: HttpRequest, member: Member, client_id: str) -> HttpResponse:
@@ -159,6 +195,7 @@ def message_send_view(request: HttpRequest, member: Member, client_id: str) -> H
     return JsonResponse({"id": str(message.id), "sent": message.sent_at.isoformat()}, status=201)
 
 
+@json_problems
 @require_GET
 @member_required(*USE)
 def messages_json(request: HttpRequest, member: Member, client_id: str) -> HttpResponse:
@@ -167,6 +204,8 @@ def messages_json(request: HttpRequest, member: Member, client_id: str) -> HttpR
     if request.GET.get("after"):
         try:
             after = datetime.fromisoformat(request.GET["after"])
+            if after.tzinfo is None or not EARLIEST <= after <= timezone.now() + timedelta(days=1):
+                raise ValueError  # (a time at the ends of the calendar would overflow in the database)
         except ValueError:
             return problem(400, "after must be a time as this page gave it.")
     _, shown = thread_read(member=member, client_id=client_id, channel=WEB, after=after)
@@ -185,3 +224,26 @@ def messages_json(request: HttpRequest, member: Member, client_id: str) -> HttpR
         for m in shown
     ]
     return JsonResponse({"messages": rows})
+
+
+@json_problems
+@require_POST
+@member_required(*USE)
+def pairing_offer_view(request: HttpRequest, member: Member) -> HttpResponse:
+    """An existing device leaves the mailbox sealed under the pairing code it shows."""
+    try:
+        pairing_offer(member=member, sealed=_unb64(_body(request).get("sealed")))
+    except MessagingError as error:
+        return problem(400, str(error))
+    return JsonResponse({"expires_in": 600}, status=201)
+
+
+@json_problems
+@require_GET
+@member_required(*USE)
+def pairing_json(request: HttpRequest, member: Member) -> HttpResponse:
+    """The offer a new device opens with the code typed from the other screen."""
+    offer = pairing_offer_live(member=member)
+    if offer is None:
+        return problem(404, "No device is offering your messages now: start again on your other device.")
+    return JsonResponse({"mailbox": offer.mailbox.key_id, "sealed": _b64(offer.sealed)})

@@ -146,3 +146,35 @@ def test_a_recovery_sheet_python_sealed_opens_in_the_browser_and_the_wrong_code_
     assert base64.b64decode(opened["secret"]) == CLIENT.to_bytes() and opened["wrong"] == "OperationError"
     with pytest.raises(EnvelopeError):
         keys.open_with_recovery(base64.b64decode(arg["sealed"]), code=arg["wrong"], mailbox=CLIENT.mailbox.id)
+
+
+def test_a_pairing_code_made_in_the_browser_opens_in_python_and_back(envelope_page: Page) -> None:
+    arg = {"secret": _b64(CLIENT.to_bytes()), "mailbox": CLIENT.mailbox.id}
+    made = _js(
+        envelope_page,
+        """
+        const code = m.newCode(m.PAIRING);
+        const sealed = await m.sealUnderCode(m.unb64(arg.secret), code, arg.mailbox, m.PAIRING);
+        let asRecovery = "opened";
+        try { await m.openWithRecovery(sealed, code, arg.mailbox); } catch (error) { asRecovery = error.message; }
+        return { code, sealed: m.b64(sealed), asRecovery };
+        """,
+        arg,
+    )
+    assert made["asRecovery"] == "That is not a recovery code."
+    opened = keys.open_under_code(
+        base64.b64decode(made["sealed"]), code=made["code"], mailbox=CLIENT.mailbox.id, kind=keys.PAIRING
+    )
+    assert opened.to_bytes() == CLIENT.to_bytes()
+    code = keys.new_code(keys.PAIRING)
+    back = {
+        "sealed": _b64(keys.seal_under_code(CLIENT, code, keys.PAIRING)),
+        "code": code,
+        "mailbox": CLIENT.mailbox.id,
+    }
+    secret = _js(
+        envelope_page,
+        "return m.b64(await m.openUnderCode(m.unb64(arg.sealed), arg.code, arg.mailbox, m.PAIRING));",
+        back,
+    )
+    assert base64.b64decode(secret) == CLIENT.to_bytes()

@@ -1,6 +1,7 @@
 """Messages end to end in Chromium, three browsers at once: Jordan's phone, Chris's desktop, and later
 Jordan's laptop opened from the recovery sheet. Each sets up or opens its keys in the page; what one sends
-the other sees within two seconds; no word of it reaches the server's database."""
+the other sees within two seconds; a tablet joins from a code shown on the phone; no word of it reaches
+the server's database, and the client's history shows each device added."""
 
 from __future__ import annotations
 
@@ -85,11 +86,29 @@ def test_a_client_and_clinician_message_each_other_sealed_in_their_browsers(
     sign_in(laptop, live_server.url, "jordan@client.test", with_totp=False)
     laptop.goto(thread)
     expect(laptop.locator("#messages")).to_have_attribute("data-state", "setup", timeout=15_000)
-    laptop.click("#setup summary")
+    laptop.click("#recover summary")
     laptop.fill("#recovery-code", code.lower())
     laptop.click("#recovery-use")
     _ready(laptop)
     expect(laptop.locator("#thread-list")).to_contain_text(CANARY)
     expect(laptop.locator("#thread-list")).to_contain_text("Thursday at 5 works.")
+
+    # Jordan adds his tablet from his phone with a one-time code typed from screen to screen.
+    tablet = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
+    sign_in(tablet, live_server.url, "jordan@client.test", with_totp=False)
+    tablet.goto(thread)
+    expect(tablet.locator("#messages")).to_have_attribute("data-state", "setup", timeout=15_000)
+    page.click("#add-device summary")
+    page.click("#pairing-start")
+    expect(page.locator("#pairing-shown")).to_have_text(re.compile(r"^[A-Z2-7]{4}(-[A-Z2-7]{4}){3}$"), timeout=10_000)
+    tablet.fill("#pairing-code", page.locator("#pairing-shown").inner_text())
+    tablet.click("#pairing-use")
+    _ready(tablet)
+    expect(tablet.locator("#thread-list")).to_contain_text(CANARY)
+
+    # Jordan's history says devices were added to his messages (his laptop, his tablet), by him.
+    page.goto(f"{live_server.url}/portal/history/?kind=messages")
+    expect(page.locator("#history")).to_contain_text("added a new device to your messages")
+    expect(page.locator("#verify")).to_have_attribute("data-state", "verified", timeout=15_000)
 
     assert _database_holds(CANARY) == [] and _database_holds("Thursday at 5") == []

@@ -64,3 +64,23 @@ def test_what_is_not_a_recovery_code_says_so() -> None:
     for text in ("ABCD-EFGH", "not a code!", ""):
         with pytest.raises(ValueError, match="not a recovery code"):
             keys.open_with_recovery(sealed, code=text, mailbox=CLIENT.mailbox.id)
+
+
+def test_a_pairing_code_is_16_characters_and_opens_only_as_a_pairing_code() -> None:
+    code = keys.new_code(keys.PAIRING)
+    assert len(code.replace("-", "")) == 16  # 80 bits
+    sealed = keys.seal_under_code(CLIENT, code, keys.PAIRING)
+    opened = keys.open_under_code(sealed, code=code, mailbox=CLIENT.mailbox.id, kind=keys.PAIRING)
+    assert opened.to_bytes() == CLIENT.to_bytes()
+    with pytest.raises(ValueError, match="not a recovery code"):  # a pairing code is no recovery code
+        keys.open_with_recovery(sealed, code=code, mailbox=CLIENT.mailbox.id)
+    with pytest.raises(ValueError, match="not a pairing code"):
+        keys.open_under_code(sealed, code=keys.new_recovery_code(), mailbox=CLIENT.mailbox.id, kind=keys.PAIRING)
+
+
+def test_a_sheet_and_a_pairing_are_sealed_under_different_keys_from_the_same_bytes() -> None:
+    raw = "ABCD-EFGH-IJKL-MNOP"  # 10 bytes: as long as a pairing code
+    sealed = keys.seal_under_code(CLIENT, raw, keys.PAIRING)
+    widened = keys.CodeKind(keys.PAIRING.size, keys.RECOVERY.info, "")
+    with pytest.raises(EnvelopeError, match="does not open this mailbox"):
+        keys.open_under_code(sealed, code=raw, mailbox=CLIENT.mailbox.id, kind=widened)

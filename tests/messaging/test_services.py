@@ -21,7 +21,15 @@ from confide.messaging.envelope import Context, Envelope, MailboxSecret, open_en
 from confide.messaging.envelope import Mailbox as PublicMailbox
 from confide.messaging.models import Mailbox, Message, MessageRead
 from confide.messaging.selectors import recipients_of, recipients_recorded, thread_read
-from confide.messaging.services import DeviceUpload, MessagingError, envelope_from, mailbox_publish, message_send
+from confide.messaging.services import (
+    DeviceUpload,
+    MessagingError,
+    current_mailbox,
+    device_add,
+    envelope_from,
+    mailbox_publish,
+    message_send,
+)
 from confide.practices.models import Member
 from confide.vault.keyring import VaultError
 from confide.vault.operations import client_shred
@@ -43,6 +51,7 @@ def publish(member: Member) -> MailboxSecret:
         verify=box.verify.public_bytes_raw(),
         device=upload,
         recovery=recovery,
+        replaces=getattr(current_mailbox(member), "key_id", None),  # the person chose to start over
         channel=WEB,
     )
     return secret
@@ -97,6 +106,9 @@ def test_publishing_again_retires_the_old_mailbox_and_says_so(cast: Cast) -> Non
         ("recovery", b"\1" * 10, "recovery sheet"),
         ("device", DeviceUpload(public=b"\1" * 32, sealed=b"\1" * 5), "sealed to a device"),
         ("device", DeviceUpload(public=b"\1" * 31, sealed=b"\1" * 112), "A device key is 32 bytes."),
+        ("receive", bytes(32), "A mailbox key cannot be sealed to."),  # a low-order point would stop the thread
+        ("device", DeviceUpload(public=bytes(32), sealed=b"\1" * 112), "A device key cannot be sealed to."),
+        ("replaces", "0" * 32, "set up on another device meanwhile"),
     ],
 )
 def test_a_malformed_upload_is_refused_with_nothing_written(cast: Cast, field: str, value: object, error: str) -> None:
@@ -107,6 +119,7 @@ def test_a_malformed_upload_is_refused_with_nothing_written(cast: Cast, field: s
         "verify": box.verify.public_bytes_raw(),
         "device": DeviceUpload(public=device, sealed=b"\1" * 112),
         "recovery": b"\1" * 92,
+        "replaces": None,
     }
     args[field] = value
     with pytest.raises(MessagingError, match=error):
@@ -296,3 +309,32 @@ def test_after_the_client_is_shredded_no_stored_message_opens_for_anyone(
     cast.client.refresh_from_db()
     with pytest.raises(VaultError, match="does not unwrap"):
         Message.objects.get().open("envelope", key=cast.client.data_key())
+
+
+def test_starting_over_must_name_the_mailbox_given_up(cast: Cast) -> None:
+    first = publish(cast.client_member)
+    box = MailboxSecret.generate()
+    device = X25519PrivateKey.generate().public_key()
+    upload = DeviceUpload(public=device.public_bytes_raw(), sealed=keys.seal_to_device(box, device))
+    args = {
+        "member": cast.client_member,
+        "receive": box.mailbox.receive.public_bytes_raw(),
+        "verify": box.mailbox.verify.public_bytes_raw(),
+        "device": upload,
+        "recovery": keys.seal_for_recovery(box, keys.new_recovery_code()),
+        "channel": WEB,
+    }
+    with pytest.raises(MessagingError, match="set up on another device meanwhile"):  # a second device, unaware
+        mailbox_publish(replaces=None, **args)  # type: ignore[arg-type]
+    assert current_mailbox(cast.client_member).key_id == first.mailbox.id  # type: ignore[union-attr]
+    mailbox_publish(replaces=first.mailbox.id, **args)  # type: ignore[arg-type]
+    assert current_mailbox(cast.client_member).key_id == box.mailbox.id  # type: ignore[union-attr]
+
+
+def test_the_same_device_added_twice_is_a_clear_refusal(cast: Cast) -> None:
+    secret = publish(cast.client_member)
+    device = X25519PrivateKey.generate().public_key()
+    upload = DeviceUpload(public=device.public_bytes_raw(), sealed=keys.seal_to_device(secret, device))
+    device_add(member=cast.client_member, device=upload, channel=WEB)
+    with pytest.raises(MessagingError, match="already holds your messages"):
+        device_add(member=cast.client_member, device=upload, channel=WEB)

@@ -162,23 +162,32 @@ export function parseCode(text, size = 16) {
   if (raw.length !== size) throw new Error("That is not a recovery code.");  // (spare bits ignored, as in Python)
   return raw;
 }
-export const newRecoveryCode = () => formatCode(crypto.getRandomValues(new Uint8Array(16)));
+// Codes a person carries: the recovery sheet (128 bits) and a pairing code typed into a new device (80 bits).
+export const RECOVERY = { size: 16, info: "confide mailbox recovery v1", error: "That is not a recovery code." };
+export const PAIRING = { size: 10, info: "confide mailbox pairing v1", error: "That is not a pairing code." };
+export const newCode = (kind) => formatCode(crypto.getRandomValues(new Uint8Array(kind.size)));
+export const newRecoveryCode = () => newCode(RECOVERY);
 
-async function recoveryKey(code, mailbox, usage) {
-  const ikm = await subtle.importKey("raw", parseCode(code), "HKDF", false, ["deriveKey"]);
-  const params = { name: "HKDF", hash: "SHA-256", salt: unhex(mailbox), info: te.encode("confide mailbox recovery v1") };
+async function codeKey(code, mailbox, kind, usage) {
+  let raw;
+  try { raw = parseCode(code, kind.size); } catch { throw new Error(kind.error); }
+  const ikm = await subtle.importKey("raw", raw, "HKDF", false, ["deriveKey"]);
+  const params = { name: "HKDF", hash: "SHA-256", salt: unhex(mailbox), info: te.encode(kind.info) };
   return subtle.deriveKey(params, ikm, { name: "AES-GCM", length: 256 }, false, [usage]);
 }
 
-export async function sealForRecovery(secret, code, mailbox) {
+export async function sealUnderCode(secret, code, mailbox, kind = RECOVERY) {
   const nonce = crypto.getRandomValues(new Uint8Array(12));
-  const key = await recoveryKey(code, mailbox, "encrypt");
+  const key = await codeKey(code, mailbox, kind, "encrypt");
   const ct = await subtle.encrypt({ name: "AES-GCM", iv: nonce, additionalData: unhex(mailbox) }, key, secret);
   return concat(nonce, new Uint8Array(ct));
 }
 
-export async function openWithRecovery(sealed, code, mailbox) {
-  const key = await recoveryKey(code, mailbox, "decrypt");
+export async function openUnderCode(sealed, code, mailbox, kind = RECOVERY) {
+  const key = await codeKey(code, mailbox, kind, "decrypt");
   const params = { name: "AES-GCM", iv: sealed.slice(0, 12), additionalData: unhex(mailbox) };
   return new Uint8Array(await subtle.decrypt(params, key, sealed.slice(12)));
 }
+
+export const sealForRecovery = (secret, code, mailbox) => sealUnderCode(secret, code, mailbox, RECOVERY);
+export const openWithRecovery = (sealed, code, mailbox) => openUnderCode(sealed, code, mailbox, RECOVERY);

@@ -46,6 +46,8 @@ async function newDevice(secret, mailbox) {
 
 let mine = null, people = [], newest = "", seen = new Set();
 
+let replaces = null;  // the mailbox the person chose to give up by starting again, if any
+
 async function setUp() {
   status("Making your keys…", "working");
   const secret = m.newMailboxSecret();
@@ -53,7 +55,7 @@ async function setUp() {
   const device = await newDevice(secret, mailbox.id);
   const code = m.newRecoveryCode();
   const recovery = await m.sealForRecovery(secret, code, mailbox.id);
-  await call(root.dataset.publish, { receive: m.b64(mailbox.receive), verify: m.b64(mailbox.verify), device: device.upload, recovery: m.b64(recovery) });
+  await call(root.dataset.publish, { receive: m.b64(mailbox.receive), verify: m.b64(mailbox.verify), device: device.upload, recovery: m.b64(recovery), replaces });
   await remember(mailbox.id, { pair: device.pair, deviceId: device.deviceId });
   secret.fill(0);
   mine = mailbox;
@@ -62,18 +64,42 @@ async function setUp() {
   show("sheet");
 }
 
-async function recover() {
-  const state = await call(`${root.dataset.mailbox}?recovery=1`);
-  if (!state.mailbox || !state.recovery) throw new Error("There are no messages to open yet: set them up instead.");
-  let secret;
-  try { secret = await m.openWithRecovery(m.unb64(state.recovery), $("recovery-code").value, state.mailbox.id); }
-  catch { throw new Error("That code does not open your messages. Check it against your sheet."); }
-  const device = await newDevice(secret, state.mailbox.id);
+// This browser becomes a device of the mailbox whose secret it just opened from a code.
+async function becomeDevice(secret, mailbox) {
+  const device = await newDevice(secret, mailbox);
   await call(root.dataset.devices, device.upload);
-  await remember(state.mailbox.id, { pair: device.pair, deviceId: device.deviceId });
+  await remember(mailbox, { pair: device.pair, deviceId: device.deviceId });
   mine = await m.openMailbox(secret);
   secret.fill(0);
   await openThread();
+}
+
+async function fromCode(sealed, code, mailbox, kind, hint) {
+  try { return await m.openUnderCode(m.unb64(sealed), code, mailbox, kind); }
+  catch (error) { throw new Error(error.message.startsWith("That is not") ? error.message : hint); }
+}
+
+async function recover() {
+  const state = await call(`${root.dataset.mailbox}?recovery=1`);
+  if (!state.mailbox || !state.recovery) throw new Error("There are no messages to open yet: set them up instead.");
+  const hint = "That code does not open your messages. Check it against your sheet.";
+  await becomeDevice(await fromCode(state.recovery, $("recovery-code").value, state.mailbox.id, m.RECOVERY, hint), state.mailbox.id);
+}
+
+async function pairHere() {
+  const offer = await call(root.dataset.pairing);
+  const hint = "That code does not open your messages. Check it on your other device, or show a new one there.";
+  await becomeDevice(await fromCode(offer.sealed, $("pairing-code").value, offer.mailbox, m.PAIRING, hint), offer.mailbox);
+}
+
+async function offerPairing() {
+  const record = await recall(mine.id);
+  const sealed = await call(root.dataset.device.replace("DEVICE", record.deviceId));
+  const { secret } = await m.openOnDevice(m.unb64(sealed.sealed), record.pair, mine.id);
+  const code = m.newCode(m.PAIRING);
+  await call(root.dataset.offer, { sealed: m.b64(await m.sealUnderCode(secret, code, mine.id, m.PAIRING)) });
+  secret.fill(0);
+  $("pairing-shown").textContent = code;
 }
 
 async function recipients() {
@@ -147,6 +173,12 @@ async function openThread() {
 async function start() {
   const state = await call(root.dataset.mailbox);
   const record = state.mailbox ? await recall(state.mailbox.id) : undefined;
+  if (!record && state.mailbox) {  // set up elsewhere: open them here, rather than replace them by mistake
+    replaces = state.mailbox.id;
+    $("setup-start").hidden = true; $("over").hidden = false; $("pair").open = true;
+    status("Your messages are set up on another device. Open them here with a code from it, or your recovery sheet.", "setup");
+    show("setup"); return;
+  }
   if (!record) { status("Messages are not set up on this device yet.", "setup"); show("setup"); return; }
   const sealed = await call(root.dataset.device.replace("DEVICE", record.deviceId));
   ({ opened: mine } = await m.openOnDevice(m.unb64(sealed.sealed), record.pair, state.mailbox.id));
@@ -155,7 +187,10 @@ async function start() {
 
 const guard = (action) => () => action().catch((error) => status(error.message, "error"));
 $("setup-start").addEventListener("click", guard(setUp));
+$("setup-over").addEventListener("click", guard(setUp));
 $("recovery-use").addEventListener("click", guard(recover));
+$("pairing-use").addEventListener("click", guard(pairHere));
+$("pairing-start").addEventListener("click", guard(offerPairing));
 $("sheet-done").addEventListener("click", guard(openThread));
 $("compose").addEventListener("submit", (event) => {
   event.preventDefault();

@@ -1,0 +1,51 @@
+"""The messaging endpoints answer every refusal as an RFC 9457 problem document, never a 500 or an HTML
+page: outsiders, malformed bodies, times at the ends of the calendar, uploads that are too large."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client as HttpClient
+from django.urls import reverse
+from pytest_django.fixtures import Settings as SettingsWrapper
+
+from tests.cast import Cast
+
+PROBLEM = "application/problem+json"
+
+
+def _signed_in(cast: Cast, who: str) -> HttpClient:
+    http = HttpClient()
+    http.force_login(getattr(cast, who).user)
+    return http
+
+
+@pytest.mark.parametrize("name", ["messaging_recipients", "messaging_list", "messaging_send"])
+def test_an_outsider_is_told_not_found_as_a_problem_document(cast: Cast, name: str) -> None:
+    http = _signed_in(cast, "colleague")
+    url = reverse(name, args=[cast.client.id])
+    response = http.post(url, "{}", content_type="application/json") if name == "messaging_send" else http.get(url)
+    assert response.status_code == 404 and response["Content-Type"] == PROBLEM
+
+
+@pytest.mark.parametrize(
+    "after", ["0001-01-01T00:00:00+01:00", "9999-12-31T23:59:59-01:00", "2026-01-01T00:00:00", "yesterday"]
+)
+def test_a_time_the_page_never_gave_is_a_clear_refusal(cast: Cast, after: str) -> None:
+    response = _signed_in(cast, "clinician").get(reverse("messaging_list", args=[cast.client.id]), {"after": after})
+    assert response.status_code == 400 and response["Content-Type"] == PROBLEM
+    assert response.json()["detail"] == "after must be a time as this page gave it."
+
+
+@pytest.mark.parametrize("name", ["messaging_publish", "messaging_device_add", "messaging_pairing_offer"])
+def test_json_nested_beyond_reason_is_a_clear_refusal(cast: Cast, name: str) -> None:
+    body = "[" * 100_000 + "]" * 100_000
+    response = _signed_in(cast, "client_member").post(reverse(name), body, content_type="application/json")
+    assert response.status_code == 400 and response["Content-Type"] == PROBLEM
+
+
+def test_an_upload_beyond_the_limit_is_a_problem_document(cast: Cast, settings: SettingsWrapper) -> None:
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    response = _signed_in(cast, "client_member").post(
+        reverse("messaging_send", args=[cast.client.id]), "x" * 2000, content_type="application/json"
+    )
+    assert response.status_code == 413 and response["Content-Type"] == PROBLEM
