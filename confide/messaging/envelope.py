@@ -136,10 +136,16 @@ class Envelope:
     body: bytes
     keys: Mapping[str, bytes]  # recipient mailbox id → enc ‖ sealed content key
     signature: bytes
+    commitment: bytes  # to the content key: AES-GCM alone would let one body open to other words under another key
 
 
-def signed_bytes(ctx: bytes, nonce: bytes, body: bytes) -> bytes:
-    return SIGNED + ctx + hashlib.sha256(nonce + body).digest()
+def key_commitment(content_key: bytes) -> bytes:
+    return hashlib.sha256(b"confide content key v1\n" + content_key).digest()
+
+
+def signed_bytes(ctx: bytes, nonce: bytes, body: bytes, commitment: bytes) -> bytes:
+    """What the sender signs: the context, the body and the one content key every recipient must find."""
+    return SIGNED + ctx + hashlib.sha256(nonce + body).digest() + commitment
 
 
 def seal(plaintext: bytes, *, ctx: Context, sender: MailboxSecret, recipients: Iterable[Mailbox]) -> Envelope:
@@ -151,13 +157,16 @@ def seal(plaintext: bytes, *, ctx: Context, sender: MailboxSecret, recipients: I
     content_key, nonce = os.urandom(32), os.urandom(NONCE)
     body = AESGCM(content_key).encrypt(nonce, plaintext, data)
     keys = {mid: SUITE.encrypt(content_key, box.receive, info=KEY_INFO + data) for mid, box in boxes.items()}
-    return Envelope(data, nonce, body, keys, sender.sign.sign(signed_bytes(data, nonce, body)))
+    commitment = key_commitment(content_key)
+    signature = sender.sign.sign(signed_bytes(data, nonce, body, commitment))
+    return Envelope(data, nonce, body, keys, signature, commitment)
 
 
 def check_signature(envelope: Envelope, sender: Mailbox) -> None:
-    """Raise EnvelopeError unless ``sender`` signed this context and body."""
+    """Raise EnvelopeError unless ``sender`` signed this context, body and content key."""
+    e = envelope
     try:
-        sender.verify.verify(envelope.signature, signed_bytes(envelope.context, envelope.nonce, envelope.body))
+        sender.verify.verify(e.signature, signed_bytes(e.context, e.nonce, e.body, e.commitment))
     except InvalidSignature:
         raise EnvelopeError("the message is not signed by its sender") from None
 
@@ -170,6 +179,8 @@ def open_envelope(envelope: Envelope, *, mine: MailboxSecret, sender: Mailbox) -
         raise EnvelopeError("the message is not sealed to this mailbox")
     try:
         content_key = SUITE.decrypt(sealed, mine.receive, info=KEY_INFO + envelope.context)
+        if key_commitment(content_key) != envelope.commitment:  # another key than the one the sender signed
+            raise ValueError
         return AESGCM(content_key).decrypt(envelope.nonce, envelope.body, envelope.context)
     except (InvalidTag, ValueError):
         raise EnvelopeError("the message does not open") from None

@@ -45,6 +45,7 @@ def _own_client(member: Member) -> uuid.UUID | None:
 SEALED_TO_DEVICE = 32 + 64 + 16
 SEALED_FOR_RECOVERY = env.NONCE + 64 + 16
 SEALED_CONTENT_KEY = 32 + 32 + 16
+PARTS = ("context", "nonce", "body", "signature", "commitment")  # an envelope as uploaded and kept
 
 
 def _x25519(raw: bytes, what: str = "A device key") -> X25519PublicKey:
@@ -161,11 +162,9 @@ def envelope_from(upload: dict[str, object]) -> env.Envelope:
         sealed = upload["keys"]
         if not isinstance(sealed, dict):
             raise TypeError
-        context, nonce, body, signature = (
-            _b64(str(upload[name])) for name in ("context", "nonce", "body", "signature")
-        )
+        context, nonce, body, signature, commitment = (_b64(str(upload[name])) for name in PARTS)
         sealed_keys = {str(mid): _b64(str(k)) for mid, k in sealed.items()}
-        return env.Envelope(context=context, nonce=nonce, body=body, keys=sealed_keys, signature=signature)
+        return env.Envelope(context, nonce, body, sealed_keys, signature, commitment)
     except (KeyError, TypeError, ValueError):
         raise MessagingError("That is not a sealed message.") from None
 
@@ -190,9 +189,7 @@ def message_send(*, member: Member, client_id: object, envelope: env.Envelope, c
         raise MessagingError("That is not a sealed message.")
     message = Message(id=ctx.message, practice_id=member.practice_id, client=client, sender=member)
     message.sender_mailbox = sender
-    parts = {
-        name: base64.b64encode(getattr(envelope, name)).decode() for name in ("context", "nonce", "body", "signature")
-    }
+    parts = {name: base64.b64encode(getattr(envelope, name)).decode() for name in PARTS}
     message.seal("envelope", json.dumps(parts), key=client.data_key())
     with transaction.atomic():
         try:

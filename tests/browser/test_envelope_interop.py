@@ -69,6 +69,7 @@ def test_the_browser_opens_what_python_seals(envelope_page: Page) -> None:
             "nonce": _b64(envelope.nonce),
             "body": _b64(envelope.body),
             "signature": _b64(envelope.signature),
+            "commitment": _b64(envelope.commitment),
             "keys": {mid: _b64(k) for mid, k in envelope.keys.items()},
         },
     }
@@ -78,7 +79,7 @@ def test_the_browser_opens_what_python_seals(envelope_page: Page) -> None:
         const e = arg.envelope;
         const keys = Object.fromEntries(Object.entries(e.keys).map(([k, v]) => [k, m.unb64(v)]));
         const envelope = { context: m.unb64(e.context), nonce: m.unb64(e.nonce), body: m.unb64(e.body),
-          signature: m.unb64(e.signature), keys };
+          signature: m.unb64(e.signature), commitment: m.unb64(e.commitment), keys };
         const mine = await m.openMailbox(m.unb64(arg.secret));
         const text = new TextDecoder().decode(await m.open(envelope, { mine, verify: m.unb64(arg.verify) }));
         let forged = "opened";

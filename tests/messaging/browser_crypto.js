@@ -17,7 +17,7 @@ async ({ senderSecret, recipientSecret, practice, thread, message, plaintext, co
     sender: { id: sender.id, receive: m.b64(sender.receive), verify: m.b64(sender.verify) },
     recipient: { id: recipient.id, receive: m.b64(recipient.receive), verify: m.b64(recipient.verify) },
     envelope: { context: m.b64(envelope.context), nonce: m.b64(envelope.nonce), body: m.b64(envelope.body), keys,
-      signature: m.b64(envelope.signature) },
+      signature: m.b64(envelope.signature), commitment: m.b64(envelope.commitment) },
     safetyCode: await m.safetyCode(sender.id, recipient.id),
     device: { id: await m.deviceId(devicePublic), public: m.b64(devicePublic), private: m.b64(devicePrivate),
       sealed: m.b64(await m.sealToDevice(m.unb64(recipientSecret), recipient.id, devicePublic)) },

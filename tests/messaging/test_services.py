@@ -5,6 +5,7 @@ adversary who swaps or adds keys. Messages are sealed here with the Python envel
 from __future__ import annotations
 
 import base64
+import dataclasses
 import uuid
 
 import pytest
@@ -258,7 +259,7 @@ def test_a_message_that_leaves_out_or_adds_a_recipient_is_refused(cast: Cast, te
         message_send(
             member=cast.client_member,
             client_id=cast.client.id,
-            envelope=Envelope(fresh.context, fresh.nonce, fresh.body, extra, fresh.signature),
+            envelope=dataclasses.replace(fresh, keys=extra),
             channel=WEB,
         )
     assert not Message.objects.exists()

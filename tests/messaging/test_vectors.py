@@ -38,7 +38,10 @@ def _secret(name: str) -> MailboxSecret:
 
 def envelope_of(data: dict[str, Any]) -> Envelope:
     keys_ = {mid: _b(sealed) for mid, sealed in data["keys"].items()}
-    return Envelope(_b(data["context"]), _b(data["nonce"]), _b(data["body"]), keys_, _b(data["signature"]))
+    context, nonce, body, signature, commitment = (
+        _b(data[name]) for name in ("context", "nonce", "body", "signature", "commitment")
+    )
+    return Envelope(context, nonce, body, keys_, signature, commitment)
 
 
 def test_the_browser_names_each_mailbox_as_python_does() -> None:

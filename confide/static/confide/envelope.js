@@ -68,8 +68,26 @@ export function contextBytes({ practice, thread, message, sender, recipients }) 
   return te.encode(lines.map((line) => `${line}\n`).join(""));
 }
 
-const signedBytes = async (context, nonce, body) =>
-  concat(te.encode("confide message signature v1\n"), context, await sha256(nonce, body));
+// The sender signs the context, the body and a commitment to the one content key: AES-GCM alone would let a
+// sender hand two recipients two keys under which the same body opens to different words.
+const signedBytes = async (context, nonce, body, commitment) =>
+  concat(te.encode("confide message signature v1\n"), context, await sha256(nonce, body), commitment);
+const keyCommitment = (contentKey) => sha256(te.encode("confide content key v1\n"), contentKey);
+
+// The context as contextBytes writes it, read back; throws for any other spelling.
+export function parseContext(bytes) {
+  const lines = new TextDecoder("utf-8", { fatal: true }).decode(bytes).split("\n");
+  const names = ["practice", "thread", "message", "sender", "recipients"];
+  if (lines.length !== 7 || lines[0] !== "confide message v1" || lines[6] !== "") throw new Error("not a message context");
+  const fields = Object.fromEntries(lines.slice(1, 6).map((line, i) => {
+    if (!line.startsWith(`${names[i]} `)) throw new Error("not a message context");
+    return [names[i], line.slice(names[i].length + 1)];
+  }));
+  const parsed = { ...fields, recipients: fields.recipients.split(",") };
+  const again = contextBytes(parsed);
+  if (again.length !== bytes.length || again.some((b, i) => b !== bytes[i])) throw new Error("not a message context");
+  return parsed;
+}
 
 const publicX25519 = (raw) => suite.kem.importKey("raw", raw.slice().buffer, true);
 
@@ -85,15 +103,17 @@ export async function seal(plaintext, { context, sender, recipients }) {
     const { enc, ct } = await suite.seal({ recipientPublicKey: await publicX25519(receive), info }, contentKey);
     keys[id] = concat(new Uint8Array(enc), new Uint8Array(ct));
   }
+  const commitment = await keyCommitment(contentKey);
   contentKey.fill(0);
-  const signature = new Uint8Array(await subtle.sign("Ed25519", sender.signKey, await signedBytes(context, nonce, body)));
-  return { context, nonce, body, keys, signature };
+  const signed = await signedBytes(context, nonce, body, commitment);
+  const signature = new Uint8Array(await subtle.sign("Ed25519", sender.signKey, signed));
+  return { context, nonce, body, keys, signature, commitment };
 }
 
 // Whether `verify` (the sender's raw Ed25519 public key) signed this envelope's context and body.
 export async function signedBy(envelope, verify) {
   const key = await subtle.importKey("raw", verify, "Ed25519", false, ["verify"]);
-  const data = await signedBytes(envelope.context, envelope.nonce, envelope.body);
+  const data = await signedBytes(envelope.context, envelope.nonce, envelope.body, envelope.commitment);
   return subtle.verify("Ed25519", key, envelope.signature, data);
 }
 
@@ -104,6 +124,9 @@ export async function open(envelope, { mine, verify }) {
   if (!sealed) throw new Error("the message is not sealed to this mailbox");
   const info = concat(te.encode(KEY_INFO), envelope.context);
   const contentKey = new Uint8Array(await suite.open({ recipientKey: mine.pair, enc: sealed.slice(0, 32), info }, sealed.slice(32)));
+  const commitment = await keyCommitment(contentKey);
+  if (commitment.length !== envelope.commitment.length || commitment.some((b, i) => b !== envelope.commitment[i]))
+    throw new Error("the message does not open");
   const aes = await subtle.importKey("raw", contentKey, "AES-GCM", false, ["decrypt"]);
   contentKey.fill(0);
   const { nonce, body, context } = envelope;

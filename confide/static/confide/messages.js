@@ -14,11 +14,14 @@ async function call(url, body) {
     method: "POST", credentials: "same-origin", body: JSON.stringify(body),
     headers: { "Content-Type": "application/json", "X-CSRFToken": root.dataset.csrf },
   };
-  const response = await fetch(url, options);
-  if (response.status === 204) return null;
-  const data = await response.json().catch(() => ({}));
-  if (!response.ok) throw new Error(data.detail || "The server refused that.");
-  return data;
+  for (let attempt = 1; ; attempt++) {  // a busy server or a dropped network is asked again, twice
+    const response = await fetch(url, options).catch(() => null);
+    if (response && response.status === 204) return null;
+    const data = response ? await response.json().catch(() => ({})) : {};
+    if (response && response.ok) return data;
+    if ((!response || response.status >= 500) && attempt < 3) { await new Promise((r) => setTimeout(r, 1000 * attempt)); continue; }
+    throw new Error(data.detail || (response ? "The server refused that." : "The practice's server cannot be reached."));
+  }
 }
 
 // IndexedDB: one record per mailbox this browser holds, {pair, deviceId}.
@@ -137,7 +140,7 @@ async function poll() {
     let text;
     if (!e.key) text = "(sealed before this device's key existed: ask to have the conversation shared again)";
     else {
-      const envelope = { context: m.unb64(e.context), nonce: m.unb64(e.nonce), body: m.unb64(e.body), signature: m.unb64(e.signature), keys: { [mine.id]: m.unb64(e.key) } };
+      const envelope = { context: m.unb64(e.context), nonce: m.unb64(e.nonce), body: m.unb64(e.body), signature: m.unb64(e.signature), commitment: m.unb64(e.commitment), keys: { [mine.id]: m.unb64(e.key) } };
       try { text = td.decode(await m.open(envelope, { mine, verify: m.unb64(row.senderVerify) })); }
       catch { text = "(this message does not open: it was altered, or not signed by its sender)"; }
     }
@@ -153,7 +156,7 @@ async function send(text) {
     const sealed = await m.seal(te.encode(text), { context, sender: mine, recipients: people });
     const keys = Object.fromEntries(Object.entries(sealed.keys).map(([id, k]) => [id, m.b64(k)]));
     try {
-      await call(root.dataset.send, { context: m.b64(sealed.context), nonce: m.b64(sealed.nonce), body: m.b64(sealed.body), signature: m.b64(sealed.signature), keys });
+      await call(root.dataset.send, { context: m.b64(sealed.context), nonce: m.b64(sealed.nonce), body: m.b64(sealed.body), signature: m.b64(sealed.signature), commitment: m.b64(sealed.commitment), keys });
       return;
     } catch (error) {
       if (attempt || !/changed/.test(error.message)) throw error;
