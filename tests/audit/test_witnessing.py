@@ -92,6 +92,21 @@ def test_the_bundle_carries_the_newest_cosigned_checkpoint_and_how_the_served_on
     assert any(cosigned_at(body, line, parse_cosigner(witness.vkey)) for line in lines)
 
 
+def test_the_bundle_carries_each_witness_cosignature_on_its_own_line(
+    cast: Cast, witness: WitnessServer, settings: SettingsWrapper, tmp_path: Path
+) -> None:
+    with witness_serving(tmp_path / "w2", trusted=[verifier_key(cast.owner.practice)], name="witness.test/w2") as w2:
+        settings.CONFIDE_WITNESSES = [(witness.url, witness.vkey), (w2.url, w2.vkey)]
+        size = _reads(cast)
+        assert checkpoint_witness(practice_id=cast.owner.practice_id) == 2
+        bundle = proof_bundle(practice=cast.owner.practice, client_id=cast.client.id, since=None)
+    witnessed: dict[str, Any] = bundle["witnessed"]  # type: ignore[assignment]
+    latest = checkpoint_latest(practice_id=cast.owner.practice_id)
+    assert latest is not None and latest.size == size
+    lines = sorted(Cosignature.objects.values_list("witness", "line"))
+    assert witnessed["checkpoint"] == latest.note + "".join(f"{line}\n" for _, line in lines)
+
+
 def test_without_witnesses_or_cosignatures_the_bundle_claims_none(cast: Cast, settings: SettingsWrapper) -> None:
     _reads(cast)
     assert proof_bundle(practice=cast.owner.practice, client_id=cast.client.id, since=None)["witnessed"] is None
