@@ -98,6 +98,7 @@ class SealedMessage:
     envelope: dict[str, str]  # context, nonce, body, signature (base64)
     sealed_key: bytes | None
     sender_key_id: str
+    sender_receive: bytes
     sender_verify: bytes
 
 
@@ -129,6 +130,7 @@ def thread_read(
             envelope=json.loads(m.open("envelope", key=key)),
             sealed_key=sealed.get(m.id),
             sender_key_id=m.sender_mailbox.key_id,
+            sender_receive=bytes(m.sender_mailbox.receive),
             sender_verify=bytes(m.sender_mailbox.verify),
         )
         for m in newest

@@ -178,7 +178,14 @@ def recipients_json(request: HttpRequest, member: Member, client_id: str) -> Jso
     client = thread_for_member(member=member, client_id=client_id)
     boxes = recipients_recorded(client=client, actor=member, channel=WEB)
     people = [
-        {"id": b.key_id, "receive": _b64(b.receive), "verify": _b64(b.verify), "name": _name(b.member)} for b in boxes
+        {
+            "id": b.key_id,
+            "receive": _b64(b.receive),
+            "verify": _b64(b.verify),
+            "name": _name(b.member),
+            "member": str(b.member_id),
+        }
+        for b in boxes
     ]
     return JsonResponse({"practice": str(member.practice_id), "thread": str(client.id), "recipients": people})
 
@@ -219,6 +226,7 @@ def messages_json(request: HttpRequest, member: Member, client_id: str) -> HttpR
             "sent": m.sent_at.isoformat(),
             "envelope": m.envelope | {"key": _b64(m.sealed_key) if m.sealed_key else None},
             "senderKey": m.sender_key_id,
+            "senderReceive": _b64(m.sender_receive),
             "senderVerify": _b64(m.sender_verify),
         }
         for m in shown

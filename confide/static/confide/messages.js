@@ -24,21 +24,27 @@ async function call(url, body) {
   }
 }
 
-// IndexedDB: one record per mailbox this browser holds, {pair, deviceId}.
-function store(mode, action) {
+// IndexedDB: "devices", one record per mailbox this browser holds, {pair, deviceId}; "pins", per mailbox,
+// the key this browser has seen for each person it wrote to ({member: {key, name, keys}}): a key the
+// server swaps later shows up as changed, and nothing is sealed to it until the person checks.
+function store(name, mode, action) {
   return new Promise((resolve, reject) => {
-    const open = indexedDB.open("confide-messages", 1);
-    open.onupgradeneeded = () => open.result.createObjectStore("devices");
+    const open = indexedDB.open("confide-messages", 2);
+    open.onupgradeneeded = () => {
+      for (const s of ["devices", "pins"]) if (!open.result.objectStoreNames.contains(s)) open.result.createObjectStore(s);
+    };
     open.onerror = () => reject(open.error);
     open.onsuccess = () => {
-      const request = action(open.result.transaction("devices", mode).objectStore("devices"));
+      const request = action(open.result.transaction(name, mode).objectStore(name));
       request.onsuccess = () => resolve(request.result);
       request.onerror = () => reject(request.error);
     };
   });
 }
-const remember = (mailbox, record) => store("readwrite", (s) => s.put(record, mailbox));
-const recall = (mailbox) => store("readonly", (s) => s.get(mailbox));
+const remember = (mailbox, record) => store("devices", "readwrite", (s) => s.put(record, mailbox));
+const recall = (mailbox) => store("devices", "readonly", (s) => s.get(mailbox));
+const pinsOf = async (mailbox) => (await store("pins", "readonly", (s) => s.get(mailbox))) || {};
+const pinsKeep = (mailbox, pins) => store("pins", "readwrite", (s) => s.put(pins, mailbox));
 
 async function newDevice(secret, mailbox) {
   const pair = await m.newDeviceKey();
@@ -47,7 +53,7 @@ async function newDevice(secret, mailbox) {
   return { pair, deviceId: await m.deviceId(devicePublic), upload: { public: m.b64(devicePublic), sealed: m.b64(sealed) } };
 }
 
-let mine = null, people = [], newest = "", seen = new Set();
+let mine = null, people = [], newest = "", seen = new Set(), pins = {}, changed = [];
 
 let replaces = null;  // the mailbox the person chose to give up by starting again, if any
 
@@ -113,9 +119,51 @@ async function recipients() {
     }
   }
   people = data.recipients.map((p) => ({ ...p, receive: m.unb64(p.receive), verify: m.unb64(p.verify) }));
-  const others = data.recipients.filter((p) => p.id !== mine.id).map((p) => p.name).sort();
-  $("thread-people").textContent = `Sealed for: ${[...others, "you"].join(", ")}`;
+  pins = await pinsOf(mine.id);
+  changed = [];
+  for (const p of people) {
+    if (p.id === mine.id) continue;
+    const pin = pins[p.member];
+    if (!pin) pins[p.member] = { key: p.id, name: p.name, keys: [p.id] };  // first seen here
+    else if (pin.key !== p.id) changed.push(p);
+  }
+  await pinsKeep(mine.id, pins);
+  const others = people.filter((p) => p.id !== mine.id);
+  $("thread-people").textContent = `Sealed for: ${[...others.map((p) => p.name).sort(), "you"].join(", ")}`;
+  await codes(others);
   return data;
+}
+
+async function codeItem(p) {
+  const item = document.createElement("li");
+  item.textContent = `${p.name}: ${await m.safetyCode(mine.id, p.id)}`;
+  return item;
+}
+
+// Safety codes for everyone, and the changed keys that hold sending back until they are checked.
+async function codes(others) {
+  $("codes-list").replaceChildren(...(await Promise.all(others.map(codeItem))));
+  $("changed").hidden = changed.length === 0;
+  $("changed-who").textContent = changed.map((p) => `The key for ${pins[p.member].name} is not the one this device used before.`).join(" ");
+  $("changed-codes").replaceChildren(...(await Promise.all(changed.map(codeItem))));
+  root.dataset.keys = changed.length ? "changed" : "known";
+}
+
+async function confirmChanged() {
+  for (const p of changed) {
+    const pin = pins[p.member];
+    pins[p.member] = { key: p.id, name: p.name, keys: [...new Set([...pin.keys, p.id])] };
+  }
+  await pinsKeep(mine.id, pins);
+  changed = [];
+  await codes(people.filter((p) => p.id !== mine.id));
+}
+
+// Who sent a message, by the key that signed it, as this browser knows that key — never by the server's word.
+function senderOf(key) {
+  if (key === mine.id) return "You";
+  const known = Object.values(pins).find((pin) => pin.keys.includes(key));
+  return known ? known.name : null;
 }
 
 function line(who, text, when, mineFlag) {
@@ -137,20 +185,34 @@ async function poll() {
     if (seen.has(row.id)) continue;
     seen.add(row.id);
     const e = row.envelope;
-    let text;
-    if (!e.key) text = "(sealed before this device's key existed: ask to have the conversation shared again)";
+    let text, who = senderOf(row.senderKey);
+    const bound = await boundHere(e.context, row).catch(() => false);
+    if (!bound) { text = "(this message was not written for this conversation: it is not shown)"; who = "Unknown"; }
+    else if (!e.key) text = "(sealed before this device's key existed: ask to have the conversation shared again)";
     else {
       const envelope = { context: m.unb64(e.context), nonce: m.unb64(e.nonce), body: m.unb64(e.body), signature: m.unb64(e.signature), commitment: m.unb64(e.commitment), keys: { [mine.id]: m.unb64(e.key) } };
       try { text = td.decode(await m.open(envelope, { mine, verify: m.unb64(row.senderVerify) })); }
       catch { text = "(this message does not open: it was altered, or not signed by its sender)"; }
     }
-    line(row.mine ? "You" : row.sender, text, row.sent, row.mine);
+    if (!who) who = "Someone whose key this device has not seen (compare safety codes)";
+    line(who, text, row.sent, who === "You");
   }
 }
 
+// A message belongs here only if its signed context says so: this practice and thread, its own id, sealed to
+// this mailbox, and signed by the key the server names — which must be the hash of the keys it gives.
+async function boundHere(context, row) {
+  const ctx = m.parseContext(m.unb64(context));
+  const keyOk = (await m.mailboxId(m.unb64(row.senderReceive), m.unb64(row.senderVerify))) === row.senderKey;
+  return keyOk && ctx.practice === root.dataset.practice && ctx.thread === root.dataset.client &&
+    ctx.message === row.id && ctx.sender === row.senderKey && ctx.recipients.includes(mine.id);
+}
+
 async function send(text) {
+  if (changed.length) throw new Error("A key changed: compare the safety codes before anything is sent.");
   for (let attempt = 0; attempt < 2; attempt++) {
     const data = attempt ? await recipients() : { practice: root.dataset.practice, thread: root.dataset.client };
+    if (changed.length) throw new Error("A key changed: compare the safety codes before anything is sent.");
     const ids = people.map((p) => p.id);
     const context = m.contextBytes({ practice: data.practice, thread: data.thread, message: crypto.randomUUID(), sender: mine.id, recipients: ids });
     const sealed = await m.seal(te.encode(text), { context, sender: mine, recipients: people });
@@ -195,6 +257,7 @@ $("recovery-use").addEventListener("click", guard(recover));
 $("pairing-use").addEventListener("click", guard(pairHere));
 $("pairing-start").addEventListener("click", guard(offerPairing));
 $("sheet-done").addEventListener("click", guard(openThread));
+$("changed-ok").addEventListener("click", guard(confirmChanged));
 $("compose").addEventListener("submit", (event) => {
   event.preventDefault();
   const box = $("compose-text");
