@@ -97,7 +97,7 @@ def test_publishing_again_retires_the_old_mailbox_and_says_so(cast: Cast) -> Non
     assert current.key_id == second.mailbox.id
     assert Mailbox.objects.get(key_id=first.mailbox.id).retired_at is not None
     retired = AuditEvent.objects.get(action=AuditAction.MAILBOX_RETIRE)
-    assert (retired.client_id, retired.object_id) == (cast.client.id, first.mailbox.id)
+    assert (retired.client_id, retired.object_type, retired.object_id) == (cast.client.id, "mailbox", first.mailbox.id)
 
 
 @pytest.mark.parametrize(
@@ -339,3 +339,53 @@ def test_the_same_device_added_twice_is_a_clear_refusal(cast: Cast) -> None:
     device_add(member=cast.client_member, device=upload, channel=WEB)
     with pytest.raises(MessagingError, match="already holds your messages"):
         device_add(member=cast.client_member, device=upload, channel=WEB)
+
+
+def test_what_publishing_keeps_is_what_the_browser_will_fetch_back(cast: Cast) -> None:
+    secret = MailboxSecret.generate()
+    device = X25519PrivateKey.generate()
+    sealed = keys.seal_to_device(secret, device.public_key())
+    code = keys.new_recovery_code()
+    recovery = keys.seal_for_recovery(secret, code)
+    box = secret.mailbox
+    mailbox_publish(
+        member=cast.client_member,
+        receive=box.receive.public_bytes_raw(),
+        verify=box.verify.public_bytes_raw(),
+        device=DeviceUpload(public=device.public_key().public_bytes_raw(), sealed=sealed),
+        recovery=recovery,
+        replaces=None,
+        channel=WEB,
+    )
+    kept = Mailbox.objects.get(member=cast.client_member)
+    assert (kept.key_id, bytes(kept.receive), bytes(kept.verify)) == (
+        box.id,
+        box.receive.public_bytes_raw(),
+        box.verify.public_bytes_raw(),
+    )
+    opened = keys.open_with_recovery(bytes(kept.recovery), code=code, mailbox=box.id)  # type: ignore[arg-type]
+    assert opened.to_bytes() == secret.to_bytes()
+    (row,) = kept.devices.all()
+    assert row.approved_at is not None and row.removed_at is None
+    assert bytes(row.public) == device.public_key().public_bytes_raw() and row.device_id == keys.device_id(
+        device.public_key()
+    )
+    assert keys.open_on_device(bytes(row.sealed), device=device, mailbox=box.id).to_bytes() == secret.to_bytes()  # type: ignore[arg-type]
+
+
+def test_a_device_added_later_is_in_the_clients_history_with_what_it_holds(cast: Cast) -> None:
+    secret = publish(cast.client_member)
+    device = X25519PrivateKey.generate()
+    sealed = keys.seal_to_device(secret, device.public_key())
+    added = device_add(
+        member=cast.client_member, device=DeviceUpload(device.public_key().public_bytes_raw(), sealed), channel=WEB
+    )
+    assert bytes(added.sealed) == sealed and added.approved_at is not None  # type: ignore[arg-type]
+    event = AuditEvent.objects.filter(action=AuditAction.DEVICE_ADD).order_by("-id").first()
+    assert event is not None and (event.client_id, event.object_type, event.object_id) == (
+        cast.client.id,
+        "device",
+        added.device_id,
+    )
+    retired = AuditEvent.objects.filter(action=AuditAction.MAILBOX_PUBLISH).get()
+    assert retired.object_type == "mailbox"
