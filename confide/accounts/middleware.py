@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
 _LAST_SEEN = "confide_last_seen"
+BACKGROUND = "X-Confide-Background"  # sent by a page's own polling (messages): it never extends the session
 # Paths a member without MFA may still reach: the MFA set-up pages, re-authentication,
 # e-mail confirmation, sign-out and static files.
 _MFA_EXEMPT_PREFIXES = ("/accounts/", "/static/", "/invitations/")
@@ -33,7 +34,8 @@ class IdleTimeoutMiddleware:
                 logout(request)
                 messages.info(request, "You were signed out after a period of inactivity.")
                 return HttpResponseRedirect(reverse("account_login"))
-            request.session[_LAST_SEEN] = now
+            if BACKGROUND not in request.headers:  # a page polling on its own is not the person at work
+                request.session[_LAST_SEEN] = now
         return self.get_response(request)
 
     @staticmethod

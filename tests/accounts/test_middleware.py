@@ -5,6 +5,7 @@ import time
 import pytest
 from allauth.mfa.models import Authenticator
 from django.test import Client as HttpClient
+from django.urls import reverse
 
 from confide.accounts.models import User
 from confide.audit.actions import Channel
@@ -140,6 +141,22 @@ def test_every_member_role_gets_the_15_minute_window(cast: Cast, monkeypatch: py
 def test_activity_keeps_a_member_signed_in(cast: Cast, monkeypatch: pytest.MonkeyPatch) -> None:
     http = _after_idle(monkeypatch, cast.clinician.user, "/dashboard/", idle=[10 * 60, 10 * 60, 10 * 60])
     assert _still_signed_in(http, "/dashboard/")
+
+
+def test_a_page_polling_on_its_own_does_not_keep_an_idle_member_signed_in(
+    cast: Cast, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    http = _signed_in(cast.clinician.user)
+    clock = _Clock()
+    monkeypatch.setattr(time, "time", clock)
+    poll = reverse("messaging_list", args=[cast.client.id])
+    assert http.get("/dashboard/").status_code == 200
+    for _ in range(15):  # a thread left open, asking every minute for 15 minutes
+        clock.now += 60
+        assert http.get(poll, headers={"X-Confide-Background": "poll"}).status_code == 204
+    clock.now += 60  # 16 minutes since the person last did anything
+    response = http.get(poll, headers={"X-Confide-Background": "poll"})
+    assert response.status_code == 302 and response["Location"] == "/accounts/login/"
 
 
 def test_a_client_gets_30_idle_minutes(cast: Cast, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -7,15 +7,32 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable, Iterator
 
+import pytest
 from django.db import connection
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from tests.browser.helpers import sign_in
 from tests.cast import Cast
 
 CANARY = "canary-5c1e-moved-to-thursday"
+
+
+@pytest.fixture
+def new_page(browser: Browser) -> Iterator[Callable[[int, int], Page]]:
+    """Pages in browsers of their own (another device), closed with the test: an open thread polls its
+    server every second, and must stop before the next test's server takes over."""
+    contexts: list[BrowserContext] = []
+
+    def make(width: int, height: int) -> Page:
+        contexts.append(browser.new_context(viewport={"width": width, "height": height}))
+        return contexts[-1].new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
 
 
 def _ready(page: Page) -> None:
@@ -61,7 +78,7 @@ def _database_holds(text: str) -> list[str]:
 
 
 def test_a_client_and_clinician_message_each_other_sealed_in_their_browsers(
-    page: Page, browser: Browser, live_server: LiveServer, live_cast: Cast
+    page: Page, new_page: Callable[[int, int], Page], live_server: LiveServer, live_cast: Cast
 ) -> None:
     thread = f"{live_server.url}/messages/{live_cast.client.id}/"
     page.set_viewport_size({"width": 390, "height": 844})
@@ -69,7 +86,7 @@ def test_a_client_and_clinician_message_each_other_sealed_in_their_browsers(
     page.goto(thread)
     code = _set_up(page)
 
-    desk = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
+    desk = new_page(1280, 800)
     sign_in(desk, live_server.url, "chris@harbor.test")
     desk.goto(thread)
     _set_up(desk)
@@ -82,7 +99,7 @@ def test_a_client_and_clinician_message_each_other_sealed_in_their_browsers(
     _send(desk, "Thursday at 5 works.")
     expect(page.locator("#thread-list")).to_contain_text("Thursday at 5 works.", timeout=2_000)
 
-    laptop = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
+    laptop = new_page(1280, 800)
     sign_in(laptop, live_server.url, "jordan@client.test", with_totp=False)
     laptop.goto(thread)
     expect(laptop.locator("#messages")).to_have_attribute("data-state", "setup", timeout=15_000)
@@ -94,7 +111,7 @@ def test_a_client_and_clinician_message_each_other_sealed_in_their_browsers(
     expect(laptop.locator("#thread-list")).to_contain_text("Thursday at 5 works.")
 
     # Jordan adds his tablet from his phone with a one-time code typed from screen to screen.
-    tablet = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
+    tablet = new_page(390, 844)
     sign_in(tablet, live_server.url, "jordan@client.test", with_totp=False)
     tablet.goto(thread)
     expect(tablet.locator("#messages")).to_have_attribute("data-state", "setup", timeout=15_000)

@@ -9,8 +9,9 @@ const status = (text, state) => { $("messages-status").textContent = text; if (s
 const show = (...ids) => { for (const id of ["setup", "sheet", "thread"]) $(id).hidden = !ids.includes(id); };
 const te = new TextEncoder(), td = new TextDecoder();
 
-async function call(url, body) {
-  const options = body === undefined ? { credentials: "same-origin" } : {
+// A poll the page makes on its own says so: it must not keep an idle session from timing out.
+async function call(url, body, background = false) {
+  const options = body === undefined ? { credentials: "same-origin", redirect: "error", headers: background ? { "X-Confide-Background": "poll" } : {} } : {
     method: "POST", credentials: "same-origin", body: JSON.stringify(body),
     headers: { "Content-Type": "application/json", "X-CSRFToken": root.dataset.csrf },
   };
@@ -179,7 +180,7 @@ function line(who, text, when, mineFlag) {
 }
 
 async function poll() {
-  const data = await call(`${root.dataset.list}${newest ? `?after=${encodeURIComponent(newest)}` : ""}`);
+  const data = await call(`${root.dataset.list}${newest ? `?after=${encodeURIComponent(newest)}` : ""}`, undefined, true);
   for (const row of data ? data.messages : []) {
     newest = row.sent;
     if (seen.has(row.id)) continue;
@@ -232,7 +233,10 @@ async function openThread() {
   show("thread");
   status("Sealed in your browser: only the people listed can read these messages.", "ready");
   await poll();
-  setInterval(() => poll().catch((error) => status(error.message, "error")), 1000);
+  const timer = setInterval(() => poll().catch(() => {
+    clearInterval(timer);  // signed out after a period of inactivity (a redirect), or the server is gone
+    status("This page has stopped: reload it (you may have been signed out after a period of inactivity).", "stopped");
+  }), 1000);
 }
 
 async function start() {
