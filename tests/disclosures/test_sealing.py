@@ -297,3 +297,49 @@ def test_terms_copied_from_another_disclosure_keep_this_one_held_back(cast: Cast
     )
     assert notices_send(now=_at(1)) == 0
     assert _pages(cast) == ({str(told.id)}, {str(told.id)}) and len(smtp_inbox.messages) == 1
+
+
+def test_a_correction_of_a_held_back_disclosure_is_held_back_with_it(cast: Cast) -> None:
+    from confide.disclosures.services import Correction, accounting_correct
+
+    request = released(cast, **WITHHELD)
+    original = AccountingEntry.objects.get(request=request)
+    correction = Correction(
+        "", "", "Name and date of birth only", "Report to child protection", "The note was not sent."
+    )
+    corrected = accounting_correct(
+        member=cast.clinician, entry_id=original.id, correction=correction, channel=Channel.WEB
+    )
+    [event] = AuditEvent.objects.filter(action=AuditAction.ACCOUNTING_CORRECT, object_id=str(corrected.id))
+    assert (event.seal, event.client_seq) == (f"disclosure:{request.id}", None)
+    assert _pages(cast) == (set(), set())
+
+
+@pytest.mark.parametrize("step", ["release", "decline"])
+def test_a_seal_lifted_by_a_members_own_step_names_that_member_and_tells_the_client_once(
+    cast: Cast, smtp_inbox: Inbox, step: str
+) -> None:
+    from confide.disclosures.services import disclosure_decide
+
+    request = prepare(cast, **_delayed(2))
+    later = _at(3)  # the notice date has passed by the time the second clinician acts
+    with mock.patch("django.utils.timezone.now", return_value=later):
+        if step == "release":
+            approve(cast, request)
+            release(cast, request)
+            member = cast.clinician
+        else:
+            disclosure_decide(
+                member=cast.supervisor,
+                request=request,
+                approve=False,
+                note="Not needed after all.",
+                channel=Channel.WEB,
+            )
+            member = cast.supervisor
+    [lift] = AuditEvent.objects.filter(action=AuditAction.SEAL_LIFT, client_id=cast.client.id)
+    assert (lift.actor_id, lift.channel) == (member.id, Channel.WEB)
+    request.refresh_from_db()
+    if step == "release":
+        assert request.notified_at == later and len(smtp_inbox.messages) == 1
+        assert notices_send(now=_at(4)) == 0  # told once
