@@ -13,7 +13,7 @@ from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from confide.audit.actions import Channel
-from confide.messaging.envelope import Context, Envelope, MailboxSecret, seal
+from confide.messaging.envelope import Context, Envelope, MailboxSecret, safety_code, seal
 from confide.messaging.envelope import Mailbox as PublicMailbox
 from confide.messaging.models import Mailbox, Message, MessageKey
 from confide.messaging.selectors import recipients_of
@@ -107,6 +107,9 @@ def test_the_browser_names_senders_by_their_keys_and_holds_back_a_swapped_key(
     expect(page.locator("#changed-who")).to_contain_text(
         "The key for Chris Clinician is not the one this device used before."
     )
+    code = safety_code(jordan_row.key_id, evil.mailbox.id)  # what Chris's real browser would not show
+    expect(page.locator("#changed-codes")).to_have_text(f"Chris Clinician: {code}")
+    expect(page.locator("#codes-list")).to_have_text(f"Chris Clinician: {code}")
     page.fill("#compose-text", "I relapsed last night")
     page.click("#compose button[type=submit]")
     expect(page.locator("#messages-status")).to_have_text(
