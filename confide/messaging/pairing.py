@@ -11,7 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from confide.messaging.models import PairingOffer
-from confide.messaging.services import SEALED_FOR_RECOVERY, MessagingError, current_mailbox
+from confide.messaging.selectors import current_mailbox
+from confide.messaging.services import SEALED_FOR_RECOVERY, MessagingError
 from confide.practices.models import Member
 
 OFFER_LIFETIME = timedelta(minutes=10)

@@ -14,34 +14,29 @@ from confide.audit.actions import AuditAction, Channel
 from confide.audit.services import event_record
 from confide.careteams.models import CareTeamMember
 from confide.clients.models import Client
+from confide.lib.lookup import one_or_404
 from confide.messaging.models import Mailbox, Message, MessageKey, MessageRead, RecipientsRecord
 from confide.practices.models import Member
 from confide.practices.permissions import CARE_TEAM_ROLE_PERMISSIONS, Permission
 
 
-def _parse_id(value: object) -> uuid.UUID:
-    try:
-        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
-    except ValueError:
-        raise Http404 from None
-
-
 def thread_for_member(*, member: Member, client_id: object) -> Client:
     """The client whose thread ``member`` may read and write, or 404: a client's own, or one where the
     member holds a care-team seat that carries messaging. Break-glass opens the record, never a thread."""
-    pk = _parse_id(client_id)
-    clients = Client.objects.filter(practice_id=member.practice_id, id=pk, shredded_at=None)
+    clients = Client.objects.filter(practice_id=member.practice_id, shredded_at=None)
     if member.has(Permission.PORTAL_MESSAGES_USE):
-        client = clients.filter(portal_member=member).first()
-    elif member.has(Permission.MESSAGING_THREAD_USE):
-        seat = CareTeamMember.objects.filter(practice_id=member.practice_id, client_id=pk, member=member).first()
-        allowed = seat is not None and Permission.MESSAGING_THREAD_USE in CARE_TEAM_ROLE_PERMISSIONS[seat.team_role]
-        client = clients.first() if allowed else None
-    else:
-        client = None
-    if client is None:
+        return one_or_404(clients, id=client_id, portal_member=member)
+    if not member.has(Permission.MESSAGING_THREAD_USE):
+        raise Http404
+    client = one_or_404(clients, id=client_id)
+    seat = CareTeamMember.objects.filter(practice_id=member.practice_id, client=client, member=member).first()
+    if seat is None or Permission.MESSAGING_THREAD_USE not in CARE_TEAM_ROLE_PERMISSIONS[seat.team_role]:
         raise Http404
     return client
+
+
+def current_mailbox(member: Member) -> Mailbox | None:
+    return Mailbox.objects.filter(practice_id=member.practice_id, member=member, retired_at=None).first()
 
 
 def thread_members(client: Client) -> list[Member]:
@@ -95,7 +90,7 @@ class SealedMessage:
     id: uuid.UUID
     sender: Member
     sent_at: datetime
-    envelope: dict[str, str]  # context, nonce, body, signature (base64)
+    envelope: dict[str, str]  # services.PARTS, base64
     sealed_key: bytes | None
     sender_key_id: str
     sender_receive: bytes
@@ -116,7 +111,7 @@ def thread_read(
     newest = list(rows.order_by("-sent_at", "-id")[:limit])[::-1]
     if not newest:
         return client, []
-    mine = Mailbox.objects.filter(practice_id=member.practice_id, member=member, retired_at=None).first()
+    mine = current_mailbox(member)
     sealed: dict[uuid.UUID, bytes] = {}
     if mine is not None:
         keys = MessageKey.objects.filter(mailbox=mine, message_id__in=[m.id for m in newest])
@@ -140,17 +135,8 @@ def thread_read(
             actor=member, action=AuditAction.MESSAGE_READ, channel=channel, client_id=client.id,
             object_type="message", object_ids=[str(m.id) for m in shown],
         )  # fmt: skip
-        read = set(
-            MessageRead.objects.filter(member=member, message_id__in=[m.id for m in shown]).values_list(
-                "message_id", flat=True
-            )
-        )
-        MessageRead.objects.bulk_create(
-            [
-                MessageRead(practice_id=member.practice_id, message_id=m.id, member=member)
-                for m in shown
-                if m.id not in read
-            ],
+        MessageRead.objects.bulk_create(  # (read before: the unique pair keeps the first time)
+            [MessageRead(practice_id=member.practice_id, message_id=m.id, member=member) for m in shown],
             ignore_conflicts=True,
         )
     return client, shown

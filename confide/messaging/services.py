@@ -20,7 +20,7 @@ from confide.clients.models import Client
 from confide.messaging import envelope as env
 from confide.messaging import keys
 from confide.messaging.models import Device, Mailbox, Message, MessageKey, MessageRead
-from confide.messaging.selectors import recipients_of, thread_for_member
+from confide.messaging.selectors import current_mailbox, recipients_of, thread_for_member
 from confide.practices.models import Member
 
 
@@ -65,10 +65,6 @@ def _device(upload: DeviceUpload) -> X25519PublicKey:
     if len(upload.sealed) != SEALED_TO_DEVICE:
         raise MessagingError("That is not a mailbox sealed to a device.")
     return _x25519(upload.public)
-
-
-def current_mailbox(member: Member) -> Mailbox | None:
-    return Mailbox.objects.filter(practice_id=member.practice_id, member=member, retired_at=None).first()
 
 
 def mailbox_publish(

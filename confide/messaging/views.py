@@ -22,11 +22,10 @@ from confide.api.problems import problem
 from confide.audit.actions import Channel
 from confide.messaging.models import Device
 from confide.messaging.pairing import pairing_offer, pairing_offer_live
-from confide.messaging.selectors import recipients_recorded, thread_for_member, thread_read
+from confide.messaging.selectors import current_mailbox, recipients_recorded, thread_for_member, thread_read
 from confide.messaging.services import (
     DeviceUpload,
     MessagingError,
-    current_mailbox,
     device_add,
     envelope_from,
     mailbox_publish,

@@ -21,11 +21,10 @@ from confide.messaging import keys
 from confide.messaging.envelope import Context, Envelope, MailboxSecret, open_envelope, seal
 from confide.messaging.envelope import Mailbox as PublicMailbox
 from confide.messaging.models import Mailbox, Message, MessageRead
-from confide.messaging.selectors import recipients_of, recipients_recorded, thread_read
+from confide.messaging.selectors import current_mailbox, recipients_of, recipients_recorded, thread_read
 from confide.messaging.services import (
     DeviceUpload,
     MessagingError,
-    current_mailbox,
     device_add,
     envelope_from,
     mailbox_publish,
