@@ -17,12 +17,17 @@ import shutil
 import socket
 import subprocess
 import tempfile
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.conf import settings
+
+if TYPE_CHECKING:
+    import psycopg
 
 INSTALL_HINT = "apt-get install postgresql"
 
@@ -150,5 +155,26 @@ def scratch_databases(server: Server, count: int = 1) -> Iterator[list[str]]:
         yield names
     finally:
         for name in names:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            _drop(admin, name)
         admin.close()
+
+
+def _drop(admin: psycopg.Connection[Any], name: str) -> None:
+    """Drop ``name``, waiting out an autovacuum worker on it.
+
+    A plain DROP stops autovacuum itself; WITH (FORCE) would refuse a non-superuser when an
+    autovacuum worker is there (it has no role to be a member of), so it is only the fallback
+    for a session a test left open.
+    """
+    import psycopg
+
+    for attempt in range(20):
+        try:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            return
+        except psycopg.errors.ObjectInUse:
+            with contextlib.suppress(psycopg.errors.InsufficientPrivilege):
+                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                return
+            time.sleep(0.25 * (attempt + 1))
+    admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
