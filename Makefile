@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: help setup run test check lint types migrations-check pytest browser-deps bench mutation guards vendor clean
+.PHONY: help setup run test check lint types migrations-check pytest browser-deps bench mutation mutation-all guards vendor clean
 
 help: ## Show this help
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-12s %s\n", $$1, $$2}'
@@ -54,8 +54,11 @@ test: check pytest ## Set up, then lint, types, migrations check and the whole s
 bench: setup ## Run the benchmarks in bench/ (results: docs/benchmarks.md)
 	$(BIN)/python -m bench
 
-mutation: setup ## Break each listed guard, then mutation-test the security core (mutation.toml; MODULES="confide/x.py" for some)
+mutation: setup ## Break each listed guard, then mutation-test the security core where it changed (mutation.toml; MODULES="confide/x.py" for some)
 	$(BIN)/python -m scripts.mutation $(MODULES)
+
+mutation-all: setup ## Every group and every mutant again, kept scores and listed survivors too (before a release; hours)
+	$(BIN)/python -m scripts.mutation --recheck $(MODULES)
 
 guards: setup ## Only break each guard listed in mutation.toml by hand: every one must fail a test (a few minutes; CI runs it)
 	$(BIN)/python -m scripts.mutation --guards-only

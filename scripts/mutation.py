@@ -11,8 +11,10 @@ anything fails.
 
 A listed survivor is left out while its module is byte for byte the one on which a run last confirmed the
 listing (scripts/mutation_skips.py, mutation-checked.json): equivalent mutants cost a run most of its time
-and cannot change verdict. `--recheck` leaves nothing out; `--rescore` scores the folders of the last run
-again (after listing survivors in docs/mutation.md) without running anything.
+and cannot change verdict. A group is not run at all while nothing it depends on changed since it passed
+(scripts/mutation_kept.py, mutation-scores.json): its score is shown as kept. `--recheck` (make
+mutation-all) runs every group and leaves nothing out; `--rescore` scores the folders of the last run again
+(after listing survivors in docs/mutation.md) without running anything.
 """
 
 from __future__ import annotations
@@ -26,13 +28,16 @@ import sys
 import time
 import tomllib
 from concurrent.futures import ThreadPoolExecutor
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-from scripts.mutation_groups import groups, mutate, score, work_of
+from scripts import mutation_kept
+from scripts.mutation_groups import Score, groups, listed_survivors, mutate, score, work_of
 from scripts.mutation_tree import PYTEST_ARGS, PYTHON, ROOT, WORK, copy_tree, env
 
 KILLERS = ROOT / "mutation-killers.json"  # each guard's test that last failed when it was broken
+KEPT = ROOT / "mutation-scores.json"  # each group's last passing score, with what it depended on
 
 
 def _killer(guard: dict[str, Any], killers: dict[str, str]) -> str | None:
@@ -101,7 +106,7 @@ def main() -> int:
     parser.add_argument("modules", nargs="*", help="module paths from mutation.toml (default: all, guards first)")
     parser.add_argument("--max-children", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--guards-only", action="store_true", help="only break the hand-listed guards")
-    parser.add_argument("--recheck", action="store_true", help="run every mutant, listed survivors too")
+    parser.add_argument("--recheck", action="store_true", help="run every group and every mutant, listed survivors too")
     parser.add_argument("--rescore", action="store_true", help="score the last run's folders again, run nothing")
     args = parser.parse_args()
     plan = tomllib.loads((ROOT / "mutation.toml").read_text())
@@ -128,16 +133,31 @@ def main() -> int:
     if not args.guards_only:
         modules = [m for m in plan["module"] if not args.modules or m["path"] in args.modules]
         scores = []
+        record = mutation_kept.load(KEPT)
         for group in groups(modules):  # each group's rows as they come, with its time
             started = time.monotonic()
             paths = [str(m["path"]) for m in group]
             if args.rescore and not (work_of(paths) / "mutants").is_dir():
                 print(f"no earlier run of {', '.join(paths)} to score", file=sys.stderr)
                 return 2
-            done = score(paths) if args.rescore else mutate(group, args.max_children, recheck=args.recheck)
+            name = mutation_kept.key(group)
+            current = mutation_kept.fingerprint(
+                ROOT, group, listed=listed_survivors(), mutmut_version=version("mutmut")
+            )
+            kept = None if args.rescore or args.recheck else mutation_kept.kept(record, name, current)
+            if kept is not None:
+                done, note = [Score(*row) for row in kept], "kept: nothing it depends on changed since it passed"
+            else:
+                done = score(paths) if args.rescore else mutate(group, args.max_children, recheck=args.recheck)
+                note = f"{(time.monotonic() - started) / 60:.1f} min"
+                if all(s.percent >= plan["target"] and not s.unlisted for s in done):
+                    record[name] = {
+                        "fingerprint": current,
+                        "scores": [[s.module, s.total, s.killed, s.unlisted] for s in done],
+                    }
+                    mutation_kept.save(KEPT, record)
             scores += done
-            minutes = (time.monotonic() - started) / 60
-            print("\n".join(score.row() for score in done) + f"  ({minutes:.1f} min)", flush=True)
+            print("\n".join(score.row() for score in done) + f"  ({note})", flush=True)
         failures += sum(1 for s in scores if s.percent < plan["target"] or s.unlisted)
         lines += ["| module | mutants | killed | score | unlisted survivors |", "|---|---|---|---|---|"]
         lines += [s.row() for s in scores]

@@ -32,7 +32,7 @@ class Score:
         return f"| `{self.module}` | {self.total} | {self.killed} | {self.percent:.1f} % | {unlisted} |"
 
 
-def _listed() -> set[str]:
+def listed_survivors() -> set[str]:
     doc = ROOT / "docs" / "mutation.md"
     return mutation_skips.listed(doc.read_text()) if doc.exists() else set()
 
@@ -98,7 +98,7 @@ def mutate(modules: list[dict[str, Any]], children: int, *, recheck: bool) -> li
     with (work / "pyproject.toml").open("a") as handle:
         handle.write("\n[tool.mutmut]\n" + "".join(f"{k} = {json.dumps(v)}\n" for k, v in config.items()))
     record = {} if recheck else mutation_skips.load(CHECKED)
-    skip = mutation_skips.skippable(listed=_listed(), record=record, fingerprints=_fingerprints(work, paths))
+    skip = mutation_skips.skippable(listed=listed_survivors(), record=record, fingerprints=_fingerprints(work, paths))
     if skip:
         _leave_out(work, paths, skip)
         print(f"{len(skip)} listed survivors left out: their modules are unchanged since they were confirmed")
@@ -118,7 +118,7 @@ def score(paths: list[str]) -> list[Score]:
         [MUTMUT, "results", "--all", "true"], cwd=work, env=env(work), check=True, capture_output=True, text=True
     ).stdout
     statuses = dict(line.strip().rsplit(": ", 1) for line in listing.splitlines() if ": " in line)
-    listed, record, fingerprints = _listed(), mutation_skips.load(CHECKED), _fingerprints(work, paths)
+    listed, record, fingerprints = listed_survivors(), mutation_skips.load(CHECKED), _fingerprints(work, paths)
     scores = []
     for path in paths:  # a mutant is named after its module: confide.audit.proofs.x_proof_bundle__mutmut_3
         mine = {name: status for name, status in statuses.items() if mutation_skips.module_path(name) == path}
