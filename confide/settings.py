@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "confide.scheduling",
     "confide.measures",
     "confide.messaging",
+    "confide.journal",
     "confide.web",
     "confide.backups",
     "confide.outbox",
@@ -210,6 +211,8 @@ AXES_CLIENT_IP_CALLABLE = "confide.accounts.lockout.client_address"
 CONFIDE_MEMBER_IDLE_SECONDS = env_int("CONFIDE_MEMBER_IDLE_MINUTES", 15, minimum=1) * 60
 CONFIDE_CLIENT_IDLE_SECONDS = env_int("CONFIDE_CLIENT_IDLE_MINUTES", 30, minimum=1) * 60
 CONFIDE_INVITATION_HOURS = env_int("CONFIDE_INVITATION_HOURS", 72, minimum=1)
+# A message a clinician has not opened after this many working days raises a prompt on their dashboard.
+CONFIDE_MESSAGE_PROMPT_DAYS = env_int("CONFIDE_MESSAGE_PROMPT_DAYS", 2, minimum=1)
 SESSION_ENGINE = "confide.accounts.sessions"  # sealed at rest under the master key
 SESSION_COOKIE_AGE = 12 * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

@@ -15,7 +15,10 @@ from confide.disclosures import views as disclosures
 from confide.disclosures import views_portal as disclosures_portal
 from confide.holds import views as holds
 from confide.invitations import views as invitations
+from confide.journal import views as journal
 from confide.measures import views as measures
+from confide.messaging import key_views as messaging_keys
+from confide.messaging import share_views as messaging_share
 from confide.messaging import views as messaging
 from confide.portal import views as portal
 from confide.practices import views as practices
@@ -58,18 +61,30 @@ urlpatterns = [
     path("account/tokens/", tokens.token_list_view, name="token_list"),
     path("account/tokens/<uuid:token_id>/revoke/", tokens.token_revoke_view, name="token_revoke"),
     path("invitations/<str:token>/", invitations.invitation_accept_view, name="invitation_accept"),
-    path("messages/mailbox.json", messaging.mailbox_json, name="messaging_mailbox"),
-    path("messages/mailbox/", messaging.mailbox_publish_view, name="messaging_publish"),
-    path("messages/devices/", messaging.device_add_view, name="messaging_device_add"),
-    path("messages/pairing/", messaging.pairing_offer_view, name="messaging_pairing_offer"),
-    path("messages/pairing.json", messaging.pairing_json, name="messaging_pairing"),
-    path("messages/devices/<str:device_id>.json", messaging.device_json, name="messaging_device"),
+    path("messages/mailbox.json", messaging_keys.mailbox_json, name="messaging_mailbox"),
+    path("messages/mailbox/", messaging_keys.mailbox_publish_view, name="messaging_publish"),
+    path("messages/devices/", messaging_keys.device_add_view, name="messaging_device_add"),
+    path("messages/pairing/", messaging_keys.pairing_offer_view, name="messaging_pairing_offer"),
+    path("messages/pairing.json", messaging_keys.pairing_json, name="messaging_pairing"),
+    path("messages/devices/<str:device_id>.json", messaging_keys.device_json, name="messaging_device"),
     path("messages/<uuid:client_id>/", messaging.thread_page, name="messaging_thread"),
     path("messages/<uuid:client_id>/recipients.json", messaging.recipients_json, name="messaging_recipients"),
     path("messages/<uuid:client_id>/send/", messaging.message_send_view, name="messaging_send"),
     path("messages/<uuid:client_id>/messages.json", messaging.messages_json, name="messaging_list"),
+    path("messages/<uuid:client_id>/files/<uuid:file_id>/", messaging.file_upload_view, name="messaging_file_upload"),
+    path("messages/<uuid:client_id>/files/<uuid:file_id>.bin", messaging.file_view, name="messaging_file"),
+    path("messages/<uuid:client_id>/<uuid:message_id>/file/", messaging.message_file_view, name="messaging_file_into"),
+    path("messages/<uuid:client_id>/unshared.json", messaging_share.unshared_json, name="messaging_unshared"),
+    path(
+        "messages/<uuid:client_id>/share/<str:target>.json", messaging_share.shareable_json, name="messaging_shareable"
+    ),
+    path("messages/<uuid:client_id>/share/<str:target>/", messaging_share.share_view, name="messaging_share"),
     path("portal/", portal.portal_home, name="portal_home"),
     path("portal/history/", portal.portal_history, name="portal_history"),
+    path("portal/journal/", journal.journal_page, name="portal_journal"),
+    path("portal/journal/entries.json", journal.entries_json, name="journal_entries"),
+    path("portal/journal/entries/", journal.entry_write_view, name="journal_write"),
+    path("portal/journal/entries/<uuid:entry_id>/delete/", journal.entry_delete_view, name="journal_delete"),
     path("portal/history/proofs.json", portal.portal_history_proofs, name="portal_history_proofs"),
     path("practice/agreements/", consent_practice.practice_agreements, name="practice_agreements"),
     path("practice/members/<uuid:member_id>/licence/", consent_practice.member_licence, name="member_licence"),

@@ -14,6 +14,7 @@ to anyone else, or kept them in a cache another session reads, fails here.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -75,6 +76,18 @@ MESSAGING = ("client", "owner", "clinician", "colleague", "supervisor", "outside
 
 def _thread(cast: Cast) -> dict[str, Any]:
     return {"client_id": cast.client.id}
+
+
+def _message(cast: Cast) -> dict[str, Any]:
+    return {"client_id": cast.client.id, "message_id": uuid.UUID(int=7)}
+
+
+def _target(cast: Cast) -> dict[str, Any]:
+    return {"client_id": cast.client.id, "target": "0" * 32}
+
+
+def _file(cast: Cast) -> dict[str, Any]:
+    return {"client_id": cast.client.id, "file_id": uuid.UUID(int=7)}
 
 
 def _invitation_token(cast: Cast) -> str:
@@ -267,6 +280,16 @@ RULES: dict[str, Rule] = {
     "messaging_device": Rule(only(404), kwargs=lambda c: {"device_id": "0" * 32}),
     "messaging_pairing_offer": Rule(only(400, *MESSAGING), method="POST", data={"sealed": "x"}),
     "messaging_pairing": Rule(only(404)),
+    "messaging_file_upload": Rule(only(415, *THREAD), method="POST", kwargs=_file, data={"x": "y"}),
+    "messaging_file": Rule(only(404), kwargs=_file),  # no such file: the same answer for all
+    "messaging_file_into": Rule(only(404), method="POST", kwargs=_message, data={"key": "x"}),  # no such message
+    "messaging_unshared": Rule(only(200, *THREAD), kwargs=_thread),
+    "messaging_shareable": Rule(only(400, *THREAD), kwargs=_target),  # no such person in the thread
+    "messaging_share": Rule(only(400, *THREAD), method="POST", kwargs=_target, data={"shares": "x"}),
+    "portal_journal": Rule(only(200, "client")),
+    "journal_entries": Rule(only(200, "client")),
+    "journal_write": Rule(only(400, "client"), method="POST", data={"context": "x"}),
+    "journal_delete": Rule(only(404), method="POST", kwargs=lambda c: {"entry_id": uuid.UUID(int=7)}),
     # Clinical records: the treating clinician writes; the supervisor on the team reads.
     "note_new": Rule(only(200, "clinician"), kwargs=lambda c: {"client_id": c.client.id}),
     "note_edit": Rule(only(200, "clinician"), kwargs=lambda c: {"client_id": c.client.id, "note_id": c.note.id}),

@@ -14,6 +14,8 @@ from django.urls import reverse
 
 _LAST_SEEN = "confide_last_seen"
 BACKGROUND = "X-Confide-Background"  # sent by a page's own polling (messages): it never extends the session
+STAMP_EVERY = 10  # seconds: the last-seen time is rewritten at most this often (a page's burst of requests
+# would otherwise write the session row once each); signing out up to this much early is the safe side
 # Paths a member without MFA may still reach: the MFA set-up pages, re-authentication,
 # e-mail confirmation, sign-out and static files.
 _MFA_EXEMPT_PREFIXES = ("/accounts/", "/static/", "/invitations/")
@@ -34,7 +36,8 @@ class IdleTimeoutMiddleware:
                 logout(request)
                 messages.info(request, "You were signed out after a period of inactivity.")
                 return HttpResponseRedirect(reverse("account_login"))
-            if BACKGROUND not in request.headers:  # a page polling on its own is not the person at work
+            recent = isinstance(last_seen, int) and 0 <= now - last_seen < STAMP_EVERY
+            if BACKGROUND not in request.headers and not recent:  # a page polling on its own is not the person
                 request.session[_LAST_SEEN] = now
         return self.get_response(request)
 

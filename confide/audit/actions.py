@@ -77,6 +77,15 @@ class AuditAction(StrEnum):
     MESSAGE_RECIPIENTS = "messaging:thread:recipients"  # object_ids: every key id a thread's messages are sealed to
     MESSAGE_SEND = "messaging:message:send"
     MESSAGE_READ = "messaging:message:read"
+    MESSAGE_SHARE = "messaging:message:share"  # object_id: the key id given the earlier messages; purpose: how many
+    MESSAGE_FILE = "messaging:message:file"  # its words filed into the record, as a document: the one deliberate point
+    MESSAGE_NOTIFY = "messaging:message:notify"  # an e-mail that a message waits: a link, no words of it
+    ATTACHMENT_UPLOAD = "messaging:attachment:upload"  # sealed in the browser; linked to its message when sent
+    ATTACHMENT_READ = "messaging:attachment:read"
+    ATTACHMENT_DISCARD = "messaging:attachment:discard"  # uploaded, never sent, deleted a day later
+    JOURNAL_WRITE = "journal:entry:write"  # sealed to the client's own mailbox: nobody at the practice opens it
+    JOURNAL_READ = "journal:entry:read"
+    JOURNAL_DELETE = "journal:entry:delete"
     TOKEN_CREATE = "api:token:create"
     TOKEN_REVOKE = "api:token:revoke"
 

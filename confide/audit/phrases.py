@@ -63,6 +63,15 @@ PHRASES: dict[str, str] = {
     AuditAction.MESSAGE_RECIPIENTS: "changed who your messages are sealed to",
     AuditAction.MESSAGE_SEND: "sent a message in your thread",
     AuditAction.MESSAGE_READ: "opened messages in your thread",
+    AuditAction.MESSAGE_SHARE: "let someone who joined your thread later read its earlier messages",
+    AuditAction.MESSAGE_FILE: "filed a message of your thread into your record",
+    AuditAction.MESSAGE_NOTIFY: "e-mailed you that a secure message is waiting (a link, no words of it)",
+    AuditAction.ATTACHMENT_UPLOAD: "attached a sealed file to a message in your thread",
+    AuditAction.ATTACHMENT_READ: "downloaded a sealed file from your thread",
+    AuditAction.ATTACHMENT_DISCARD: "deleted a sealed file that was attached but never sent",
+    AuditAction.JOURNAL_WRITE: "wrote an entry in your private journal",
+    AuditAction.JOURNAL_READ: "opened your private journal",
+    AuditAction.JOURNAL_DELETE: "deleted an entry from your private journal",
 }
 ROLES = {
     "owner": "practice owner",
@@ -106,7 +115,9 @@ KINDS: dict[str, tuple[str, tuple[AuditAction, ...]]] = {
         (
             AuditAction.MAILBOX_PUBLISH, AuditAction.MAILBOX_RETIRE, AuditAction.DEVICE_ADD,
             AuditAction.DEVICE_REMOVE, AuditAction.MESSAGE_RECIPIENTS, AuditAction.MESSAGE_SEND,
-            AuditAction.MESSAGE_READ,
+            AuditAction.MESSAGE_READ, AuditAction.MESSAGE_SHARE, AuditAction.MESSAGE_FILE, AuditAction.MESSAGE_NOTIFY,
+            AuditAction.ATTACHMENT_UPLOAD, AuditAction.ATTACHMENT_READ, AuditAction.ATTACHMENT_DISCARD,
+            AuditAction.JOURNAL_WRITE, AuditAction.JOURNAL_READ, AuditAction.JOURNAL_DELETE,
         ),
     ),
     "emergency": (
@@ -135,6 +146,9 @@ PLURALS: dict[str, str] = {
     AuditAction.DISCLOSURE_READ: "read a prepared disclosure {n} times",
     AuditAction.MESSAGE_READ: "opened messages in your thread {n} times",
     AuditAction.MESSAGE_SEND: "sent {n} messages in your thread",
+    AuditAction.ATTACHMENT_READ: "downloaded {n} sealed files from your thread",
+    AuditAction.JOURNAL_READ: "opened your private journal {n} times",
+    AuditAction.JOURNAL_WRITE: "wrote {n} entries in your private journal",
 }
 
 

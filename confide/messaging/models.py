@@ -73,6 +73,22 @@ class Message(SealedRow):
         return f"message {self.pk}"
 
 
+class Attachment(SealedRow):
+    """A file sealed in the sender's browser (payload.py), kept sealed once more under the client's key.
+    Its key and name are inside the message that carries it; until that message is sent it has none."""
+
+    SEALED = ("blob",)
+
+    uploader = models.ForeignKey("practices.Member", on_delete=models.PROTECT, related_name="+")
+    message = models.ForeignKey(Message, on_delete=models.PROTECT, related_name="attachments", null=True)
+    blob_ct = models.BinaryField()  # base64 of nonce ‖ ciphertext, sealed under the client's key
+    size = models.PositiveIntegerField()  # of the sealed file, as uploaded
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"attachment {self.pk}"
+
+
 class MessageKey(models.Model):
     """The message's content key sealed to one recipient mailbox."""
 
@@ -80,6 +96,9 @@ class MessageKey(models.Model):
     message = models.ForeignKey(Message, on_delete=models.PROTECT, related_name="keys")
     mailbox = models.ForeignKey(Mailbox, on_delete=models.PROTECT, related_name="+")
     sealed = models.BinaryField()
+    # Set when a recipient re-sealed the key to a mailbox the sender did not seal to (share.py).
+    shared_by = models.ForeignKey(Mailbox, on_delete=models.PROTECT, related_name="+", null=True)
+    share_signature = models.BinaryField(null=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["message", "mailbox"], name="messagekey_unique")]
@@ -101,6 +120,17 @@ class MessageRead(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member_id} read {self.message_id}"
+
+
+class MessageNotice(models.Model):
+    """When a person was last e-mailed that a message waits (notify.py: at most once a week)."""
+
+    practice = models.ForeignKey("practices.Practice", on_delete=models.PROTECT, related_name="+")
+    member = models.ForeignKey("practices.Member", on_delete=models.PROTECT, related_name="+")
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"message notice to {self.member_id}"
 
 
 class RecipientsRecord(models.Model):

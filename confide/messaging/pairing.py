@@ -1,6 +1,6 @@
 """Adding a device from one that already holds the mailbox: the old device seals the mailbox secret under a
 fresh pairing code (keys.PAIRING, 80 random bits) that it shows; the person types the code into the new
-device, which opens the offer and registers itself (services.device_add). The server holds the offer for
+device, which opens the offer and registers itself (mailboxes.device_add). The server holds the offer for
 minutes and cannot open it."""
 
 from __future__ import annotations

@@ -95,6 +95,8 @@ class SealedMessage:
     sender_key_id: str
     sender_receive: bytes
     sender_verify: bytes
+    shared_by: Mailbox | None = None  # who re-sealed the key to this mailbox (share.py), and their signature
+    share_signature: bytes | None = None
 
 
 def thread_read(
@@ -112,10 +114,12 @@ def thread_read(
     if not newest:
         return client, []
     mine = current_mailbox(member)
-    sealed: dict[uuid.UUID, bytes] = {}
+    sealed: dict[uuid.UUID, MessageKey] = {}
     if mine is not None:
-        keys = MessageKey.objects.filter(mailbox=mine, message_id__in=[m.id for m in newest])
-        sealed = {k.message_id: bytes(k.sealed) for k in keys}
+        keys = MessageKey.objects.filter(mailbox=mine, message_id__in=[m.id for m in newest]).select_related(
+            "shared_by"
+        )
+        sealed = {k.message_id: k for k in keys}
     key = client.data_key()
     shown = [
         SealedMessage(
@@ -123,10 +127,12 @@ def thread_read(
             sender=m.sender,
             sent_at=m.sent_at,
             envelope=json.loads(m.open("envelope", key=key)),
-            sealed_key=sealed.get(m.id),
+            sealed_key=bytes(sealed[m.id].sealed) if m.id in sealed else None,
             sender_key_id=m.sender_mailbox.key_id,
             sender_receive=bytes(m.sender_mailbox.receive),
             sender_verify=bytes(m.sender_mailbox.verify),
+            shared_by=sealed[m.id].shared_by if m.id in sealed else None,
+            share_signature=bytes(sealed[m.id].share_signature or b"") if m.id in sealed else None,
         )
         for m in newest
     ]

@@ -8,36 +8,21 @@ from __future__ import annotations
 import base64
 import json
 import uuid
-from dataclasses import dataclass
 
-from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
-from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.db import transaction
 
 from confide.audit.actions import AuditAction, Channel
 from confide.audit.services import event_record
-from confide.clients.models import Client
+from confide.lib.lookup import insert_new
 from confide.messaging import envelope as env
-from confide.messaging import keys
-from confide.messaging.models import Device, Mailbox, Message, MessageKey, MessageRead
+from confide.messaging.attachments import AttachmentError, attachments_link
+from confide.messaging.models import Mailbox, Message, MessageKey, MessageRead
 from confide.messaging.selectors import current_mailbox, recipients_of, thread_for_member
 from confide.practices.models import Member
 
 
 class MessagingError(ValueError):
     """A request the server refuses, with words for the person (nothing in them is PHI)."""
-
-
-@dataclass(frozen=True)
-class DeviceUpload:
-    public: bytes  # the device's X25519 public key
-    sealed: bytes  # the mailbox secret sealed to it (keys.seal_to_device)
-
-
-def _own_client(member: Member) -> uuid.UUID | None:
-    """A client's own record id: their keys and devices are events of their history."""
-    client = Client.objects.filter(practice_id=member.practice_id, portal_member=member).only("id").first()
-    return client.id if client is not None else None
 
 
 # What a browser uploads, by size: a secret of 64 bytes sealed with HPKE (enc 32, tag 16) to a device, or
@@ -48,108 +33,14 @@ SEALED_CONTENT_KEY = 32 + 32 + 16
 PARTS = ("context", "nonce", "body", "signature", "commitment")  # an envelope as uploaded and kept
 
 
-def _x25519(raw: bytes, what: str = "A device key") -> X25519PublicKey:
-    """A key something can be sealed to: 32 bytes, and not one of the few points (all zeros, say) that
-    give every sender the same shared secret — published, such a key would stop a whole thread."""
-    if len(raw) != 32:
-        raise MessagingError(f"{what} is 32 bytes.")
-    key = X25519PublicKey.from_public_bytes(raw)
+def unb64(value: object) -> bytes:
+    """Bytes a browser sent as base64; MessagingError for anything else."""
+    if not isinstance(value, str):
+        raise MessagingError("That is not a sealed upload.")
     try:
-        env.SUITE.encrypt(b"", key)
-    except ValueError:
-        raise MessagingError(f"{what} cannot be sealed to.") from None
-    return key
-
-
-def _device(upload: DeviceUpload) -> X25519PublicKey:
-    if len(upload.sealed) != SEALED_TO_DEVICE:
-        raise MessagingError("That is not a mailbox sealed to a device.")
-    return _x25519(upload.public)
-
-
-def mailbox_publish(
-    *,
-    member: Member,
-    receive: bytes,
-    verify: bytes,
-    device: DeviceUpload,
-    recovery: bytes,
-    replaces: str | None,
-    channel: Channel,
-) -> Mailbox:
-    """Publish ``member``'s mailbox with its first device and recovery sheet. ``replaces`` names the current
-    mailbox the person chose to give up (lost everything: messages sealed to it stay unreadable to them), or
-    None when they have none; anything else is refused, so one device never retires another's keys unseen."""
-    try:
-        public = env.Mailbox.from_raw(receive, verify)
-    except ValueError:
-        raise MessagingError("A mailbox key is 32 bytes.") from None
-    _x25519(receive, "A mailbox key")
-    device_key = _device(device)
-    if len(recovery) != SEALED_FOR_RECOVERY:
-        raise MessagingError("That is not a recovery sheet's sealed mailbox.")
-    client_id = _own_client(member)
-    with transaction.atomic():
-        current = Mailbox.objects.select_for_update().filter(practice_id=member.practice_id, member=member)
-        old = current.filter(retired_at=None).first()
-        if (old.key_id if old is not None else None) != replaces:
-            raise MessagingError("Your messages were set up on another device meanwhile: reload this page.")
-        if old is not None:
-            old.retired_at = timezone.now()
-            old.save(update_fields=["retired_at"])
-            event_record(
-                actor=member, action=AuditAction.MAILBOX_RETIRE, channel=channel, client_id=client_id,
-                object_type="mailbox", object_id=old.key_id,
-            )  # fmt: skip
-        try:
-            with transaction.atomic():
-                mailbox = Mailbox.objects.create(
-                    practice_id=member.practice_id, member=member, key_id=public.id, receive=receive, verify=verify,
-                    recovery=recovery,
-                )  # fmt: skip
-        except IntegrityError:
-            raise MessagingError("That mailbox key is already published.") from None
-        event_record(
-            actor=member, action=AuditAction.MAILBOX_PUBLISH, channel=channel, client_id=client_id,
-            object_type="mailbox", object_id=public.id,
-        )  # fmt: skip
-        _device_add(member, mailbox, device_key, device.sealed, channel=channel, client_id=client_id)
-    return mailbox
-
-
-def _device_add(
-    member: Member, mailbox: Mailbox, public: X25519PublicKey, sealed: bytes, *, channel: Channel,
-    client_id: uuid.UUID | None,
-) -> Device:  # fmt: skip
-    raw = public.public_bytes_raw()
-    device = Device.objects.create(
-        practice_id=member.practice_id, mailbox=mailbox, device_id=keys.device_id(public), public=raw,
-        sealed=sealed, approved_at=timezone.now(),
-    )  # fmt: skip
-    event_record(
-        actor=member, action=AuditAction.DEVICE_ADD, channel=channel, client_id=client_id,
-        object_type="device", object_id=device.device_id,
-    )  # fmt: skip
-    return device
-
-
-def device_add(*, member: Member, device: DeviceUpload, channel: Channel) -> Device:
-    """Add a device to ``member``'s current mailbox, from a device that already holds it (the person
-    compared the new device's code on both screens first)."""
-    mailbox = current_mailbox(member)
-    if mailbox is None:
-        raise MessagingError("Set up secure messages on this device first.")
-    public = _device(device)
-    try:
-        with transaction.atomic():
-            mailbox.offers.filter(used_at=None).update(used_at=timezone.now())  # a pairing code opens one device
-            return _device_add(member, mailbox, public, device.sealed, channel=channel, client_id=_own_client(member))
-    except IntegrityError:  # (device_unique: the same device twice, e.g. from two tabs at once)
-        raise MessagingError("That device already holds your messages.") from None
-
-
-def _b64(data: str) -> bytes:
-    return base64.b64decode(data, validate=True)
+        return base64.b64decode(value, validate=True)
+    except ValueError:  # (binascii.Error is one)
+        raise MessagingError("That is not a sealed upload.") from None
 
 
 def envelope_from(upload: dict[str, object]) -> env.Envelope:
@@ -158,16 +49,19 @@ def envelope_from(upload: dict[str, object]) -> env.Envelope:
         sealed = upload["keys"]
         if not isinstance(sealed, dict):
             raise TypeError
-        context, nonce, body, signature, commitment = (_b64(str(upload[name])) for name in PARTS)
-        sealed_keys = {str(mid): _b64(str(k)) for mid, k in sealed.items()}
+        context, nonce, body, signature, commitment = (unb64(upload[name]) for name in PARTS)
+        sealed_keys = {str(mid): unb64(k) for mid, k in sealed.items()}
         return env.Envelope(context, nonce, body, sealed_keys, signature, commitment)
     except (KeyError, TypeError, ValueError):
         raise MessagingError("That is not a sealed message.") from None
 
 
-def message_send(*, member: Member, client_id: object, envelope: env.Envelope, channel: Channel) -> Message:
-    """Store a sealed message in the client's thread after every check the server can make unread."""
-    client = thread_for_member(member=member, client_id=client_id)
+def envelope_check(
+    *, member: Member, thread: uuid.UUID, envelope: env.Envelope, recipients: set[str]
+) -> tuple[Mailbox, env.Context]:
+    """What the server checks of an envelope ``member`` uploads for ``thread`` (a client's thread, or
+    their journal) without reading it: signed by the member's current key, bound to this practice, thread
+    and sender, and sealed to exactly ``recipients``. The member's mailbox and the parsed context."""
     sender = current_mailbox(member)
     if sender is None:
         raise MessagingError("Set up secure messages on this device first.")
@@ -176,23 +70,45 @@ def message_send(*, member: Member, client_id: object, envelope: env.Envelope, c
         env.check_signature(envelope, env.Mailbox.from_raw(bytes(sender.receive), bytes(sender.verify)))
     except env.EnvelopeError:
         raise MessagingError("That message is not sealed and signed by your current key.") from None
-    if (ctx.practice, ctx.thread, ctx.sender) != (member.practice_id, client.id, sender.key_id):
+    if (ctx.practice, ctx.thread, ctx.sender) != (member.practice_id, thread, sender.key_id):
         raise MessagingError("That message is sealed for another thread.")
-    boxes = {box.key_id: box for box in recipients_of(client)}
-    if ctx.recipients != tuple(sorted(boxes)) or set(envelope.keys) != set(boxes):
+    if ctx.recipients != tuple(sorted(recipients)) or set(envelope.keys) != recipients:
         raise MessagingError("The people in this thread have changed: reload the page and send it again.")
     if any(len(sealed) != SEALED_CONTENT_KEY for sealed in envelope.keys.values()):
         raise MessagingError("That is not a sealed message.")
+    return sender, ctx
+
+
+def envelope_kept(envelope: env.Envelope, *, keys: bool = False) -> str:
+    """The envelope as kept, to be sealed under the client's key: base64 parts, and the sealed keys too
+    when no MessageKey rows hold them (the journal's one recipient)."""
+    parts: dict[str, object] = {name: base64.b64encode(getattr(envelope, name)).decode() for name in PARTS}
+    if keys:
+        parts["keys"] = {mid: base64.b64encode(k).decode() for mid, k in sorted(envelope.keys.items())}
+    return json.dumps(parts)
+
+
+def files_from(upload: dict[str, object]) -> list[str]:
+    """The ids of the files a message's upload says it carries (their keys are inside it)."""
+    files = upload.get("attachments", [])
+    if not isinstance(files, list) or not all(isinstance(f, str) for f in files):
+        raise MessagingError("That is not a sealed message.")
+    return [str(f) for f in files]
+
+
+def message_send(
+    *, member: Member, client_id: object, envelope: env.Envelope, channel: Channel, files: list[str] | None = None
+) -> Message:
+    """Store a sealed message in the client's thread after every check the server can make unread, with
+    the sealed ``files`` uploaded for it."""
+    client = thread_for_member(member=member, client_id=client_id)
+    boxes = {box.key_id: box for box in recipients_of(client)}
+    sender, ctx = envelope_check(member=member, thread=client.id, envelope=envelope, recipients=set(boxes))
     message = Message(id=ctx.message, practice_id=member.practice_id, client=client, sender=member)
     message.sender_mailbox = sender
-    parts = {name: base64.b64encode(getattr(envelope, name)).decode() for name in PARTS}
-    message.seal("envelope", json.dumps(parts), key=client.data_key())
+    message.seal("envelope", envelope_kept(envelope), key=client.data_key())
     with transaction.atomic():
-        try:
-            with transaction.atomic():
-                message.save(force_insert=True)
-        except IntegrityError:  # its id is the sender's: the same message sent twice (or racing itself)
-            raise MessagingError("That message was sent already.") from None
+        insert_new(message, MessagingError("That message was sent already."))
         MessageKey.objects.bulk_create(
             [
                 MessageKey(
@@ -202,6 +118,10 @@ def message_send(*, member: Member, client_id: object, envelope: env.Envelope, c
             ]
         )
         MessageRead.objects.create(practice_id=member.practice_id, message=message, member=member)
+        try:
+            attachments_link(member=member, client=client, message=message, file_ids=files or [])
+        except AttachmentError as error:
+            raise MessagingError(str(error)) from None
         event_record(
             actor=member, action=AuditAction.MESSAGE_SEND, channel=channel, client_id=client.id,
             object_type="message", object_id=str(message.id),

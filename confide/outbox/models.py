@@ -16,6 +16,7 @@ class OutgoingMail(models.Model):
         DISCLOSURE_NOTICE = "disclosure-notice", "Notice of a disclosure"
         DEADLINE_REMINDER = "deadline-reminder", "Disclosure deadline reminder"
         BREAKGLASS_ALERT = "breakglass-alert", "Emergency-access alert"
+        MESSAGE_NOTICE = "message-notice", "A secure message is waiting"
 
     practice = models.ForeignKey("practices.Practice", on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(max_length=32, choices=Kind.choices)

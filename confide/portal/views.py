@@ -15,6 +15,7 @@ from confide.clients.models import Client
 from confide.clients.selectors import client_for_portal
 from confide.consent.selectors import client_due_reasons
 from confide.measures.models import Assignment
+from confide.messaging.unread import unread_for
 from confide.practices.decorators import member_required
 from confide.practices.models import Member
 from confide.practices.permissions import Permission
@@ -31,6 +32,7 @@ def portal_home(request: HttpRequest, member: Member) -> HttpResponse:
         "team": team,
         "agreement_due": client_due_reasons(client=client),
         "questionnaires_due": Assignment.objects.filter(client=client, completed_at=None).count(),
+        "messages_unread": sum(u.count for u in unread_for(member)),
     }
     return render(request, "portal/home.html", context)
 

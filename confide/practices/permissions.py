@@ -52,6 +52,7 @@ class Permission(StrEnum):
     API_TOKEN_MANAGE = "api:token:manage"
     MESSAGING_THREAD_USE = "messaging:thread:use"  # a care-team seat's thread with its client
     PORTAL_MESSAGES_USE = "portal:messages:use"  # a client's thread with their care team
+    PORTAL_JOURNAL_USE = "portal:journal:use"  # a client's own journal, sealed to their own mailbox
 
 
 _CLINICAL_READ = frozenset({Permission.RECORDS_NOTE_READ, Permission.RECORDS_DOCUMENT_READ, Permission.MEASURES_READ})
@@ -123,6 +124,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.PORTAL_AGREEMENT_SIGN,
             Permission.PORTAL_DIRECTIVE_MANAGE,
             Permission.PORTAL_MESSAGES_USE,
+            Permission.PORTAL_JOURNAL_USE,
         }
     ),
 }

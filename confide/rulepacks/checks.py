@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core import checks
 
+from confide.rulepacks.crisis import load_crisis
 from confide.rulepacks.loader import load_library
 
 
@@ -16,4 +17,7 @@ def rule_packs_load(app_configs: Any = None, **kwargs: Any) -> list[checks.Check
         checks.Error(problem, hint="Run 'confide rules check'.", id="confide.E020") for problem in library.problems
     ]
     found += [checks.Warning(w, id="confide.W020") for w in library.warnings]
+    lines, problems = load_crisis()
+    problems += [f"crisis/{pack}.toml: no rule pack {pack!r}" for pack in lines if pack not in library.ids()]
+    found += [checks.Error(problem, hint="Fix the crisis lines' file.", id="confide.E021") for problem in problems]
     return found

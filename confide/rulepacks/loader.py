@@ -45,7 +45,7 @@ class Library:
         raise LookupError(f"no rule pack {ref!r}")
 
 
-def _errors(path: Path, exc: ValidationError) -> list[str]:
+def field_errors(path: Path, exc: ValidationError) -> list[str]:
     found = []
     for error in exc.errors():
         where = ".".join(str(part) for part in error["loc"]) or "pack"
@@ -68,7 +68,7 @@ def load_library(folder: Path = PACKS_DIR, *, today: dt.date | None = None) -> L
             library.problems.append(f"{path.name}: not valid TOML: {exc}")
             continue
         except ValidationError as exc:
-            library.problems += _errors(path, exc)
+            library.problems += field_errors(path, exc)
             continue
         if path.stem != pack.ref:
             library.problems.append(f"{path.name}: the file must be named {pack.ref}.toml")

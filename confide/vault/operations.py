@@ -218,7 +218,8 @@ def client_shred(*, client_id: uuid.UUID, reason: str) -> None:
     """Destroy the client's key and search artefacts: afterwards nothing of the client decrypts.
 
     Psychotherapy notes are sealed to their authors, not the client key, so they are deleted;
-    document files are deleted too. The client row stays as a tombstone with the audit record.
+    document files, messages with their files, and journal entries are deleted too. The client row stays as
+    a tombstone with the audit record.
     """
     with transaction.atomic():
         client = Client.objects.select_for_update().get(pk=client_id)
@@ -227,6 +228,7 @@ def client_shred(*, client_id: uuid.UUID, reason: str) -> None:
             Path(settings.CONFIDE_DOCUMENTS_DIR) / str(d.practice_id) / f"{d.id}.bin" for d in client.documents.all()
         ]
         PsychotherapyNote.objects.filter(client=client).delete()
+        _messages_delete(client)
         # The log keeps each leaf; without its salt an event's commitment can no longer be
         # linked to or re-derived from anything, while the tree stays valid.
         AuditEvent.objects.filter(practice_id=client.practice_id, client_id=client.id).update(salt=None)
@@ -249,6 +251,21 @@ def client_shred(*, client_id: uuid.UUID, reason: str) -> None:
             purpose=reason[:64],
         )
         transaction.on_commit(lambda: _unlink_all(paths))
+
+
+def _messages_delete(client: Client) -> None:
+    """Messages, their files and the journal: sealed under the client's key, so already unreadable once it
+    is gone; deleted too, with the content keys sealed to each mailbox, so that nothing of them is left."""
+    from confide.journal.models import JournalEntry  # noqa: PLC0415 (the vault sits below these apps)
+    from confide.messaging.models import Attachment, Message, MessageKey, MessageRead, RecipientsRecord  # noqa: PLC0415
+
+    messages = Message.objects.filter(practice_id=client.practice_id, client=client)
+    Attachment.objects.filter(practice_id=client.practice_id, client=client).delete()
+    MessageKey.objects.filter(message__in=messages).delete()
+    MessageRead.objects.filter(message__in=messages).delete()
+    messages.delete()
+    RecipientsRecord.objects.filter(practice_id=client.practice_id, client=client).delete()
+    JournalEntry.objects.filter(practice_id=client.practice_id, client=client).delete()
 
 
 def _unlink_all(paths: list[Path]) -> None:

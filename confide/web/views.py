@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
@@ -12,6 +13,8 @@ from confide.consent.selectors import due_for_clients
 from confide.consent.services import licences_expiring
 from confide.disclosures.selectors import awaiting_decision, tasks_open
 from confide.measures.services import warnings_open_for
+from confide.messaging.unread import unread_for
+from confide.messaging.waiting import working_days_between
 from confide.outbox.selectors import mail_unsent_for
 from confide.practices.decorators import member_required
 from confide.practices.models import Member
@@ -38,8 +41,16 @@ def dashboard(request: HttpRequest, member: Member) -> HttpResponse:
     rows = list(Client.objects.filter(practice_id=member.practice_id, id__in=[c.id for c in clients]))
     due = due_for_clients(practice=member.practice, clients=rows)
     due_clients = [(c, due[c.id]) for c in clients if c.id in due]
+    names = {c.id: c.name for c in clients}
+    today = timezone.localdate()
+    unread = [
+        (u, names.get(u.client_id, "a client"), working_days_between(timezone.localdate(u.oldest), today))
+        for u in unread_for(member)
+    ]
     context = {
-        "today": timezone.localdate(),
+        "today": today,
+        "messages_unread": unread,
+        "prompt_days": settings.CONFIDE_MESSAGE_PROMPT_DAYS,
         "clients": clients,
         "due_clients": due_clients,
         "tasks": tasks_open(member=member),

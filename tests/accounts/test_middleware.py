@@ -143,6 +143,37 @@ def test_activity_keeps_a_member_signed_in(cast: Cast, monkeypatch: pytest.Monke
     assert _still_signed_in(http, "/dashboard/")
 
 
+def test_a_burst_of_requests_writes_the_session_once(cast: Cast, monkeypatch: pytest.MonkeyPatch) -> None:
+    from confide.accounts.middleware import _LAST_SEEN, STAMP_EVERY  # noqa: PLC0415
+
+    http = _signed_in(cast.clinician.user)
+    clock = _Clock()
+    monkeypatch.setattr(time, "time", clock)
+    http.get("/dashboard/")
+    first = http.session[_LAST_SEEN]
+    saves: list[object] = []
+    monkeypatch.setattr(type(http.session), "save", lambda self, *a, **k: saves.append(self))
+    for _ in range(STAMP_EVERY):  # a page's own requests, within a few seconds
+        clock.now += 0.9
+        assert http.get(reverse("messaging_mailbox")).status_code == 200
+    assert saves == []
+    clock.now = first + STAMP_EVERY
+    http.get(reverse("messaging_mailbox"))
+    assert len(saves) == 1
+
+
+def test_a_clock_set_back_rewrites_the_stamp(cast: Cast, monkeypatch: pytest.MonkeyPatch) -> None:
+    from confide.accounts.middleware import _LAST_SEEN  # noqa: PLC0415
+
+    http = _signed_in(cast.clinician.user)
+    clock = _Clock()
+    monkeypatch.setattr(time, "time", clock)
+    http.get("/dashboard/")
+    clock.now -= 3600  # a last-seen stamp in the future would otherwise hold for an hour
+    http.get("/dashboard/")
+    assert http.session[_LAST_SEEN] == int(clock.now)
+
+
 def test_a_page_polling_on_its_own_does_not_keep_an_idle_member_signed_in(
     cast: Cast, monkeypatch: pytest.MonkeyPatch
 ) -> None:

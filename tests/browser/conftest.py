@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Browser, BrowserContext, Page
 from pytest_django.fixtures import Settings
 
 from tests.browser.helpers import USED
@@ -67,3 +67,18 @@ def no_csp_violations(page: Page) -> Iterator[None]:
 @pytest.fixture
 def live_cast(transactional_db: None) -> Cast:
     return build_cast()
+
+
+@pytest.fixture
+def new_page(browser: Browser) -> Iterator[Callable[[int, int], Page]]:
+    """Pages in browsers of their own (another device), closed with the test: an open thread polls its
+    server every second, and must stop before the next test's server takes over."""
+    contexts: list[BrowserContext] = []
+
+    def make(width: int, height: int) -> Page:
+        contexts.append(browser.new_context(viewport={"width": width, "height": height}))
+        return contexts[-1].new_page()
+
+    yield make
+    for context in contexts:
+        context.close()

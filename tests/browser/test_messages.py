@@ -7,32 +7,16 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
-import pytest
 from django.db import connection
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from tests.browser.helpers import sign_in
 from tests.cast import Cast
 
 CANARY = "canary-5c1e-moved-to-thursday"
-
-
-@pytest.fixture
-def new_page(browser: Browser) -> Iterator[Callable[[int, int], Page]]:
-    """Pages in browsers of their own (another device), closed with the test: an open thread polls its
-    server every second, and must stop before the next test's server takes over."""
-    contexts: list[BrowserContext] = []
-
-    def make(width: int, height: int) -> Page:
-        contexts.append(browser.new_context(viewport={"width": width, "height": height}))
-        return contexts[-1].new_page()
-
-    yield make
-    for context in contexts:
-        context.close()
 
 
 def _ready(page: Page) -> None:
@@ -129,3 +113,55 @@ def test_a_client_and_clinician_message_each_other_sealed_in_their_browsers(
     expect(page.locator("#verify")).to_have_attribute("data-state", "verified", timeout=15_000)
 
     assert _database_holds(CANARY) == [] and _database_holds("Thursday at 5") == []
+
+
+def test_a_clinician_who_joins_later_reads_earlier_messages_only_once_shared(
+    page: Page, new_page: Callable[[int, int], Page], live_server: LiveServer, live_cast: Cast
+) -> None:
+    from confide.audit.actions import Channel  # noqa: PLC0415
+    from confide.careteams.models import CareTeamMember  # noqa: PLC0415
+    from confide.careteams.services import careteam_add  # noqa: PLC0415
+
+    thread = f"{live_server.url}/messages/{live_cast.client.id}/"
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, live_server.url, "jordan@client.test", with_totp=False)
+    page.goto(thread)
+    _set_up(page)
+    desk = new_page(1280, 800)
+    sign_in(desk, live_server.url, "chris@harbor.test")
+    desk.goto(thread)
+    _set_up(desk)
+    _send(page, "before Casey: I slept badly")
+    expect(desk.locator("#thread-list")).to_contain_text("before Casey", timeout=2_000)
+
+    # The care team changes: Casey joins, and sets up messages on her own desktop.
+    careteam_add(
+        actor=live_cast.owner, client=live_cast.client, member=live_cast.colleague,
+        team_role=CareTeamMember.TeamRole.CLINICIAN, channel=Channel.WEB,
+    )  # fmt: skip
+    casey = new_page(1280, 800)
+    sign_in(casey, live_server.url, "casey@harbor.test")
+    casey.goto(thread)
+    _set_up(casey)
+    expect(casey.locator("#thread-list")).to_contain_text("sealed before your key existed")
+    expect(casey.locator("#thread-list")).not_to_contain_text("before Casey")
+
+    # New messages reach the new team at once (Jordan's page learns of Casey when it sends).
+    _send(page, "after Casey joined")
+    expect(casey.locator("#thread-list")).to_contain_text("after Casey joined", timeout=2_000)
+    expect(page.locator("#thread-people")).to_have_text("Sealed for: Casey Colleague, Chris Clinician, you")
+
+    # History reaches Casey only when Chris chooses to share it.
+    desk.reload()
+    _ready(desk)
+    desk.get_by_role("button", name="Let Casey Colleague read the 1 earlier message").click()
+    expect(desk.locator("#messages-status")).to_have_text("Casey Colleague can now read 1 earlier message.")
+    expect(desk.locator("#share-history")).to_be_hidden()
+    casey.reload()
+    _ready(casey)
+    shared = casey.locator("#thread-list li", has_text="before Casey")
+    expect(shared).to_contain_text("(shared with you later by Chris Clinician)")
+    page.goto(f"{live_server.url}/portal/history/?kind=messages")
+    expect(page.locator("#history")).to_contain_text(
+        "let someone who joined your thread later read its earlier messages"
+    )

@@ -16,6 +16,7 @@ from confide.audit.actions import Channel
 from confide.messaging.envelope import Context, Envelope, MailboxSecret, safety_code, seal
 from confide.messaging.envelope import Mailbox as PublicMailbox
 from confide.messaging.models import Mailbox, Message, MessageKey
+from confide.messaging.payload import Payload
 from confide.messaging.selectors import recipients_of
 from confide.messaging.services import PARTS, message_send
 from confide.practices.models import Member
@@ -23,6 +24,10 @@ from tests.browser.helpers import sign_in
 from tests.browser.test_messages import _ready, _set_up
 from tests.cast import Cast
 from tests.messaging.test_services import publish
+
+
+def _words(text: str, kind: str = "message") -> bytes:
+    return Payload(kind, text).to_bytes()
 
 
 def _public(row: Mailbox) -> PublicMailbox:
@@ -57,7 +62,7 @@ def test_the_browser_names_senders_by_their_keys_and_holds_back_a_swapped_key(
     ctx = Context(cast.owner.practice_id, cast.client.id, uuid.uuid4(), chris.mailbox.id, ids)
     real = message_send(
         member=cast.clinician, client_id=cast.client.id, channel=Channel.WEB,
-        envelope=seal(b"relabelled: keep taking it", ctx=ctx, sender=chris, recipients=boxes),
+        envelope=seal(_words("relabelled: keep taking it"), ctx=ctx, sender=chris, recipients=boxes),
     )  # fmt: skip
     Message.objects.filter(pk=real.pk).update(sender=cast.supervisor)
 
@@ -74,7 +79,10 @@ def test_the_browser_names_senders_by_their_keys_and_holds_back_a_swapped_key(
         tuple(sorted((forger.mailbox.id, _public(jordan_row).id))),
     )  # fmt: skip
     forged = seal(
-        b"forged: you are discharged", ctx=forged_ctx, sender=forger, recipients=[forger.mailbox, _public(jordan_row)]
+        _words("forged: you are discharged"),
+        ctx=forged_ctx,
+        sender=forger,
+        recipients=[forger.mailbox, _public(jordan_row)],
     )
     _plant(cast, cast.clinician, forged_box, forged, forged_id)
 

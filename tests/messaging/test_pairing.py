@@ -11,9 +11,10 @@ from django.utils import timezone
 from confide.audit.actions import Channel
 from confide.messaging import keys
 from confide.messaging.envelope import MailboxSecret
+from confide.messaging.mailboxes import DeviceUpload, device_add
 from confide.messaging.models import PairingOffer
 from confide.messaging.pairing import OFFER_LIFETIME, pairing_offer, pairing_offer_live
-from confide.messaging.services import DeviceUpload, MessagingError, device_add
+from confide.messaging.services import MessagingError
 from tests.cast import Cast
 from tests.messaging.test_services import publish
 

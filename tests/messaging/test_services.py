@@ -20,16 +20,10 @@ from confide.careteams.services import careteam_add
 from confide.messaging import keys
 from confide.messaging.envelope import Context, Envelope, MailboxSecret, open_envelope, seal
 from confide.messaging.envelope import Mailbox as PublicMailbox
-from confide.messaging.models import Mailbox, Message, MessageRead
+from confide.messaging.mailboxes import DeviceUpload, device_add, mailbox_publish
+from confide.messaging.models import Mailbox, Message, MessageKey, MessageRead
 from confide.messaging.selectors import current_mailbox, recipients_of, recipients_recorded, thread_read
-from confide.messaging.services import (
-    DeviceUpload,
-    MessagingError,
-    device_add,
-    envelope_from,
-    mailbox_publish,
-    message_send,
-)
+from confide.messaging.services import MessagingError, envelope_from, message_send
 from confide.practices.models import Member
 from confide.vault.keyring import VaultError
 from confide.vault.operations import client_shred
@@ -306,8 +300,18 @@ def test_after_the_client_is_shredded_no_stored_message_opens_for_anyone(
     client_shred(client_id=cast.client.id, reason="retention period over")
     with pytest.raises(Http404):
         thread_read(member=cast.clinician, client_id=cast.client.id, channel=WEB)
+    assert not Message.objects.exists() and not MessageKey.objects.exists() and not MessageRead.objects.exists()
+
+
+def test_shredding_leaves_a_message_row_that_escaped_deletion_unopenable(
+    cast: Cast, team: dict[str, MailboxSecret], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    envelope = sealed_for(cast, team["client"], b"what I said in March")
+    message_send(member=cast.client_member, client_id=cast.client.id, envelope=envelope, channel=WEB)
+    monkeypatch.setattr("confide.vault.operations._messages_delete", lambda client: None)
+    client_shred(client_id=cast.client.id, reason="retention period over")
     cast.client.refresh_from_db()
-    with pytest.raises(VaultError, match="does not unwrap"):
+    with pytest.raises(VaultError, match="does not unwrap"):  # crypto-shredded even so
         Message.objects.get().open("envelope", key=cast.client.data_key())
 
 

@@ -49,3 +49,40 @@ def test_an_upload_beyond_the_limit_is_a_problem_document(cast: Cast, settings: 
         reverse("messaging_send", args=[cast.client.id]), "x" * 2000, content_type="application/json"
     )
     assert response.status_code == 413 and response["Content-Type"] == PROBLEM
+
+
+def test_a_sealed_file_goes_up_raw_and_comes_back_as_sent(cast: Cast) -> None:
+    from confide.messaging.payload import seal_file  # noqa: PLC0415
+    from tests.messaging.test_services import publish  # noqa: PLC0415
+
+    publish(cast.client_member)
+    file_id = "5f0f1e7e-0a8c-4b8e-9d6b-2f6e5b1a7c3d"
+    blob = seal_file(b"%PDF-1.7 my sleep diary", file_id).blob
+    http = _signed_in(cast, "client_member")
+    up = reverse("messaging_file_upload", args=[cast.client.id, file_id])
+    response = http.post(up, blob, content_type="application/octet-stream")
+    assert response.status_code == 201 and response.json() == {"id": file_id}
+    down = http.get(reverse("messaging_file", args=[cast.client.id, file_id]))
+    assert down.content == blob and down["Content-Type"] == "application/octet-stream"
+    assert down["Content-Disposition"] == "attachment" and "no-store" in down["Cache-Control"]
+    again = http.post(up, blob, content_type="application/octet-stream")
+    assert again.status_code == 400 and again["Content-Type"] == PROBLEM
+    assert again.json()["detail"] == "That file was uploaded already."
+
+
+def test_a_file_beyond_the_limit_is_a_problem_document(cast: Cast) -> None:
+    from confide.messaging.attachments import SEALED_MAX  # noqa: PLC0415
+
+    url = reverse("messaging_file_upload", args=[cast.client.id, "5f0f1e7e-0a8c-4b8e-9d6b-2f6e5b1a7c3d"])
+    response = _signed_in(cast, "client_member").post(
+        url, b"\1" * (SEALED_MAX + 1), content_type="application/octet-stream"
+    )
+    assert response.status_code == 400 and response["Content-Type"] == PROBLEM
+    assert response.json()["detail"] == "A file can be at most 2 MB."
+
+
+@pytest.mark.parametrize("name", ["journal_write", "journal_delete"])
+def test_the_journal_refuses_as_problem_documents(cast: Cast, name: str) -> None:
+    args = ["5f0f1e7e-0a8c-4b8e-9d6b-2f6e5b1a7c3d"] if name == "journal_delete" else []
+    response = _signed_in(cast, "client_member").post(reverse(name, args=args), "[1]", content_type="application/json")
+    assert response["Content-Type"] == PROBLEM and response.status_code == (404 if args else 400)

@@ -24,7 +24,11 @@ export const concat = (...parts) => {
 };
 export const hex = (bytes) => Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 export const unhex = (text) => new Uint8Array(text.match(/../g).map((h) => parseInt(h, 16)));
-export const b64 = (bytes) => btoa(String.fromCharCode(...bytes));
+export const b64 = (bytes) => {  // in pieces: a spread of a large file would overflow the call stack
+  let text = "";
+  for (let at = 0; at < bytes.length; at += 0x8000) text += String.fromCharCode(...bytes.subarray(at, at + 0x8000));
+  return btoa(text);
+};
 export const unb64 = (text) => Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
 const sha256 = async (...parts) => new Uint8Array(await subtle.digest("SHA-256", concat(...parts)));
 
@@ -117,6 +121,18 @@ export async function signedBy(envelope, verify) {
   return subtle.verify("Ed25519", key, envelope.signature, data);
 }
 
+// The content key sealed to `mine`, once it is the one the sender committed to: what filing a message into
+// the record hands the server (confide/messaging/filing.py), so that it files what the sender wrote.
+export async function contentKeyOf(envelope, mine) {
+  const sealed = envelope.keys[mine.id];
+  const info = concat(te.encode(KEY_INFO), envelope.context);
+  const contentKey = new Uint8Array(await suite.open({ recipientKey: mine.pair, enc: sealed.slice(0, 32), info }, sealed.slice(32)));
+  const commitment = await keyCommitment(contentKey);
+  if (commitment.length !== envelope.commitment.length || commitment.some((b, i) => b !== envelope.commitment[i]))
+    throw new Error("the message does not open");
+  return contentKey;
+}
+
 // The plaintext for the holder of mailbox `mine` (from openMailbox); throws if altered or not signed by `verify`.
 export async function open(envelope, { mine, verify }) {
   if (!(await signedBy(envelope, verify))) throw new Error("the message is not signed by its sender");
@@ -131,6 +147,30 @@ export async function open(envelope, { mine, verify }) {
   contentKey.fill(0);
   const { nonce, body, context } = envelope;
   return new Uint8Array(await subtle.decrypt({ name: "AES-GCM", iv: nonce, additionalData: context }, aes, body));
+}
+
+// Sharing earlier messages with a mailbox the sender did not seal to (confide/messaging/share.py): the
+// sharer re-seals the content key it opened and signs what it did; the reader checks both.
+const shareBytes = async (context, target, sealed) =>
+  concat(te.encode("confide message share v1\n"), await sha256(context), te.encode(`${target}\n`), sealed);
+
+export async function reshare({ context, commitment, sealed }, { mine, target }) {
+  const info = concat(te.encode(KEY_INFO), context);
+  const contentKey = new Uint8Array(await suite.open({ recipientKey: mine.pair, enc: sealed.slice(0, 32), info }, sealed.slice(32)));
+  const check = await keyCommitment(contentKey);
+  if (check.length !== commitment.length || check.some((b, i) => b !== commitment[i])) throw new Error("the message does not open");
+  const { enc, ct } = await suite.seal({ recipientPublicKey: await publicX25519(target.receive), info }, contentKey);
+  contentKey.fill(0);
+  const resealed = concat(new Uint8Array(enc), new Uint8Array(ct));
+  const signature = new Uint8Array(await subtle.sign("Ed25519", mine.signKey, await shareBytes(context, target.id, resealed)));
+  return { sealed: resealed, signature };
+}
+
+// Whether `sharer` ({id, verify}), a recipient of the message, signed this share of its key to `target`.
+export async function sharedBy(context, target, sealed, signature, sharer) {
+  if (!parseContext(context).recipients.includes(sharer.id)) return false;
+  const key = await subtle.importKey("raw", sharer.verify, "Ed25519", false, ["verify"]);
+  return subtle.verify("Ed25519", key, signature, await shareBytes(context, target, sealed));
 }
 
 export async function safetyCode(a, b) {
@@ -214,3 +254,39 @@ export async function openUnderCode(sealed, code, mailbox, kind = RECOVERY) {
 
 export const sealForRecovery = (secret, code, mailbox) => sealUnderCode(secret, code, mailbox, RECOVERY);
 export const openWithRecovery = (sealed, code, mailbox) => openUnderCode(sealed, code, mailbox, RECOVERY);
+
+// A message's payload (what the envelope's body holds) and its attachments, as confide/messaging/payload.py
+// reads and writes them: UTF-8 JSON {kind, text, files}; kind "message" in a thread, "journal" in the
+// journal, so neither can be passed off as the other. Each file is sealed on its own under a fresh key, bound
+// to its id; the signed payload carries that key and the SHA-256 of the sealed file.
+const ATTACHMENT = "confide attachment v1\n", NONCE = 12;
+export const KINDS = ["message", "journal"];
+
+export function payloadBytes({ kind, text, files = [] }) {
+  return te.encode(JSON.stringify({ kind, text, files }));
+}
+
+export function parsePayload(bytes, kind) {
+  const data = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
+  if (!data || data.kind !== kind || typeof data.text !== "string" || !Array.isArray(data.files)) throw new Error("not a " + kind);
+  for (const f of data.files) {
+    if (typeof f.id !== "string" || typeof f.name !== "string" || typeof f.type !== "string" ||
+        typeof f.size !== "number" || typeof f.key !== "string" || !/^[0-9a-f]{64}$/.test(f.sha256)) throw new Error("not a " + kind);
+  }
+  return data;
+}
+
+export async function sealAttachment(data, id) {
+  const key = crypto.getRandomValues(new Uint8Array(32)), nonce = crypto.getRandomValues(new Uint8Array(NONCE));
+  const aes = await subtle.importKey("raw", key, "AES-GCM", false, ["encrypt"]);
+  const sealed = new Uint8Array(await subtle.encrypt({ name: "AES-GCM", iv: nonce, additionalData: te.encode(ATTACHMENT + id) }, aes, data));
+  const blob = concat(nonce, sealed);
+  return { key, blob, sha256: hex(await sha256(blob)) };
+}
+
+export async function openAttachment(blob, { id, key, sha256: digest }) {
+  if (hex(await sha256(blob)) !== digest) throw new Error("the file was altered");
+  const aes = await subtle.importKey("raw", key, "AES-GCM", false, ["decrypt"]);
+  const opened = subtle.decrypt({ name: "AES-GCM", iv: blob.slice(0, NONCE), additionalData: te.encode(ATTACHMENT + id) }, aes, blob.slice(NONCE));
+  return new Uint8Array(await opened);
+}

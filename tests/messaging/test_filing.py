@@ -1,0 +1,116 @@
+"""Filing a message into the record (filing.py): what is filed is what the sender wrote and signed — the
+server opens the envelope only with the key the sender committed to — by a clinician who may write the
+record, as a document sealed under the client's key, in the client's history."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from django.http import Http404
+
+from confide.audit.actions import AuditAction, Channel
+from confide.audit.models import AuditEvent
+from confide.messaging.envelope import KEY_INFO, SUITE, Envelope, MailboxSecret
+from confide.messaging.filing import message_file
+from confide.messaging.models import Message
+from confide.messaging.payload import Payload
+from confide.messaging.services import MessagingError, message_send
+from confide.records.documents import document_open, documents_for
+from confide.records.models import Document
+from tests.cast import Cast
+from tests.messaging.test_services import publish, sealed_for
+
+WEB = Channel.WEB
+
+
+@pytest.fixture
+def sent(cast: Cast) -> tuple[Message, Envelope, dict[str, MailboxSecret]]:
+    team = {
+        "client": publish(cast.client_member),
+        "clinician": publish(cast.clinician),
+        "sam": publish(cast.supervisor),
+    }
+    words = Payload("message", "I have started sleeping again.").to_bytes()
+    envelope = sealed_for(cast, team["client"], words)
+    message = message_send(member=cast.client_member, client_id=cast.client.id, envelope=envelope, channel=WEB)
+    return message, envelope, team
+
+
+def _key(envelope: Envelope, secret: MailboxSecret) -> bytes:
+    return SUITE.decrypt(envelope.keys[secret.mailbox.id], secret.receive, info=KEY_INFO + envelope.context)
+
+
+def test_a_clinician_files_the_senders_own_words_into_the_record(
+    cast: Cast, sent: tuple[Message, Envelope, dict[str, MailboxSecret]]
+) -> None:
+    message, envelope, team = sent
+    document = message_file(
+        member=cast.clinician,
+        client_id=cast.client.id,
+        message_id=message.id,
+        content_key=_key(envelope, team["clinician"]),
+        channel=WEB,
+    )
+    meta, chunks = document_open(actor=cast.clinician, client=cast.client, document_id=document.id, channel=WEB)
+    text = b"".join(chunks).decode()
+    assert text.startswith("Filed from a secure message.\nFrom: the client\nSent: ")
+    assert text.endswith("\n\nI have started sleeping again.\n")
+    assert meta.content_type == "text/plain" and meta.name.startswith("message-") and meta.name.endswith(".txt")
+    assert [d.id for d in documents_for(client=cast.client)][0] == document.id
+    filed = AuditEvent.objects.get(action=AuditAction.MESSAGE_FILE)
+    assert (filed.actor_id, filed.client_id, filed.object_id) == (cast.clinician.id, cast.client.id, str(message.id))
+
+
+def test_a_key_that_is_not_the_senders_files_nothing(
+    cast: Cast, sent: tuple[Message, Envelope, dict[str, MailboxSecret]]
+) -> None:
+    message, envelope, team = sent
+    other = sealed_for(cast, team["client"], Payload("message", "words the filer would like").to_bytes())
+    message_send(member=cast.client_member, client_id=cast.client.id, envelope=other, channel=WEB)
+    for key in (_key(other, team["clinician"]), bytes(32), b"short"):
+        with pytest.raises(MessagingError, match="not the key of this message"):
+            message_file(
+                member=cast.clinician, client_id=cast.client.id, message_id=message.id, content_key=key, channel=WEB
+            )
+    assert not Document.objects.filter(client=cast.client).exclude(pk=cast.document.pk).exists()
+    assert not AuditEvent.objects.filter(action=AuditAction.MESSAGE_FILE).exists()
+
+
+def test_a_message_whose_sender_the_server_swapped_files_nothing(
+    cast: Cast, sent: tuple[Message, Envelope, dict[str, MailboxSecret]]
+) -> None:
+    from confide.messaging.models import Mailbox  # noqa: PLC0415
+
+    message, envelope, team = sent
+    chris = Mailbox.objects.get(key_id=team["clinician"].mailbox.id)
+    Message.objects.filter(pk=message.pk).update(sender=cast.clinician, sender_mailbox=chris)  # "Chris wrote this"
+    with pytest.raises(MessagingError, match="not the key of this message"):
+        message_file(
+            member=cast.clinician, client_id=cast.client.id, message_id=message.id,
+            content_key=_key(envelope, team["clinician"]), channel=WEB,
+        )  # fmt: skip
+    assert not AuditEvent.objects.filter(action=AuditAction.MESSAGE_FILE).exists()
+
+
+@pytest.mark.parametrize("who", ["supervisor", "client_member", "colleague", "outsider", "owner"])
+def test_only_a_clinician_who_writes_the_record_files(
+    cast: Cast, sent: tuple[Message, Envelope, dict[str, MailboxSecret]], who: str
+) -> None:
+    message, envelope, team = sent
+    with pytest.raises(Http404):
+        message_file(
+            member=getattr(cast, who), client_id=cast.client.id, message_id=message.id,
+            content_key=_key(envelope, team["sam"]), channel=WEB,
+        )  # fmt: skip
+    assert not AuditEvent.objects.filter(action=AuditAction.MESSAGE_FILE).exists()
+
+
+def test_a_message_of_another_thread_is_not_found(
+    cast: Cast, sent: tuple[Message, Envelope, dict[str, MailboxSecret]]
+) -> None:
+    message, envelope, team = sent
+    with pytest.raises(Http404):
+        message_file(
+            member=cast.clinician, client_id=cast.client.id, message_id=uuid.uuid4(), content_key=bytes(32), channel=WEB
+        )

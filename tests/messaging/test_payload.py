@@ -1,0 +1,65 @@
+"""The payload inside an envelope and the sealed files it names (payload.py, envelope.js's twin)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from confide.messaging.payload import File, Payload, PayloadError, open_file, seal_file
+
+
+def _file(data: bytes, file_id: str = "0b6f8c52-3a0e-4c35-9a54-1f4b6f1d8e21") -> tuple[File, bytes]:
+    sealed = seal_file(data, file_id)
+    return File(file_id, "worksheet.pdf", "application/pdf", len(data), sealed.key, sealed.sha256), sealed.blob
+
+
+def test_a_payload_reads_back_as_written_with_its_files() -> None:
+    file, _ = _file(b"%PDF-1.7 thought record")
+    payload = Payload("message", "Here is the worksheet — ünïcode too.", (file,))
+    assert Payload.parse(payload.to_bytes(), "message") == payload
+
+
+def test_a_journal_entry_is_not_a_message_nor_the_other_way_round() -> None:
+    entry = Payload("journal", "only for me").to_bytes()
+    with pytest.raises(PayloadError, match="not a message"):
+        Payload.parse(entry, "message")
+    with pytest.raises(PayloadError, match="not a journal"):
+        Payload.parse(Payload("message", "to the team").to_bytes(), "journal")
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"plain text, not JSON",
+        b'{"kind": "message", "text": 5, "files": []}',
+        b'{"kind": "message", "text": "x"}',
+        b'{"kind": "message", "text": "x", "files": {}}',
+        b'{"kind": "message", "text": "x", "files": [{"id": "a"}]}',
+        b'{"kind": "message", "text": "x", "files": [{"id": "a", "name": "n", "type": "t", "size": 1, '
+        b'"key": "AAAA", "sha256": "not-a-digest"}]}',
+        b"\xff\xfe",
+    ],
+)
+def test_anything_else_is_refused(raw: bytes) -> None:
+    with pytest.raises(PayloadError):
+        Payload.parse(raw, "message")
+
+
+def test_a_sealed_file_opens_with_its_key_and_hash() -> None:
+    file, blob = _file(b"%PDF-1.7 thought record")
+    assert open_file(blob, file) == b"%PDF-1.7 thought record"
+    assert b"thought record" not in blob and len(blob) == 12 + len(b"%PDF-1.7 thought record") + 16
+
+
+def test_a_file_altered_or_moved_to_another_id_does_not_open() -> None:
+    file, blob = _file(b"the real file")
+    altered = blob[:-1] + bytes([blob[-1] ^ 1])
+    with pytest.raises(PayloadError, match="altered"):
+        open_file(altered, file)
+    other = dataclasses.replace(file, id="4b1bd2a6-7b8e-4df1-9d7e-3d0a4f0a9c11")  # hash kept, id changed
+    with pytest.raises(PayloadError, match="does not open"):
+        open_file(blob, other)
+    wrong_key = dataclasses.replace(file, key=bytes(32))
+    with pytest.raises(PayloadError, match="does not open"):
+        open_file(blob, wrong_key)

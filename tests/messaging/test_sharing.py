@@ -1,0 +1,167 @@
+"""Sharing a thread's earlier messages with someone who joined later (share.py, sharing.py): only a
+recipient who can open a message shares it, only with someone in the thread now, signed by their current
+key — and the server can neither share a message itself nor alter a share."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from confide.audit.actions import AuditAction, Channel
+from confide.audit.models import AuditEvent
+from confide.careteams.models import CareTeamMember
+from confide.careteams.services import careteam_add
+from confide.messaging import share
+from confide.messaging.envelope import EnvelopeError, MailboxSecret, open_envelope
+from confide.messaging.models import MessageKey
+from confide.messaging.selectors import thread_read
+from confide.messaging.services import MessagingError, envelope_from, message_send
+from confide.messaging.sharing import history_share, shareable, unshared
+from tests.cast import Cast
+from tests.messaging.test_services import publish, sealed_for
+
+WEB = Channel.WEB
+
+
+@pytest.fixture
+def earlier(cast: Cast) -> dict[str, MailboxSecret]:
+    """Jordan and Chris write twice; then Casey joins the care team and sets up messages."""
+    team = {"client": publish(cast.client_member), "clinician": publish(cast.clinician)}
+    for who, member in (("client", cast.client_member), ("clinician", cast.clinician)):
+        message_send(
+            member=member, client_id=cast.client.id, envelope=sealed_for(cast, team[who], b"before"), channel=WEB
+        )
+    careteam_add(
+        actor=cast.owner, client=cast.client, member=cast.colleague, team_role=CareTeamMember.TeamRole.CLINICIAN,
+        channel=WEB,
+    )  # fmt: skip
+    team["casey"] = publish(cast.colleague)
+    return team
+
+
+def _reshared(cast: Cast, sharer: MailboxSecret, target: MailboxSecret) -> dict[str, tuple[bytes, bytes]]:
+    rows = shareable(member=cast.clinician, client_id=cast.client.id, target=target.mailbox.id, channel=WEB)
+    return {
+        str(r.id): share.reshare(r.context, r.commitment, r.sealed, mine=sharer, target=target.mailbox) for r in rows
+    }
+
+
+def test_a_member_lets_a_newcomer_read_the_earlier_messages(cast: Cast, earlier: dict[str, MailboxSecret]) -> None:
+    casey = earlier["casey"]
+    assert unshared(member=cast.clinician, client_id=cast.client.id) == {
+        casey.mailbox.id: 2,
+        earlier["client"].mailbox.id: 0,
+    }
+    shares = _reshared(cast, earlier["clinician"], casey)
+    kept = history_share(
+        member=cast.clinician, client_id=cast.client.id, target=casey.mailbox.id, shares=shares, channel=WEB
+    )
+    assert kept == 2 and unshared(member=cast.clinician, client_id=cast.client.id)[casey.mailbox.id] == 0
+    _, shown = thread_read(member=cast.colleague, client_id=cast.client.id, channel=WEB)
+    for message in shown:
+        assert message.shared_by is not None and message.shared_by.key_id == earlier["clinician"].mailbox.id
+        assert message.sealed_key is not None and message.share_signature is not None
+        envelope = dataclasses.replace(
+            envelope_from(message.envelope | {"keys": {}}), keys={casey.mailbox.id: message.sealed_key}
+        )
+        share.check_share(
+            envelope.context,
+            casey.mailbox.id,
+            message.sealed_key,
+            message.share_signature,
+            sharer=earlier["clinician"].mailbox,
+        )
+        sender = earlier["client"] if message.sender == cast.client_member else earlier["clinician"]
+        assert open_envelope(envelope, mine=casey, sender=sender.mailbox) == b"before"
+    event = AuditEvent.objects.get(action=AuditAction.MESSAGE_SHARE)
+    assert (event.actor_id, event.client_id, event.object_id, event.purpose) == (
+        cast.clinician.id,
+        cast.client.id,
+        casey.mailbox.id,
+        "2",
+    )
+    read = AuditEvent.objects.filter(action=AuditAction.MESSAGE_READ, actor=cast.clinician).latest("id")
+    assert sorted(read.object_ids.split(" ")) == sorted(shares)  # what the sharer's browser was given to re-seal
+
+
+def test_a_share_not_signed_by_the_sharers_key_is_refused(cast: Cast, earlier: dict[str, MailboxSecret]) -> None:
+    casey = earlier["casey"]
+    shares = _reshared(cast, earlier["clinician"], casey)
+    first = next(iter(shares))
+    forged = MailboxSecret.generate()
+    for bad in (
+        {first: (shares[first][0], forged.sign.sign(b"x"))},
+        {first: (shares[first][0][:-1] + bytes([shares[first][0][-1] ^ 1]), shares[first][1])},  # altered key
+        {first: (shares[first][0][:40], shares[first][1])},
+    ):
+        with pytest.raises(MessagingError):
+            history_share(
+                member=cast.clinician, client_id=cast.client.id, target=casey.mailbox.id, shares=bad, channel=WEB
+            )
+    assert not MessageKey.objects.filter(mailbox__key_id=casey.mailbox.id).exists()
+    assert not AuditEvent.objects.filter(action=AuditAction.MESSAGE_SHARE).exists()
+
+
+def test_one_bad_share_keeps_none_of_them(cast: Cast, earlier: dict[str, MailboxSecret]) -> None:
+    casey = earlier["casey"]
+    shares = _reshared(cast, earlier["clinician"], casey)
+    last = list(shares)[-1]
+    shares[last] = (shares[last][0], b"\0" * 64)
+    with pytest.raises(MessagingError, match="not sealed and signed by your current key"):
+        history_share(
+            member=cast.clinician, client_id=cast.client.id, target=casey.mailbox.id, shares=shares, channel=WEB
+        )
+    assert not MessageKey.objects.filter(mailbox__key_id=casey.mailbox.id).exists()
+
+
+def test_only_with_someone_in_the_thread_now_and_only_what_they_lack(
+    cast: Cast, earlier: dict[str, MailboxSecret]
+) -> None:
+    casey = earlier["casey"]
+    otto = publish(cast.outsider)
+    with pytest.raises(MessagingError, match="someone in this conversation now"):
+        shareable(member=cast.clinician, client_id=cast.client.id, target=otto.mailbox.id, channel=WEB)
+    with pytest.raises(MessagingError, match="someone in this conversation now"):
+        shareable(member=cast.clinician, client_id=cast.client.id, target=earlier["clinician"].mailbox.id, channel=WEB)
+    shares = _reshared(cast, earlier["clinician"], casey)
+    history_share(member=cast.clinician, client_id=cast.client.id, target=casey.mailbox.id, shares=shares, channel=WEB)
+    with pytest.raises(MessagingError, match="not one you can share"):  # the same again: Casey has them now
+        history_share(
+            member=cast.clinician, client_id=cast.client.id, target=casey.mailbox.id, shares=shares, channel=WEB
+        )
+
+
+def test_someone_who_could_not_read_a_message_cannot_share_it(cast: Cast, earlier: dict[str, MailboxSecret]) -> None:
+    # Casey joined later: she holds no key to the earlier messages, so she has nothing to give Sam.
+    sam = publish(cast.supervisor)
+    assert unshared(member=cast.colleague, client_id=cast.client.id)[sam.mailbox.id] == 0
+    assert shareable(member=cast.colleague, client_id=cast.client.id, target=sam.mailbox.id, channel=WEB) == []
+    # Nor can she pass off a key under a share of her own: the server checks the sharer was a recipient.
+    rows = shareable(member=cast.clinician, client_id=cast.client.id, target=sam.mailbox.id, channel=WEB)
+    context = rows[0].context
+    with pytest.raises(EnvelopeError, match="could not read"):
+        share.check_share(context, sam.mailbox.id, b"\1" * 80, b"\1" * 64, sharer=earlier["casey"].mailbox)
+
+
+def test_outsiders_are_not_found(cast: Cast, earlier: dict[str, MailboxSecret]) -> None:
+    from django.http import Http404  # noqa: PLC0415
+
+    for member in (cast.outsider, cast.staff, cast.owner):
+        with pytest.raises(Http404):
+            unshared(member=member, client_id=cast.client.id)
+        with pytest.raises(Http404):
+            history_share(
+                member=member, client_id=cast.client.id, target=earlier["casey"].mailbox.id, shares={}, channel=WEB
+            )
+
+
+def test_reshare_refuses_a_key_that_does_not_open_or_is_not_the_senders(
+    earlier: dict[str, MailboxSecret], cast: Cast
+) -> None:
+    casey = earlier["casey"]
+    [row, *_] = shareable(member=cast.clinician, client_id=cast.client.id, target=casey.mailbox.id, channel=WEB)
+    with pytest.raises(EnvelopeError, match="does not open"):
+        share.reshare(row.context, row.commitment, row.sealed, mine=casey, target=casey.mailbox)  # not Casey's key
+    with pytest.raises(EnvelopeError, match="does not open"):
+        share.reshare(row.context, bytes(32), row.sealed, mine=earlier["clinician"], target=casey.mailbox)
