@@ -29,7 +29,7 @@ async function opened(row) {
 
 function item(row, entry) {
   const li = document.createElement("li");
-  li.className = "message mine";
+  li.className = "message entry";
   const head = document.createElement("span");
   head.className = "muted";
   head.textContent = new Date(row.written).toLocaleString();
