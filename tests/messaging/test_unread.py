@@ -9,6 +9,7 @@ import pytest
 from django.test import Client as Browser
 from django.urls import reverse
 from django.utils import timezone
+from pytest_django.fixtures import Settings
 
 from confide.audit.actions import AuditAction, Channel
 from confide.audit.models import AuditEvent
@@ -142,3 +143,15 @@ def test_no_notice_to_a_deactivated_account(cast: Cast, team: dict[str, MailboxS
     cast.client_member.user.is_active = False
     cast.client_member.user.save(update_fields=["is_active"])
     assert notices_send() == 0
+
+
+def test_the_prompt_waits_for_the_working_days_the_practice_set(
+    cast: Cast, team: dict[str, MailboxSecret], client: Browser, settings: Settings
+) -> None:
+    settings.CONFIDE_MESSAGE_PROMPT_DAYS = 6
+    _send(cast, team, ago=dt.timedelta(days=7))  # 5 working days
+    client.force_login(cast.clinician.user)
+    page = client.get(reverse("dashboard")).content.decode()
+    assert "1 unopened message" in page and "please open" not in page
+    settings.CONFIDE_MESSAGE_PROMPT_DAYS = 5
+    assert "waiting 5 working days" in client.get(reverse("dashboard")).content.decode()

@@ -9,6 +9,8 @@ import pytest
 from confide.consent.selectors import rule_library
 from confide.rulepacks.checks import rule_packs_load
 from confide.rulepacks.crisis import CRISIS_DIR, crisis_for, load_crisis
+from confide.rulepacks.selectors import crisis_for_client
+from tests.cast import Cast
 
 
 def test_every_shipped_file_loads_names_a_pack_and_cites_each_line() -> None:
@@ -65,3 +67,14 @@ def test_the_system_check_refuses_a_file_for_no_pack(monkeypatch: pytest.MonkeyP
     monkeypatch.setattr("confide.rulepacks.checks.load_crisis", lambda: load_crisis(tmp_path))
     errors = [m for m in rule_packs_load() if m.id == "confide.E021"]
     assert [e.msg for e in errors] == ["crisis/zz.toml: no rule pack 'zz'"]
+
+
+def test_a_client_is_shown_the_lines_of_where_they_live(cast: Cast) -> None:
+    practice = crisis_for_client(cast.client)  # Harbor practises in California: the federal lines
+    assert practice is not None and practice.emergency == "911"
+    cast.client.jurisdiction = "uk"
+    abroad = crisis_for_client(cast.client)
+    assert abroad is not None and abroad.emergency == "999" and abroad.lines[0].name == "Samaritans"
+    cast.client.jurisdiction = "us-tx"
+    texas = crisis_for_client(cast.client)
+    assert texas is not None and texas.lines[0].call == "988"
