@@ -105,6 +105,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "confide.urls"
+CSRF_FAILURE_VIEW = "confide.web.csrf.csrf_failure"  # a problem document for a script's upload
 WSGI_APPLICATION = "confide.wsgi.application"
 
 TEMPLATES = [

@@ -72,6 +72,7 @@ class Rule:
 
 THREAD = ("client", "clinician", "supervisor")
 MESSAGING = ("client", "owner", "clinician", "colleague", "supervisor", "outsider")
+# A script's JSON endpoints tell a signed-out caller so as a problem document (401), not with a page.
 
 
 def _thread(cast: Cast) -> dict[str, Any]:
@@ -271,25 +272,27 @@ RULES: dict[str, Rule] = {
     # Messages: a thread is Jordan's and the seats of his team that carry messaging; keys are anyone's who
     # may message at all (each their own). Bodies here are public keys and ciphertext only.
     "messaging_thread": Rule(only(200, *THREAD), kwargs=_thread),
-    "messaging_recipients": Rule(only(200, *THREAD), kwargs=_thread),
-    "messaging_list": Rule(only(204, *THREAD), kwargs=_thread),
-    "messaging_send": Rule(only(400, *THREAD), method="POST", kwargs=_thread, data={"context": "x"}),
-    "messaging_mailbox": Rule(only(200, *MESSAGING)),
-    "messaging_publish": Rule(only(400, *MESSAGING), method="POST", data={"receive": "x"}),
-    "messaging_device_add": Rule(only(400, *MESSAGING), method="POST", data={"public": "x"}),
-    "messaging_device": Rule(only(404), kwargs=lambda c: {"device_id": "0" * 32}),
-    "messaging_pairing_offer": Rule(only(400, *MESSAGING), method="POST", data={"sealed": "x"}),
-    "messaging_pairing": Rule(only(404)),
-    "messaging_file_upload": Rule(only(415, *THREAD), method="POST", kwargs=_file, data={"x": "y"}),
-    "messaging_file": Rule(only(404), kwargs=_file),  # no such file: the same answer for all
-    "messaging_file_into": Rule(only(404), method="POST", kwargs=_message, data={"key": "x"}),  # no such message
-    "messaging_unshared": Rule(only(200, *THREAD), kwargs=_thread),
-    "messaging_shareable": Rule(only(400, *THREAD), kwargs=_target),  # no such person in the thread
-    "messaging_share": Rule(only(400, *THREAD), method="POST", kwargs=_target, data={"shares": "x"}),
+    "messaging_recipients": Rule(only(200, *THREAD, anonymous=401), kwargs=_thread),
+    "messaging_list": Rule(only(204, *THREAD, anonymous=401), kwargs=_thread),
+    "messaging_send": Rule(only(400, *THREAD, anonymous=401), method="POST", kwargs=_thread, data={"context": "x"}),
+    "messaging_mailbox": Rule(only(200, *MESSAGING, anonymous=401)),
+    "messaging_publish": Rule(only(400, *MESSAGING, anonymous=401), method="POST", data={"receive": "x"}),
+    "messaging_device_add": Rule(only(400, *MESSAGING, anonymous=401), method="POST", data={"public": "x"}),
+    "messaging_device": Rule(only(404, anonymous=401), kwargs=lambda c: {"device_id": "0" * 32}),
+    "messaging_pairing_offer": Rule(only(400, *MESSAGING, anonymous=401), method="POST", data={"sealed": "x"}),
+    "messaging_pairing": Rule(only(404, anonymous=401)),
+    "messaging_file_upload": Rule(only(415, *THREAD, anonymous=401), method="POST", kwargs=_file, data={"x": "y"}),
+    "messaging_file": Rule(only(404, anonymous=401), kwargs=_file),  # no such file: the same answer for all
+    "messaging_file_into": Rule(
+        only(404, anonymous=401), method="POST", kwargs=_message, data={"key": "x"}
+    ),  # no such message
+    "messaging_unshared": Rule(only(200, *THREAD, anonymous=401), kwargs=_thread),
+    "messaging_shareable": Rule(only(400, *THREAD, anonymous=401), kwargs=_target),  # no such person in the thread
+    "messaging_share": Rule(only(400, *THREAD, anonymous=401), method="POST", kwargs=_target, data={"shares": "x"}),
     "portal_journal": Rule(only(200, "client")),
-    "journal_entries": Rule(only(200, "client")),
-    "journal_write": Rule(only(400, "client"), method="POST", data={"context": "x"}),
-    "journal_delete": Rule(only(404), method="POST", kwargs=lambda c: {"entry_id": uuid.UUID(int=7)}),
+    "journal_entries": Rule(only(200, "client", anonymous=401)),
+    "journal_write": Rule(only(400, "client", anonymous=401), method="POST", data={"context": "x"}),
+    "journal_delete": Rule(only(404, anonymous=401), method="POST", kwargs=lambda c: {"entry_id": uuid.UUID(int=7)}),
     # Clinical records: the treating clinician writes; the supervisor on the team reads.
     "note_new": Rule(only(200, "clinician"), kwargs=lambda c: {"client_id": c.client.id}),
     "note_edit": Rule(only(200, "clinician"), kwargs=lambda c: {"client_id": c.client.id, "note_id": c.note.id}),

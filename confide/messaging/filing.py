@@ -7,10 +7,10 @@ client's key, and the filing is audited: the client's history shows it."""
 from __future__ import annotations
 
 import json
-from datetime import datetime
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -31,11 +31,14 @@ from confide.records.documents import document_upload
 from confide.records.models import Document
 
 
-def _text(message: Message, payload: Payload, sent: datetime) -> str:
-    who = "the client" if message.sender.role == "client" else str(message.sender.user)
+def _text(message: Message, payload: Payload) -> str:
+    """The document: who wrote it (the owner of the key that signed), when (as they signed it), the words."""
+    owner = message.sender_mailbox.member
+    who = "the client" if owner.role == "client" else str(owner.user)
     files = "".join(f"\nAttached (not filed): {f.name}" for f in payload.files)
-    when = timezone.localtime(sent).strftime("%d %B %Y, %H:%M")
-    return f"Filed from a secure message.\nFrom: {who}\nSent: {when}{files}\n\n{payload.text}\n"
+    when = timezone.localtime(payload.sent_at).strftime("%d %B %Y, %H:%M")
+    words = payload.text.replace("\x00", "\ufffd")  # (no NUL in a text document)
+    return f"Filed from a secure message.\nFrom: {who}\nSent: {when}{files}\n\n{words}\n"
 
 
 def message_for_filing(
@@ -64,13 +67,21 @@ def message_file(
         payload = Payload.parse(raw, "message")
     except (env.EnvelopeError, InvalidTag, ValueError, PayloadError):
         raise MessagingError("That is not the key of this message.") from None
-    text = _text(message, payload, message.sent_at)
-    name = f"message-{timezone.localtime(message.sent_at):%Y-%m-%d-%H%M}.txt"
+    if message.sender_id != sender.member_id:  # the row names someone else than the key's owner
+        raise MessagingError("That message's sender does not match its key: it is not filed.")
+    text = _text(message, payload)
+    name = f"message-{timezone.localtime(payload.sent_at):%Y-%m-%d-%H%M}.txt"
+    upload = SimpleUploadedFile(name, text.encode(), "text/plain")
     with transaction.atomic():  # the filing's event first: a document is never there without it
+        if Message.objects.select_for_update().filter(pk=message.pk).exclude(filed_as=None).exists():
+            raise MessagingError("That message is in the record already.")
         event_record(
             actor=member, action=AuditAction.MESSAGE_FILE, channel=channel, client_id=client.id,
             object_type="message", object_id=str(message.id),
         )  # fmt: skip
-        return document_upload(
-            actor=member, client=client, upload=SimpleUploadedFile(name, text.encode(), "text/plain"), channel=channel
-        )
+        try:
+            document = document_upload(actor=member, client=client, upload=upload, channel=channel)
+        except ValidationError:
+            raise MessagingError("That message cannot be kept as a text document.") from None
+        Message.objects.filter(pk=message.pk).update(filed_as=document)
+    return document

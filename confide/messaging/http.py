@@ -9,8 +9,8 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from django.core.exceptions import RequestDataTooBig
-from django.http import Http404, HttpRequest
+from django.core.exceptions import RequestDataTooBig, ValidationError
+from django.http import Http404, HttpRequest, HttpResponseNotAllowed
 from django.http.response import HttpResponseBase
 
 from confide.api.problems import problem
@@ -34,13 +34,22 @@ def json_problems(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpRe
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         try:
-            return view(request, *args, **kwargs)
+            response = view(request, *args, **kwargs)
         except Http404:
             return problem(404, "Not found.")
         except RequestDataTooBig:
             return problem(413, "That upload is too large.")
         except (MessagingError, AttachmentError) as error:
             return problem(400, str(error))
+        except ValidationError:
+            return problem(400, "That is not a sealed upload.")
+        if isinstance(response, HttpResponseNotAllowed):
+            refusal = problem(405, f"Use {response['Allow']}.")
+            refusal["Allow"] = response["Allow"]
+            return refusal
+        if response.status_code == 302 and not request.user.is_authenticated:  # member_required: sign in
+            return problem(401, "You are signed out: sign in again and reload this page.")
+        return response
 
     return wrapper
 

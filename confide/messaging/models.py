@@ -65,6 +65,8 @@ class Message(SealedRow):
     sender_mailbox = models.ForeignKey(Mailbox, on_delete=models.PROTECT, related_name="+")
     envelope_ct = models.BinaryField()
     sent_at = models.DateTimeField(default=timezone.now)
+    # The document it was filed into the record as (filing.py): a message is filed once.
+    filed_as = models.ForeignKey("records.Document", on_delete=models.SET_NULL, null=True, related_name="+")
 
     class Meta:
         indexes = [models.Index(fields=["practice", "client", "sent_at"], name="message_thread")]
@@ -131,18 +133,6 @@ class MessageNotice(models.Model):
 
     def __str__(self) -> str:
         return f"message notice to {self.member_id}"
-
-
-class RecipientsRecord(models.Model):
-    """The recipients last written into a client's history (MESSAGE_RECIPIENTS), to tell when they change."""
-
-    practice = models.ForeignKey("practices.Practice", on_delete=models.PROTECT, related_name="+")
-    client = models.ForeignKey("clients.Client", on_delete=models.PROTECT, related_name="+")
-    key_ids = models.TextField()  # space-separated, sorted
-    recorded_at = models.DateTimeField(default=timezone.now)
-
-    def __str__(self) -> str:
-        return f"recipients of {self.client_id}"
 
 
 class PairingOffer(models.Model):

@@ -1,5 +1,6 @@
-"""What an envelope's body holds (decision 19), as envelope.js writes it: UTF-8 JSON ``{kind, text, files}``,
-``kind`` "message" in a thread and "journal" in the journal, so that neither can be shown as the other; and
+"""What an envelope's body holds (decision 19), as envelope.js writes it: UTF-8 JSON ``{kind, text, files,
+sent}``, ``kind`` "message" in a thread and "journal" in the journal, so that neither can be shown as the
+other, and ``sent`` the writer's own clock (ISO 8601 in UTC), signed with the words; and
 the attachments, each sealed on its own under a fresh AES-256-GCM key bound to its id, the key and the
 SHA-256 of the sealed file carried in the signed payload. The server never opens either: this is for the
 tests and for clients that are not browsers.
@@ -10,6 +11,7 @@ No Django import: a pure core.
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import hashlib
 import json
 import os
@@ -23,6 +25,12 @@ ATTACHMENT = "confide attachment v1\n"
 KINDS = ("message", "journal")
 NONCE = 12
 SHA256 = re.compile(r"[0-9a-f]{64}")
+UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")  # a file id goes into a URL
+TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z")
+
+
+def now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 class PayloadError(ValueError):
@@ -44,6 +52,11 @@ class Payload:
     kind: str
     text: str
     files: tuple[File, ...] = field(default=())
+    sent: str = field(default_factory=now)
+
+    @property
+    def sent_at(self) -> dt.datetime:
+        return dt.datetime.fromisoformat(self.sent)
 
     def to_bytes(self) -> bytes:
         files = [
@@ -51,27 +64,32 @@ class Payload:
              "sha256": f.sha256}
             for f in self.files
         ]  # fmt: skip
-        return json.dumps({"kind": self.kind, "text": self.text, "files": files}, separators=(",", ":")).encode()
+        data = {"kind": self.kind, "text": self.text, "files": files, "sent": self.sent}
+        return json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode()
 
     @classmethod
     def parse(cls, raw: bytes, kind: str) -> Payload:
         try:
             data = json.loads(raw.decode("utf-8"))
-            if data["kind"] != kind or not isinstance(data["text"], str) or not isinstance(data["files"], list):
+            text, sent = data["text"], data["sent"]
+            if data["kind"] != kind or not isinstance(text, str) or not isinstance(data["files"], list):
                 raise TypeError
+            if not isinstance(sent, str) or not TIME.fullmatch(sent):
+                raise ValueError("not a time")
+            text.encode("utf-8")  # a lone surrogate, which JSON can spell, is no text
             files = tuple(
-                File(str(f["id"]), str(f["name"]), str(f["type"]), int(f["size"]), base64.b64decode(f["key"]),
-                     _digest(f["sha256"]))
+                File(_match(UUID, f["id"]), str(f["name"]), str(f["type"]), int(f["size"]), base64.b64decode(f["key"]),
+                     _match(SHA256, f["sha256"]))
                 for f in data["files"]
             )  # fmt: skip
         except (KeyError, TypeError, ValueError) as error:
             raise PayloadError(f"not a {kind}") from error
-        return cls(kind, data["text"], files)
+        return cls(kind, text, files, sent)
 
 
-def _digest(value: object) -> str:
-    if not isinstance(value, str) or not SHA256.fullmatch(value):
-        raise ValueError("not a SHA-256")
+def _match(pattern: re.Pattern[str], value: object) -> str:
+    if not isinstance(value, str) or not pattern.fullmatch(value):
+        raise ValueError("not the form expected")
     return value
 
 

@@ -11,11 +11,12 @@ from django.db import transaction
 from django.http import Http404
 
 from confide.audit.actions import AuditAction, Channel
+from confide.audit.models import AuditEvent
 from confide.audit.services import event_record
 from confide.careteams.models import CareTeamMember
 from confide.clients.models import Client
 from confide.lib.lookup import one_or_404
-from confide.messaging.models import Mailbox, Message, MessageKey, MessageRead, RecipientsRecord
+from confide.messaging.models import Mailbox, Message, MessageKey, MessageRead
 from confide.practices.models import Member
 from confide.practices.permissions import CARE_TEAM_ROLE_PERMISSIONS, Permission
 
@@ -63,14 +64,21 @@ def recipients_of(client: Client) -> list[Mailbox]:
 
 
 def recipients_recorded(*, client: Client, actor: Member, channel: Channel) -> list[Mailbox]:
-    """The thread's recipients, first written into the client's history if they changed since last written
-    there (MESSAGE_RECIPIENTS, every key id named): a browser seals only to keys the log shows."""
+    """The thread's recipients, first written into the client's history if they differ from the last set
+    written there (MESSAGE_RECIPIENTS, every key id named). The log itself is what is compared with — it
+    is append-only and checked — so no row a database writer can edit keeps a change out of it."""
     boxes = recipients_of(client)
     key_ids = " ".join(box.key_id for box in boxes)
     with transaction.atomic():
-        last = RecipientsRecord.objects.filter(practice_id=client.practice_id, client=client).order_by("-id").first()
-        if last is None or last.key_ids != key_ids:
-            RecipientsRecord.objects.create(practice_id=client.practice_id, client=client, key_ids=key_ids)
+        last = (
+            AuditEvent.objects.filter(
+                practice_id=client.practice_id, client_id=client.id, action=AuditAction.MESSAGE_RECIPIENTS
+            )
+            .order_by("-id")
+            .only("object_id", "object_ids")
+            .first()
+        )
+        if last is None or (last.object_ids or last.object_id) != key_ids:  # (one key id is kept as object_id)
             event_record(
                 actor=actor,
                 action=AuditAction.MESSAGE_RECIPIENTS,
@@ -97,6 +105,7 @@ class SealedMessage:
     sender_verify: bytes
     shared_by: Mailbox | None = None  # who re-sealed the key to this mailbox (share.py), and their signature
     share_signature: bytes | None = None
+    filed: bool = False  # filed into the record already (filing.py)
 
 
 def thread_read(
@@ -108,9 +117,10 @@ def thread_read(
     rows = Message.objects.filter(practice_id=client.practice_id, client=client).select_related(
         "sender__user", "sender_mailbox"
     )
-    if after is not None:
-        rows = rows.filter(sent_at__gt=after)
-    newest = list(rows.order_by("-sent_at", "-id")[:limit])[::-1]
+    if after is not None:  # the next ones after what the page has, oldest first: none is skipped
+        newest = list(rows.filter(sent_at__gt=after).order_by("sent_at", "id")[:limit])
+    else:  # a page's first look: the newest
+        newest = list(rows.order_by("-sent_at", "-id")[:limit])[::-1]
     if not newest:
         return client, []
     mine = current_mailbox(member)
@@ -133,6 +143,7 @@ def thread_read(
             sender_verify=bytes(m.sender_mailbox.verify),
             shared_by=sealed[m.id].shared_by if m.id in sealed else None,
             share_signature=bytes(sealed[m.id].share_signature or b"") if m.id in sealed else None,
+            filed=m.filed_as_id is not None,
         )
         for m in newest
     ]

@@ -17,7 +17,7 @@ from confide.lib.lookup import insert_new
 from confide.messaging import envelope as env
 from confide.messaging.attachments import AttachmentError, attachments_link
 from confide.messaging.models import Mailbox, Message, MessageKey, MessageRead
-from confide.messaging.selectors import current_mailbox, recipients_of, thread_for_member
+from confide.messaging.selectors import current_mailbox, recipients_recorded, thread_for_member
 from confide.practices.models import Member
 
 
@@ -102,7 +102,9 @@ def message_send(
     """Store a sealed message in the client's thread after every check the server can make unread, with
     the sealed ``files`` uploaded for it."""
     client = thread_for_member(member=member, client_id=client_id)
-    boxes = {box.key_id: box for box in recipients_of(client)}
+    # Whom it is sealed to is in the client's history before it is kept (a change the page did not ask
+    # about — its recipients were fetched by another request — is logged here).
+    boxes = {box.key_id: box for box in recipients_recorded(client=client, actor=member, channel=channel)}
     sender, ctx = envelope_check(member=member, thread=client.id, envelope=envelope, recipients=set(boxes))
     message = Message(id=ctx.message, practice_id=member.practice_id, client=client, sender=member)
     message.sender_mailbox = sender

@@ -9,7 +9,7 @@ import json
 import uuid
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from confide.audit.actions import AuditAction, Channel
 from confide.audit.services import event_record
@@ -113,7 +113,11 @@ def history_share(
     if not rows:
         return 0
     with transaction.atomic():
-        MessageKey.objects.bulk_create(rows)
+        try:
+            with transaction.atomic():
+                MessageKey.objects.bulk_create(rows)
+        except IntegrityError:  # shared meanwhile, from another page: nothing of this request is kept
+            raise MessagingError("Someone shared these messages meanwhile: reload the page.") from None
         event_record(
             actor=member, action=AuditAction.MESSAGE_SHARE, channel=channel, client_id=client.id,
             object_type="mailbox", object_id=to.key_id, purpose=str(len(rows)),

@@ -103,6 +103,7 @@ def messages_json(request: HttpRequest, member: Member, client_id: str) -> HttpR
             "senderKey": m.sender_key_id,
             "senderReceive": b64(m.sender_receive),
             "senderVerify": b64(m.sender_verify),
+            "filed": m.filed,
             "sharedBy": None
             if m.shared_by is None
             else {

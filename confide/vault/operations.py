@@ -257,14 +257,13 @@ def _messages_delete(client: Client) -> None:
     """Messages, their files and the journal: sealed under the client's key, so already unreadable once it
     is gone; deleted too, with the content keys sealed to each mailbox, so that nothing of them is left."""
     from confide.journal.models import JournalEntry  # noqa: PLC0415 (the vault sits below these apps)
-    from confide.messaging.models import Attachment, Message, MessageKey, MessageRead, RecipientsRecord  # noqa: PLC0415
+    from confide.messaging.models import Attachment, Message, MessageKey, MessageRead  # noqa: PLC0415
 
     messages = Message.objects.filter(practice_id=client.practice_id, client=client)
     Attachment.objects.filter(practice_id=client.practice_id, client=client).delete()
     MessageKey.objects.filter(message__in=messages).delete()
     MessageRead.objects.filter(message__in=messages).delete()
     messages.delete()
-    RecipientsRecord.objects.filter(practice_id=client.practice_id, client=client).delete()
     JournalEntry.objects.filter(practice_id=client.practice_id, client=client).delete()
 
 

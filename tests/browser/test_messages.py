@@ -146,14 +146,24 @@ def test_a_clinician_who_joins_later_reads_earlier_messages_only_once_shared(
     expect(casey.locator("#thread-list")).to_contain_text("sealed before your key existed")
     expect(casey.locator("#thread-list")).not_to_contain_text("before Casey")
 
-    # New messages reach the new team at once (Jordan's page learns of Casey when it sends).
+    # Jordan's page learns of Casey when it sends, and holds the message back until he has checked her
+    # safety code: someone new can read what he sends from now on.
+    page.fill("#compose-text", "after Casey joined")
+    page.click("#compose button[type=submit]")
+    expect(page.locator("#messages-status")).to_have_text(
+        "Someone joined or a key changed: compare the safety codes before anything is sent."
+    )
+    expect(page.locator("#changed-who")).to_have_text("Casey Colleague can now read what is sent here.")
+    page.click("#changed-ok")
     _send(page, "after Casey joined")
     expect(casey.locator("#thread-list")).to_contain_text("after Casey joined", timeout=2_000)
     expect(page.locator("#thread-people")).to_have_text("Sealed for: Casey Colleague, Chris Clinician, you")
 
-    # History reaches Casey only when Chris chooses to share it.
+    # History reaches Casey only when Chris chooses to share it (once he, too, has checked who she is).
     desk.reload()
     _ready(desk)
+    expect(desk.locator("#share-history")).to_be_hidden()
+    desk.click("#changed-ok")
     desk.get_by_role("button", name="Let Casey Colleague read the 1 earlier message").click()
     expect(desk.locator("#messages-status")).to_have_text("Casey Colleague can now read 1 earlier message.")
     expect(desk.locator("#share-history")).to_be_hidden()

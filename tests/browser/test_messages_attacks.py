@@ -12,7 +12,9 @@ import uuid
 from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
+from confide.accounts.models import User
 from confide.audit.actions import Channel
+from confide.careteams.models import CareTeamMember
 from confide.messaging.envelope import Context, Envelope, MailboxSecret, safety_code, seal
 from confide.messaging.envelope import Mailbox as PublicMailbox
 from confide.messaging.models import Mailbox, Message, MessageKey
@@ -20,6 +22,7 @@ from confide.messaging.payload import Payload
 from confide.messaging.selectors import recipients_of
 from confide.messaging.services import PARTS, message_send
 from confide.practices.models import Member
+from confide.practices.permissions import Role
 from tests.browser.helpers import sign_in
 from tests.browser.test_messages import _ready, _set_up
 from tests.cast import Cast
@@ -121,6 +124,169 @@ def test_the_browser_names_senders_by_their_keys_and_holds_back_a_swapped_key(
     page.fill("#compose-text", "I relapsed last night")
     page.click("#compose button[type=submit]")
     expect(page.locator("#messages-status")).to_have_text(
-        "A key changed: compare the safety codes before anything is sent."
+        "Someone joined or a key changed: compare the safety codes before anything is sent."
     )
     assert not Message.objects.filter(sender=cast.client_member).exists()
+
+
+def _look_alike_replaces_chris(cast: Cast) -> tuple[MailboxSecret, Mailbox]:
+    """The database writer: a look-alike "Chris Clinician" with a key it holds, and Chris's seat dropped."""
+    evil = MailboxSecret.generate()
+    ghost_user = User.objects.create_user("chris.c@harbor.test", "x" * 20, full_name="Chris Clinician")
+    ghost = Member.objects.create(practice=cast.owner.practice, user=ghost_user, role=Role.CLINICIAN)
+    CareTeamMember.objects.create(
+        practice_id=cast.owner.practice_id, client=cast.client, member=ghost, team_role="clinician"
+    )
+    ghost_box = Mailbox.objects.create(
+        practice_id=cast.owner.practice_id, member=ghost, key_id=evil.mailbox.id,
+        receive=evil.mailbox.receive.public_bytes_raw(), verify=evil.mailbox.verify.public_bytes_raw(),
+    )  # fmt: skip
+    CareTeamMember.objects.filter(client=cast.client, member=cast.clinician).delete()
+    return evil, ghost_box
+
+
+def test_a_look_alike_under_a_new_member_id_is_held_back_as_someone_new(
+    page: Page, live_server: LiveServer, live_cast: Cast
+) -> None:
+    cast = live_cast
+    publish(cast.clinician)  # Chris's real browser
+    sign_in(page, live_server.url, "jordan@client.test", with_totp=False)
+    page.goto(f"{live_server.url}/messages/{cast.client.id}/")
+    _set_up(page)  # Jordan's browser pins Chris's genuine key
+    expect(page.locator("#thread-people")).to_have_text("Sealed for: Chris Clinician, you")
+    jordan = Mailbox.objects.get(member=cast.client_member, retired_at=None)
+
+    evil, ghost_box = _look_alike_replaces_chris(cast)
+
+    page.reload()
+    _ready(page)
+    # (the page still says "Chris Clinician": the name is the server's word; what it checks is the key)
+    expect(page.locator("#changed")).to_be_visible()
+    expect(page.locator("#changed-who")).to_have_text(
+        "Chris Clinician (someone new with the same name as a person you know) can now read what is sent here."
+    )
+    expect(page.locator("#thread-people")).to_contain_text("No longer in this conversation: Chris Clinician.")
+    page.fill("#compose-text", "I relapsed last night")
+    page.click("#compose button[type=submit]")
+    expect(page.locator("#messages-status")).to_have_text(
+        "Someone joined or a key changed: compare the safety codes before anything is sent."
+    )
+    assert not Message.objects.filter(sender=cast.client_member).exists()
+    assert ghost_box.key_id != jordan.key_id
+
+
+def test_a_reply_signed_by_the_look_alike_is_not_named_as_chris(
+    page: Page, live_server: LiveServer, live_cast: Cast
+) -> None:
+    cast = live_cast
+    publish(cast.clinician)
+    sign_in(page, live_server.url, "jordan@client.test", with_totp=False)
+    page.goto(f"{live_server.url}/messages/{cast.client.id}/")
+    _set_up(page)
+    jordan = Mailbox.objects.get(member=cast.client_member, retired_at=None)
+
+    evil, ghost_box = _look_alike_replaces_chris(cast)
+
+    # The operator (master key) files a reply signed by its own key, in this thread, sealed to Jordan.
+    jordan_public = PublicMailbox.from_raw(bytes(jordan.receive), bytes(jordan.verify))
+    mid = uuid.uuid4()
+    ctx = Context(
+        cast.owner.practice_id, cast.client.id, mid, evil.mailbox.id, tuple(sorted((evil.mailbox.id, jordan.key_id)))
+    )
+    forged = seal(
+        Payload("message", "Stop the medication today.").to_bytes(), ctx=ctx, sender=evil,
+        recipients=[evil.mailbox, jordan_public],
+    )  # fmt: skip
+    row = Message(id=mid, practice_id=cast.owner.practice_id, client=cast.client, sender=ghost_box.member)
+    row.sender_mailbox = ghost_box
+    row.seal(
+        "envelope", json.dumps({n: base64.b64encode(getattr(forged, n)).decode() for n in PARTS}),
+        key=cast.client.data_key(),
+    )  # fmt: skip
+    row.save(force_insert=True)
+    for key_id, sealed in forged.keys.items():
+        box = Mailbox.objects.get(key_id=key_id)
+        MessageKey.objects.create(practice_id=cast.owner.practice_id, message=row, mailbox=box, sealed=sealed)
+
+    page.reload()
+    _ready(page)
+    item = page.locator("#thread-list li")
+    expect(item).to_have_count(1, timeout=5_000)
+    expect(item).to_contain_text("Stop the medication")
+    expect(item).to_contain_text("Someone whose key this device has not seen")  # not "Chris Clinician"
+
+
+def test_a_file_id_that_is_not_an_id_makes_the_message_not_open(
+    page: Page, live_server: LiveServer, live_cast: Cast
+) -> None:
+    """A sender who names a file ``../../<another thread>/messages.json?`` would have the reader's browser
+    fetch that thread with the reader's session: a file id is only ever a UUID, or the message does not open."""
+    from confide.careteams.models import CareTeamMember  # noqa: PLC0415
+    from confide.careteams.services import careteam_add  # noqa: PLC0415
+    from confide.messaging.models import MessageRead  # noqa: PLC0415
+    from confide.messaging.payload import File  # noqa: PLC0415
+    from tests.messaging.test_services import sealed_for  # noqa: PLC0415
+
+    cast, aisha = live_cast, live_cast.other_client
+    careteam_add(
+        actor=cast.owner, client=aisha, member=cast.clinician, team_role=CareTeamMember.TeamRole.CLINICIAN,
+        channel=Channel.CLI,
+    )  # fmt: skip
+    sign_in(page, live_server.url, "chris@harbor.test")
+    page.goto(f"{live_server.url}/messages/{cast.client.id}/")
+    _set_up(page)
+    casey = publish(cast.colleague)  # Casey writes in Aisha's thread; Chris has not opened it
+    boxes = [_public(b) for b in recipients_of(aisha)]
+    ctx = Context(cast.owner.practice_id, aisha.id, uuid.uuid4(), casey.mailbox.id, tuple(sorted(b.id for b in boxes)))
+    waiting = message_send(
+        member=cast.colleague, client_id=aisha.id, channel=Channel.WEB,
+        envelope=seal(_words("Aisha: call me"), ctx=ctx, sender=casey, recipients=boxes),
+    )  # fmt: skip
+    jordan = publish(cast.client_member)
+    trap = File(f"../../{aisha.id}/messages.json?", "care-plan.pdf", "application/pdf", 1000, bytes(32), "0" * 64)
+    message_send(
+        member=cast.client_member, client_id=cast.client.id, channel=Channel.WEB,
+        envelope=sealed_for(cast, jordan, Payload("message", "my care plan", (trap,)).to_bytes()),
+    )  # fmt: skip
+    expect(page.locator("#thread-list li")).to_have_count(1, timeout=5_000)
+    expect(page.locator("#thread-list li")).to_contain_text("this message does not open")
+    expect(page.locator("#thread-list button.file")).to_have_count(0)
+    assert not MessageRead.objects.filter(message=waiting, member=cast.clinician).exists()
+
+
+def test_the_order_and_times_are_the_writers_not_the_servers(
+    page: Page, live_server: LiveServer, live_cast: Cast
+) -> None:
+    """A database writer moves the client's "Yes" from the question it answered to another one by changing
+    the server's times: the page orders and dates messages by the time each writer signed."""
+    import datetime as dt  # noqa: PLC0415
+
+    from tests.browser.test_messages import _send  # noqa: PLC0415
+
+    cast = live_cast
+    chris = publish(cast.clinician)
+    sign_in(page, live_server.url, "jordan@client.test", with_totp=False)
+    page.goto(f"{live_server.url}/messages/{cast.client.id}/")
+    _set_up(page)
+
+    def ask(text: str) -> Message:
+        boxes = [_public(b) for b in recipients_of(cast.client)]
+        ctx = Context(
+            cast.owner.practice_id, cast.client.id, uuid.uuid4(), chris.mailbox.id, tuple(sorted(b.id for b in boxes))
+        )
+        return message_send(
+            member=cast.clinician, client_id=cast.client.id, channel=Channel.WEB,
+            envelope=seal(_words(text), ctx=ctx, sender=chris, recipients=boxes),
+        )  # fmt: skip
+
+    q1 = ask("Q1: have you had thoughts of ending your life?")
+    ask("Q2: are you sleeping better?")
+    expect(page.locator("#thread-list li")).to_have_count(2, timeout=5_000)
+    _send(page, "Yes")  # the answer to Q2
+    expect(page.locator("#thread-list li")).to_have_count(3, timeout=5_000)
+    Message.objects.filter(sender=cast.client_member).update(sent_at=q1.sent_at - dt.timedelta(minutes=1))
+    page.reload()
+    _ready(page)
+    expect(page.locator("#thread-list li")).to_have_count(3, timeout=5_000)
+    texts = page.locator("#thread-list li p").all_inner_texts()
+    assert texts == ["Q1: have you had thoughts of ending your life?", "Q2: are you sleeping better?", "Yes"], texts

@@ -4,6 +4,7 @@ record, as a document sealed under the client's key, in the client's history."""
 
 from __future__ import annotations
 
+import json
 import uuid
 
 import pytest
@@ -114,3 +115,54 @@ def test_a_message_of_another_thread_is_not_found(
         message_file(
             member=cast.clinician, client_id=cast.client.id, message_id=uuid.uuid4(), content_key=bytes(32), channel=WEB
         )
+
+
+def test_the_record_says_when_the_sender_signed_it_not_what_the_server_says(
+    cast: Cast, sent: tuple[Message, Envelope, dict[str, MailboxSecret]]
+) -> None:
+    import datetime as dt  # noqa: PLC0415
+
+    from django.utils import timezone  # noqa: PLC0415
+
+    message, envelope, team = sent
+    signed = Payload.parse(open_words(envelope, team["clinician"]), "message").sent_at
+    Message.objects.filter(pk=message.pk).update(sent_at=message.sent_at - dt.timedelta(days=30))
+    document = message_file(
+        member=cast.clinician, client_id=cast.client.id, message_id=message.id,
+        content_key=_key(envelope, team["clinician"]), channel=WEB,
+    )  # fmt: skip
+    _, chunks = document_open(actor=cast.clinician, client=cast.client, document_id=document.id, channel=WEB)
+    assert f"Sent: {timezone.localtime(signed):%d %B %Y, %H:%M}" in b"".join(chunks).decode()
+
+
+def test_a_message_is_filed_once(cast: Cast, sent: tuple[Message, Envelope, dict[str, MailboxSecret]]) -> None:
+    message, envelope, team = sent
+    args = {"member": cast.clinician, "client_id": cast.client.id, "message_id": message.id, "channel": WEB}
+    first = message_file(content_key=_key(envelope, team["clinician"]), **args)  # type: ignore[arg-type]
+    with pytest.raises(MessagingError, match="in the record already"):
+        message_file(content_key=_key(envelope, team["clinician"]), **args)  # type: ignore[arg-type]
+    assert Message.objects.get(pk=message.pk).filed_as_id == first.id
+    assert AuditEvent.objects.filter(action=AuditAction.MESSAGE_FILE).count() == 1
+
+
+@pytest.mark.parametrize("words", ["\x00 at the start", "a lone \ud800 surrogate"])
+def test_words_no_text_document_can_hold_are_refused_or_kept_as_text(cast: Cast, words: str) -> None:
+    team = {"client": publish(cast.client_member), "clinician": publish(cast.clinician)}
+    raw = Payload("message", "x").to_bytes().replace(b'"text":"x"', b'"text":' + json.dumps(words).encode())
+    envelope = sealed_for(cast, team["client"], raw)
+    message = message_send(member=cast.client_member, client_id=cast.client.id, envelope=envelope, channel=WEB)
+    args = {"member": cast.clinician, "client_id": cast.client.id, "message_id": message.id, "channel": WEB}
+    if "\x00" in words:  # kept, the NUL shown as a replacement character
+        document = message_file(content_key=_key(envelope, team["clinician"]), **args)  # type: ignore[arg-type]
+        _, chunks = document_open(actor=cast.clinician, client=cast.client, document_id=document.id, channel=WEB)
+        assert "\ufffd at the start" in b"".join(chunks).decode()
+    else:  # no text at all: refused with words, nothing kept
+        with pytest.raises(MessagingError, match="not the key of this message"):
+            message_file(content_key=_key(envelope, team["clinician"]), **args)  # type: ignore[arg-type]
+        assert not AuditEvent.objects.filter(action=AuditAction.MESSAGE_FILE).exists()
+
+
+def open_words(envelope: Envelope, secret: MailboxSecret) -> bytes:
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM  # noqa: PLC0415
+
+    return AESGCM(_key(envelope, secret)).decrypt(envelope.nonce, envelope.body, envelope.context)

@@ -14,10 +14,11 @@ def _file(data: bytes, file_id: str = "0b6f8c52-3a0e-4c35-9a54-1f4b6f1d8e21") ->
     return File(file_id, "worksheet.pdf", "application/pdf", len(data), sealed.key, sealed.sha256), sealed.blob
 
 
-def test_a_payload_reads_back_as_written_with_its_files() -> None:
+def test_a_payload_reads_back_as_written_with_its_files_and_signed_time() -> None:
     file, _ = _file(b"%PDF-1.7 thought record")
     payload = Payload("message", "Here is the worksheet — ünïcode too.", (file,))
     assert Payload.parse(payload.to_bytes(), "message") == payload
+    assert payload.sent.endswith("Z") and payload.sent_at.tzinfo is not None
 
 
 def test_a_journal_entry_is_not_a_message_nor_the_other_way_round() -> None:
@@ -39,6 +40,12 @@ def test_a_journal_entry_is_not_a_message_nor_the_other_way_round() -> None:
         b'{"kind": "message", "text": "x", "files": [{"id": "a", "name": "n", "type": "t", "size": 1, '
         b'"key": "AAAA", "sha256": "not-a-digest"}]}',
         b"\xff\xfe",
+        b'{"kind": "message", "text": "x", "files": []}',  # no time
+        b'{"kind": "message", "text": "x", "files": [], "sent": "yesterday"}',
+        b'{"kind": "message", "text": "\\ud800", "files": [], "sent": "2026-12-04T05:00:00.000Z"}',  # lone surrogate
+        b'{"kind": "message", "text": "x", "sent": "2026-12-04T05:00:00.000Z", "files": '
+        b'[{"id": "../../x/messages.json?", "name": "n", "type": "t", "size": 1, "key": "AAAA", '
+        b'"sha256": "' + b"0" * 64 + b'"}]}',
     ],
 )
 def test_anything_else_is_refused(raw: bytes) -> None:

@@ -23,7 +23,7 @@ from confide.messaging.envelope import Mailbox as PublicMailbox
 from confide.messaging.mailboxes import DeviceUpload, device_add, mailbox_publish
 from confide.messaging.models import Mailbox, Message, MessageKey, MessageRead
 from confide.messaging.selectors import current_mailbox, recipients_of, recipients_recorded, thread_read
-from confide.messaging.services import MessagingError, envelope_from, message_send
+from confide.messaging.services import MessagingError, envelope_from, envelope_kept, files_from, message_send, unb64
 from confide.practices.models import Member
 from confide.vault.keyring import VaultError
 from confide.vault.operations import client_shred
@@ -392,3 +392,100 @@ def test_a_device_added_later_is_in_the_clients_history_with_what_it_holds(cast:
     )
     retired = AuditEvent.objects.filter(action=AuditAction.MAILBOX_PUBLISH).get()
     assert retired.object_type == "mailbox"
+
+
+def test_a_recipient_a_database_writer_adds_reaches_the_clients_history_when_sealed_to(cast: Cast) -> None:
+    """Whether the recipients changed is decided by the log itself, and every send records them: a row of
+    someone's own (a member, a seat, a mailbox) cannot get a key sealed to without the history naming it."""
+    from confide.accounts.models import User  # noqa: PLC0415
+    from confide.messaging.models import MessageKey  # noqa: PLC0415
+    from confide.practices.permissions import Role  # noqa: PLC0415
+
+    jordan = publish(cast.client_member)
+    publish(cast.clinician)
+    recipients_recorded(client=cast.client, actor=cast.client_member, channel=WEB)  # the page's first load
+    evil = MailboxSecret.generate()
+    user = User.objects.create_user("x@harbor.test", "x" * 20, full_name="IT support")
+    ghost = Member.objects.create(practice=cast.owner.practice, user=user, role=Role.CLINICIAN)
+    CareTeamMember.objects.create(
+        practice_id=cast.owner.practice_id, client=cast.client, member=ghost, team_role="clinician"
+    )
+    box = Mailbox.objects.create(
+        practice_id=cast.owner.practice_id, member=ghost, key_id=evil.mailbox.id,
+        receive=evil.mailbox.receive.public_bytes_raw(), verify=evil.mailbox.verify.public_bytes_raw(),
+    )  # fmt: skip
+    message = message_send(
+        member=cast.client_member, client_id=cast.client.id, channel=WEB, envelope=sealed_for(cast, jordan, b"hello")
+    )
+    assert MessageKey.objects.filter(message=message, mailbox=box).exists()
+    last = AuditEvent.objects.filter(action=AuditAction.MESSAGE_RECIPIENTS, client_id=cast.client.id).latest("id")
+    assert (
+        evil.mailbox.id in last.object_ids.split(" ")
+        and last.id < AuditEvent.objects.get(action=AuditAction.MESSAGE_SEND).id
+    )  # named in the history before the message sealed to it was kept
+
+
+def test_the_same_recipients_are_not_written_twice(cast: Cast) -> None:
+    jordan = publish(cast.client_member)
+    for _ in range(3):
+        recipients_recorded(client=cast.client, actor=cast.client_member, channel=WEB)
+    message_send(
+        member=cast.client_member, client_id=cast.client.id, channel=WEB, envelope=sealed_for(cast, jordan, b"x")
+    )
+    assert AuditEvent.objects.filter(action=AuditAction.MESSAGE_RECIPIENTS, client_id=cast.client.id).count() == 1
+
+
+def test_a_page_that_is_behind_gets_the_next_messages_in_order_none_skipped(cast: Cast) -> None:
+    import datetime as dt  # noqa: PLC0415
+
+    from django.utils import timezone  # noqa: PLC0415
+
+    jordan = publish(cast.client_member)
+    start = timezone.now() - dt.timedelta(hours=1)
+    sent = []
+    for minute in range(5):
+        message = message_send(
+            member=cast.client_member, client_id=cast.client.id, channel=WEB, envelope=sealed_for(cast, jordan, b"x")
+        )
+        Message.objects.filter(pk=message.pk).update(sent_at=start + dt.timedelta(minutes=minute))
+        sent.append(message.id)
+    _, first = thread_read(member=cast.client_member, client_id=cast.client.id, channel=WEB, limit=2)
+    assert [m.id for m in first] == sent[3:]  # a first look: the newest
+    _, behind = thread_read(member=cast.client_member, client_id=cast.client.id, channel=WEB, after=start, limit=2)
+    assert [m.id for m in behind] == sent[1:3]  # after a time: the next ones, oldest first
+
+
+@pytest.mark.parametrize(
+    ("upload", "files"),
+    [({}, []), ({"attachments": []}, []), ({"attachments": ["a", "b"]}, ["a", "b"])],
+)
+def test_the_files_a_message_names_are_read_from_its_upload(upload: dict[str, object], files: list[str]) -> None:
+    assert files_from(upload) == files
+
+
+@pytest.mark.parametrize("files", ["a", [1], [None], {"a": 1}, ["a", 2]])
+def test_anything_but_a_list_of_ids_is_refused(files: object) -> None:
+    with pytest.raises(MessagingError, match="^That is not a sealed message.$"):
+        files_from({"attachments": files})
+
+
+@pytest.mark.parametrize("value", [None, 5, b"AAAA", "not base64!", "AAA", "AA==\n"])
+def test_only_base64_text_is_bytes(value: object) -> None:
+    with pytest.raises(MessagingError, match="^That is not a sealed upload.$"):
+        unb64(value)
+
+
+def test_base64_text_is_its_bytes() -> None:
+    assert unb64("AAEC/w==") == b"\x00\x01\x02\xff" and unb64("") == b""
+
+
+def test_an_envelope_is_kept_as_uploaded_with_its_keys_only_when_asked() -> None:
+    import json  # noqa: PLC0415
+
+    envelope = Envelope(b"c", b"n", b"b", {"bb": b"2", "aa": b"1"}, b"s", b"m")
+    kept = json.loads(envelope_kept(envelope))
+    assert kept == {"context": "Yw==", "nonce": "bg==", "body": "Yg==", "signature": "cw==", "commitment": "bQ=="}
+    with_keys = envelope_kept(envelope, keys=True)
+    assert json.loads(with_keys)["keys"] == {"aa": "MQ==", "bb": "Mg=="}
+    assert with_keys.index('"aa"') < with_keys.index('"bb"')  # sorted: the same envelope, the same bytes
+    assert envelope_from(json.loads(with_keys)) == dataclasses.replace(envelope, keys={"aa": b"1", "bb": b"2"})

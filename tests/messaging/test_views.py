@@ -86,3 +86,44 @@ def test_the_journal_refuses_as_problem_documents(cast: Cast, name: str) -> None
     args = ["5f0f1e7e-0a8c-4b8e-9d6b-2f6e5b1a7c3d"] if name == "journal_delete" else []
     response = _signed_in(cast, "client_member").post(reverse(name, args=args), "[1]", content_type="application/json")
     assert response["Content-Type"] == PROBLEM and response.status_code == (404 if args else 400)
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "allow"),
+    [
+        ("get", "/messages/{c}/send/", "POST"),
+        ("post", "/messages/{c}/messages.json", "GET"),
+        ("get", "/messages/mailbox/", "POST"),
+        ("get", "/portal/journal/entries/", "POST"),
+        ("get", "/portal/journal/entries/{e}/delete/", "POST"),
+        ("get", "/messages/{c}/{e}/file/", "POST"),
+    ],
+)
+def test_a_wrong_method_is_a_problem_document(cast: Cast, method: str, path: str, allow: str) -> None:
+    http = _signed_in(cast, "client_member")
+    url = path.format(c=cast.client.id, e="5f0f1e7e-0a8c-4b8e-9d6b-2f6e5b1a7c3d")
+    response = http.post(url, "{}", content_type="application/json") if method == "post" else http.get(url)
+    assert response.status_code == 405 and response["Content-Type"] == PROBLEM
+    assert response["Allow"] == allow and response.json()["detail"] == f"Use {allow}."
+
+
+def test_a_signed_out_poll_is_told_so_as_a_problem_document(cast: Cast) -> None:
+    response = HttpClient().get(reverse("messaging_list", args=[cast.client.id]))
+    assert response.status_code == 401 and response["Content-Type"] == PROBLEM
+    assert "signed out" in response.json()["detail"]
+
+
+@pytest.mark.parametrize("content_type", ["application/json", "application/octet-stream"])
+def test_an_upload_without_its_csrf_token_is_a_problem_document(cast: Cast, content_type: str) -> None:
+    http = HttpClient(enforce_csrf_checks=True)
+    http.force_login(cast.client_member.user)
+    response = http.post(reverse("messaging_send", args=[cast.client.id]), "{}", content_type=content_type)
+    assert response.status_code == 403 and response["Content-Type"] == PROBLEM
+    assert "reload it" in response.json()["detail"]
+
+
+def test_a_form_without_its_csrf_token_still_gets_the_page_that_explains(cast: Cast) -> None:
+    http = HttpClient(enforce_csrf_checks=True)
+    http.force_login(cast.clinician.user)
+    response = http.post(reverse("client_new"), {"name": "x"})
+    assert response.status_code == 403 and response["Content-Type"].startswith("text/html")

@@ -1,6 +1,6 @@
 """Shredding a client takes their messages with them (vault/operations.py): every message, the content
-keys sealed to each mailbox, read marks, files sent and unsent, whom the thread was sealed to, and the
-journal — while another client's thread stays whole."""
+keys sealed to each mailbox, read marks, files sent and unsent, and the journal — while another client's
+thread stays whole."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from confide.journal.services import entry_write
 from confide.messaging.attachments import attachment_upload
 from confide.messaging.envelope import Context, seal
 from confide.messaging.envelope import Mailbox as PublicMailbox
-from confide.messaging.models import Attachment, Message, MessageKey, MessageRead, RecipientsRecord
+from confide.messaging.models import Attachment, Message, MessageKey, MessageRead
 from confide.messaging.payload import Payload, seal_file
 from confide.messaging.selectors import recipients_of, recipients_recorded
 from confide.messaging.services import message_send
@@ -49,9 +49,8 @@ def test_a_shredded_clients_messages_files_and_journal_are_gone_and_no_one_elses
 
     mine = {"client": cast.client}
     assert not Message.objects.filter(**mine).exists() and not Attachment.objects.filter(**mine).exists()
-    assert not JournalEntry.objects.filter(**mine).exists() and not RecipientsRecord.objects.filter(**mine).exists()
+    assert not JournalEntry.objects.filter(**mine).exists()
     assert not MessageKey.objects.filter(message__client=cast.client).exists()
     assert not MessageRead.objects.filter(message__client=cast.client).exists()
     theirs = Message.objects.get(client=cast.other_client)
     assert MessageKey.objects.filter(message=theirs).exists() and MessageRead.objects.filter(message=theirs).exists()
-    assert RecipientsRecord.objects.filter(client=cast.other_client).exists()

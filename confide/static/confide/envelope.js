@@ -262,16 +262,21 @@ export const openWithRecovery = (sealed, code, mailbox) => openUnderCode(sealed,
 const ATTACHMENT = "confide attachment v1\n", NONCE = 12;
 export const KINDS = ["message", "journal"];
 
-export function payloadBytes({ kind, text, files = [] }) {
-  return te.encode(JSON.stringify({ kind, text, files }));
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/;
+
+// `sent` is the writer's own clock, signed with the words: the server's time and order are its word alone.
+export function payloadBytes({ kind, text, files = [], sent = new Date().toISOString() }) {
+  return te.encode(JSON.stringify({ kind, text, files, sent }));
 }
 
 export function parsePayload(bytes, kind) {
   const data = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
-  if (!data || data.kind !== kind || typeof data.text !== "string" || !Array.isArray(data.files)) throw new Error("not a " + kind);
-  for (const f of data.files) {
-    if (typeof f.id !== "string" || typeof f.name !== "string" || typeof f.type !== "string" ||
-        typeof f.size !== "number" || typeof f.key !== "string" || !/^[0-9a-f]{64}$/.test(f.sha256)) throw new Error("not a " + kind);
+  if (!data || data.kind !== kind || typeof data.text !== "string" || !Array.isArray(data.files) ||
+      typeof data.sent !== "string" || !TIME.test(data.sent)) throw new Error("not a " + kind);
+  for (const f of data.files) {  // an id goes into a URL: only ever a UUID
+    if (typeof f.id !== "string" || !UUID.test(f.id) || typeof f.name !== "string" || typeof f.type !== "string" ||
+        !Number.isSafeInteger(f.size) || typeof f.key !== "string" || !/^[0-9a-f]{64}$/.test(f.sha256)) throw new Error("not a " + kind);
   }
   return data;
 }

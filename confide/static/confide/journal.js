@@ -32,7 +32,7 @@ function item(row, entry) {
   li.className = "message entry";
   const head = document.createElement("span");
   head.className = "muted";
-  head.textContent = new Date(row.written).toLocaleString();
+  head.textContent = new Date(entry.sent || row.written).toLocaleString();  // the time written, as signed
   const body = document.createElement("p");
   body.textContent = entry.text;
   li.append(head, body);

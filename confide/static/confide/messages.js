@@ -10,7 +10,17 @@ const FILE_MAX = Number(root.dataset.fileMax), FILES_MAX = Number(root.dataset.f
 const SLOT = "00000000-0000-0000-0000-000000000000";  // where a file id goes in the two file URLs
 const SLOT_KEY = "0".repeat(32);  // where a key id goes in the two share URLs
 
-let mine = null, people = [], newest = "", seen = new Set(), pins = {}, changed = [];
+let mine = null, people = [], newest = "", seen = new Set(), pins = {}, changed = [], gone = [];
+let known = { members: {}, threads: {} };  // what this device has checked, kept in IndexedDB per mailbox
+
+// What this browser kept: per person (by the member id the server names) the key it has seen for them
+// and every earlier one they confirmed; per thread, whom it has seen there. Trust on first use applies
+// only the first time this browser opens a thread: after that, anyone new in it — whatever name the server
+// gives them — and any key that differs hold every message back until the person checks a safety code.
+function loadKnown(stored) {
+  if (stored && stored.members) return { members: stored.members, threads: stored.threads || {} };
+  return { members: stored || {}, threads: {} };  // (kept by an earlier version: people only)
+}
 
 async function recipients() {
   const data = await call(root, root.dataset.recipients);
@@ -20,17 +30,24 @@ async function recipients() {
     }
   }
   people = data.recipients.map((p) => ({ ...p, receive: m.unb64(p.receive), verify: m.unb64(p.verify) }));
-  pins = await pinsOf(mine.id);
-  changed = [];
-  for (const p of people) {
-    if (p.id === mine.id) continue;
-    const pin = pins[p.member];
-    if (!pin) pins[p.member] = { key: p.id, name: p.name, keys: [p.id] };  // first seen here
-    else if (pin.key !== p.id) changed.push(p);
-  }
-  await pinsKeep(mine.id, pins);
+  known = loadKnown(await pinsOf(mine.id));
+  pins = known.members;
   const others = people.filter((p) => p.id !== mine.id);
-  $("thread-people").textContent = `Sealed for: ${[...others.map((p) => p.name).sort(), "you"].join(", ")}`;
+  const here = known.threads[root.dataset.client];  // undefined: this browser's first look at this thread
+  const first = !here || here.length === 0;  // nobody but this person seen here yet: trust on first use
+  changed = [];
+  for (const p of others) {
+    const pin = pins[p.member];
+    if (pin && pin.key !== p.id) changed.push({ ...p, reason: "key" });
+    else if (first) pins[p.member] = pin || { key: p.id, name: p.name, keys: [p.id] };
+    else if (!pin) changed.push({ ...p, reason: "new" });
+    else if (!here.includes(p.member)) changed.push({ ...p, reason: "joined" });
+  }
+  gone = first ? [] : here.filter((id) => !others.some((p) => p.member === id)).map((id) => (pins[id] || {}).name || "someone");
+  if (!changed.length) known.threads[root.dataset.client] = others.map((p) => p.member);
+  await pinsKeep(mine.id, known);
+  $("thread-people").textContent = `Sealed for: ${[...others.map((p) => p.name).sort(), "you"].join(", ")}` +
+    (gone.length ? `. No longer in this conversation: ${gone.sort().join(", ")}.` : "");
   await codes(others);
   return data;
 }
@@ -41,11 +58,17 @@ async function codeItem(p) {
   return item;
 }
 
-// Safety codes for everyone, and the changed keys that hold sending back until they are checked.
+function why(p) {
+  if (p.reason === "key") return `The key for ${pins[p.member].name} is not the one this device used before.`;
+  const twin = Object.entries(pins).some(([id, pin]) => id !== p.member && pin.name === p.name);
+  return `${p.name}${twin ? " (someone new with the same name as a person you know)" : ""} can now read what is sent here.`;
+}
+
+// Safety codes for everyone, and the changes that hold sending back until they are checked.
 async function codes(others) {
   $("codes-list").replaceChildren(...(await Promise.all(others.map(codeItem))));
   $("changed").hidden = changed.length === 0;
-  $("changed-who").textContent = changed.map((p) => `The key for ${pins[p.member].name} is not the one this device used before.`).join(" ");
+  $("changed-who").textContent = changed.map(why).join(" ");
   $("changed-codes").replaceChildren(...(await Promise.all(changed.map(codeItem))));
   root.dataset.keys = changed.length ? "changed" : "known";
 }
@@ -53,11 +76,13 @@ async function codes(others) {
 async function confirmChanged() {
   for (const p of changed) {
     const pin = pins[p.member];
-    pins[p.member] = { key: p.id, name: p.name, keys: [...new Set([...pin.keys, p.id])] };
+    pins[p.member] = { key: p.id, name: p.name, keys: [...new Set([...(pin ? pin.keys : []), p.id])] };
   }
-  await pinsKeep(mine.id, pins);
+  known.threads[root.dataset.client] = people.filter((p) => p.id !== mine.id).map((p) => p.member);
+  await pinsKeep(mine.id, known);
   changed = [];
   await codes(people.filter((p) => p.id !== mine.id));
+  await offerShares();
 }
 
 // Who sent a message, by the key that signed it, as this browser knows that key — never by the server's word.
@@ -73,7 +98,7 @@ function fileButton(file) {
   button.type = "button"; button.className = "secondary file";
   button.textContent = `${file.name} (${Math.ceil(file.size / 1024)} KB)`;
   button.addEventListener("click", guard(async () => {
-    const blob = await call(root, root.dataset.file.replace(SLOT, file.id));
+    const blob = await call(root, root.dataset.file.replace(SLOT, encodeURIComponent(file.id)));
     const opened = await m.openAttachment(blob, { ...file, key: m.unb64(file.key) }).catch(() => {
       throw new Error("That file does not open: it was altered on the way.");
     });
@@ -93,6 +118,7 @@ function fileIntoButton(row, envelope) {
   const button = document.createElement("button");
   button.type = "button"; button.className = "secondary";
   button.textContent = "File into the record";
+  if (row.filed) { button.disabled = true; button.textContent = "Filed into the record"; return button; }
   button.addEventListener("click", guard(async () => {
     const key = await m.contentKeyOf(envelope, mine);
     await call(root, root.dataset.fileInto.replace(SLOT, row.id), { key: m.b64(key) });
@@ -102,16 +128,19 @@ function fileIntoButton(row, envelope) {
   return button;
 }
 
+// Each message in the order of the time its writer signed (the server's order and times are its word alone).
 function line(who, text, when, mineFlag, files = [], extra = []) {
   const item = document.createElement("li");
   item.className = mineFlag ? "message mine" : "message";
+  item.dataset.time = when;
   const head = document.createElement("span");
   head.className = "muted";
   head.textContent = `${who} · ${new Date(when).toLocaleString()}`;
   const body = document.createElement("p");
   body.textContent = text;
   item.append(head, body, ...files.map(fileButton), ...extra);
-  $("thread-list").append(item);
+  const later = [...$("thread-list").children].find((li) => li.dataset.time > when);
+  $("thread-list").insertBefore(item, later || null);
 }
 
 // A key re-sealed to this mailbox by someone else (the thread's earlier messages, shared): believed only if
@@ -130,7 +159,7 @@ async function opened(row) {
   const shared = e.key ? await sharer(row).catch(() => false) : null;
   const forMe = Boolean(shared) || !e.key;  // no key here: named for others, shown as not readable yet
   if (shared === false || !(await boundHere(e.context, row, forMe).catch(() => false))) return { text: "(this message was not written for this conversation: it is not shown)", who: "Unknown" };
-  if (!e.key) return { text: "(sealed before your key existed: someone in the conversation can let you read it)" };
+  if (!e.key) return { who: "A sender this device cannot check yet", text: "(sealed before your key existed: someone in the conversation can let you read it)" };
   const envelope = { context: m.unb64(e.context), nonce: m.unb64(e.nonce), body: m.unb64(e.body), signature: m.unb64(e.signature), commitment: m.unb64(e.commitment), keys: { [mine.id]: m.unb64(e.key) } };
   try {
     const payload = m.parsePayload(await m.open(envelope, { mine, verify: m.unb64(row.senderVerify) }), "message");
@@ -141,13 +170,14 @@ async function opened(row) {
 
 async function poll() {
   const data = await call(root, `${root.dataset.list}${newest ? `?after=${encodeURIComponent(newest)}` : ""}`, undefined, true);
+  if (data && data.messages.length >= Number(root.dataset.page)) setTimeout(() => poll().catch(() => {}), 0);  // more wait
   for (const row of data ? data.messages : []) {
     newest = row.sent;
     if (seen.has(row.id)) continue;
     seen.add(row.id);
-    const { text, files, who: unknown, note, extra } = await opened(row);
+    const { text, files, who: unknown, note, extra, sent } = await opened(row);
     const who = unknown || senderOf(row.senderKey) || "Someone whose key this device has not seen (compare safety codes)";
-    line(note ? `${who} (${note})` : who, text, row.sent, who === "You", files || [], extra || []);
+    line(note ? `${who} (${note})` : who, text, sent || new Date(row.sent).toISOString(), who === "You", files || [], extra || []);
   }
 }
 
@@ -177,7 +207,7 @@ async function offerShares() {
 }
 
 async function shareWith(person) {
-  if (changed.length) throw new Error("A key changed: compare the safety codes before anything is shared.");
+  if (changed.length) throw new Error("Someone joined or a key changed: compare the safety codes before anything is shared.");
   const url = (base) => base.replace(SLOT_KEY, person.id);
   const { messages } = await call(root, url(root.dataset.shareable));
   const shares = {};
@@ -206,11 +236,11 @@ async function sealFiles(chosen) {
 }
 
 async function send(text, chosen = []) {
-  if (changed.length) throw new Error("A key changed: compare the safety codes before anything is sent.");
+  if (changed.length) throw new Error("Someone joined or a key changed: compare the safety codes before anything is sent.");
   const files = await sealFiles(chosen);
   for (let attempt = 0; attempt < 2; attempt++) {
     const data = attempt ? await recipients() : { practice: root.dataset.practice, thread: root.dataset.client };
-    if (changed.length) throw new Error("A key changed: compare the safety codes before anything is sent.");
+    if (changed.length) throw new Error("Someone joined or a key changed: compare the safety codes before anything is sent.");
     const ids = people.map((p) => p.id);
     const context = m.contextBytes({ practice: data.practice, thread: data.thread, message: crypto.randomUUID(), sender: mine.id, recipients: ids });
     const sealed = await m.seal(m.payloadBytes({ kind: "message", text, files }), { context, sender: mine, recipients: people });
