@@ -14,6 +14,7 @@ from confide.api.problems import problem
 from confide.messaging import attachments
 from confide.messaging.filing import message_file, message_for_filing
 from confide.messaging.http import USE, WEB, b64, body_of, json_problems, unb64
+from confide.messaging.keylog import keys_logged
 from confide.messaging.selectors import recipients_recorded, thread_for_member, thread_read
 from confide.messaging.services import envelope_from, files_from, message_send
 from confide.practices.decorators import member_required
@@ -62,7 +63,10 @@ def recipients_json(request: HttpRequest, member: Member, client_id: str) -> Jso
         }
         for b in boxes
     ]
-    return JsonResponse({"practice": str(member.practice_id), "thread": str(client.id), "recipients": people})
+    log = keys_logged(practice=member.practice, mailboxes=boxes)  # where the log shows each key published
+    return JsonResponse(
+        {"practice": str(member.practice_id), "thread": str(client.id), "recipients": people, "log": log}
+    )
 
 
 @json_problems

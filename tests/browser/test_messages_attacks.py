@@ -9,11 +9,14 @@ import base64
 import json
 import uuid
 
-from playwright.sync_api import Page, expect
+import pytest
+from django.db import transaction
+from playwright.sync_api import Page, Route, expect
 from pytest_django.live_server_helper import LiveServer
 
 from confide.accounts.models import User
-from confide.audit.actions import Channel
+from confide.audit.actions import AuditAction, Channel
+from confide.audit.services import event_record
 from confide.careteams.models import CareTeamMember
 from confide.messaging.envelope import Context, Envelope, MailboxSecret, safety_code, seal
 from confide.messaging.envelope import Mailbox as PublicMailbox
@@ -35,6 +38,16 @@ def _words(text: str, kind: str = "message") -> bytes:
 
 def _public(row: Mailbox) -> PublicMailbox:
     return PublicMailbox.from_raw(bytes(row.receive), bytes(row.verify))
+
+
+def _logged(member: Member, key_id: str) -> None:
+    """The database writer also writes the key's publication event (it needs no key for that); the log then
+    holds it for good, and it passes the browser's key-transparency check."""
+    with transaction.atomic():
+        event_record(
+            actor=member, action=AuditAction.MAILBOX_PUBLISH, channel=Channel.WEB, object_type="mailbox",
+            object_id=key_id,
+        )  # fmt: skip
 
 
 def _plant(cast: Cast, sender: Member, mailbox: Mailbox, envelope: Envelope, message_id: uuid.UUID) -> None:
@@ -112,6 +125,7 @@ def test_the_browser_names_senders_by_their_keys_and_holds_back_a_swapped_key(
         receive=evil.mailbox.receive.public_bytes_raw(),
         verify=evil.mailbox.verify.public_bytes_raw(),
     )
+    _logged(cast.clinician, evil.mailbox.id)
     page.reload()
     _ready(page)
     expect(page.locator("#changed")).to_be_visible()
@@ -142,6 +156,7 @@ def _look_alike_replaces_chris(cast: Cast) -> tuple[MailboxSecret, Mailbox]:
         receive=evil.mailbox.receive.public_bytes_raw(), verify=evil.mailbox.verify.public_bytes_raw(),
     )  # fmt: skip
     CareTeamMember.objects.filter(client=cast.client, member=cast.clinician).delete()
+    _logged(ghost, evil.mailbox.id)
     return evil, ghost_box
 
 
@@ -290,3 +305,71 @@ def test_the_order_and_times_are_the_writers_not_the_servers(
     expect(page.locator("#thread-list li")).to_have_count(3, timeout=5_000)
     texts = page.locator("#thread-list li p").all_inner_texts()
     assert texts == ["Q1: have you had thoughts of ending your life?", "Q2: are you sleeping better?", "Yes"], texts
+
+
+def test_a_key_swapped_before_this_browser_ever_saw_the_person_is_refused_unless_the_log_shows_it_published(
+    page: Page, live_server: LiveServer, live_cast: Cast
+) -> None:
+    """Trust on first use alone would accept a key swapped before a browser's first look; the practice's
+    signed log holds no publication of it by Chris, so nothing is sealed to it."""
+    cast = live_cast
+    publish(cast.clinician)
+    evil = MailboxSecret.generate()
+    Mailbox.objects.filter(member=cast.clinician, retired_at=None).update(
+        key_id=evil.mailbox.id,
+        receive=evil.mailbox.receive.public_bytes_raw(),
+        verify=evil.mailbox.verify.public_bytes_raw(),
+    )  # the database writer, before Jordan's browser has seen Chris at all
+    sign_in(page, live_server.url, "jordan@client.test", with_totp=False)
+    page.goto(f"{live_server.url}/messages/{cast.client.id}/")
+    _set_up(page, expect_ready=False)
+    unlogged = "The key shown for Chris Clinician is not in the practice's signed log, so nothing can be sent here."
+    expect(page.locator("#messages-status")).to_contain_text(unlogged)
+    page.fill("#compose-text", "I relapsed last night")
+    page.click("#compose button[type=submit]")
+    expect(page.locator("#messages-status")).to_contain_text(unlogged)
+    assert not Message.objects.filter(sender=cast.client_member).exists()
+    assert not MessageKey.objects.filter(mailbox__key_id=evil.mailbox.id).exists()
+
+
+@pytest.mark.parametrize(
+    "forge",
+    ["another_keys_entry", "proof_cut", "checkpoint_of_another_key", "entry_renamed"],
+)
+def test_a_server_that_answers_with_a_wrong_log_entry_for_a_key_is_refused(
+    page: Page, live_server: LiveServer, live_cast: Cast, forge: str
+) -> None:
+    """The browser, not the server, decides: a proxy in front rewrites the log part of the recipients answer."""
+    cast = live_cast
+    publish(cast.clinician)
+    chris = Mailbox.objects.get(member=cast.clinician, retired_at=None).key_id
+
+    def rewrite(route: Route) -> None:
+        answer = route.fetch()
+        data = answer.json()
+        keys = data["log"]["keys"]
+        [jordan] = [k for k in keys if k != chris]
+        if forge == "another_keys_entry":  # a genuine, logged entry, of Jordan's key
+            keys[chris] = keys[jordan]
+        elif forge == "proof_cut":
+            keys[chris]["proof"] = keys[chris]["proof"][1:] or [base64.b64encode(b"\0" * 32).decode()]
+        elif forge == "checkpoint_of_another_key":  # the root is not the signed one
+            data["log"]["root"] = base64.b64encode(b"\1" * 32).decode()
+        else:  # the committed bytes edited to name the key: the leaf no longer matches
+            keys[chris] = dict(keys[jordan], canonical=keys[jordan]["canonical"].replace(jordan, chris))
+        route.fulfill(response=answer, body=json.dumps(data), headers={**answer.headers})
+
+    page.route("**/recipients.json", rewrite)
+    sign_in(page, live_server.url, "jordan@client.test", with_totp=False)
+    page.goto(f"{live_server.url}/messages/{cast.client.id}/")
+    _set_up(page, expect_ready=False)
+    refused = (
+        "The key shown for Chris Clinician is not in the practice's signed log"
+        if forge != "checkpoint_of_another_key"
+        else "The practice's log does not verify."
+    )
+    expect(page.locator("#messages-status")).to_contain_text(refused)
+    page.fill("#compose-text", "I relapsed last night")
+    page.click("#compose button[type=submit]")
+    expect(page.locator("#messages-status")).to_contain_text(refused)
+    assert not Message.objects.filter(sender=cast.client_member).exists()

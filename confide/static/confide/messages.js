@@ -1,6 +1,7 @@
 // The thread page (decision 19): every message and file is sealed and opened here, to and from the keys
 // this browser checked; the server only ever sees public keys and ciphertext.
 import * as m from "./envelope.js";
+import { keysUnlogged } from "./keylog.js";
 import { call, pinsKeep, pinsOf, startMailbox } from "./mailbox.js";
 
 const root = document.getElementById("messages");
@@ -10,7 +11,7 @@ const FILE_MAX = Number(root.dataset.fileMax), FILES_MAX = Number(root.dataset.f
 const SLOT = "00000000-0000-0000-0000-000000000000";  // where a file id goes in the two file URLs
 const SLOT_KEY = "0".repeat(32);  // where a key id goes in the two share URLs
 
-let mine = null, people = [], newest = "", seen = new Set(), pins = {}, changed = [], gone = [];
+let mine = null, people = [], newest = "", seen = new Set(), pins = {}, changed = [], gone = [], unlogged = [], logProblem = "";
 let known = { members: {}, threads: {} };  // what this device has checked, kept in IndexedDB per mailbox
 
 // What this browser kept: per person (by the member id the server names) the key it has seen for them
@@ -28,6 +29,14 @@ async function recipients() {
     if (await m.mailboxId(m.unb64(person.receive), m.unb64(person.verify)) !== person.id) {
       throw new Error(`The key shown for ${person.name} is not the one published. Nothing was sent; tell the practice.`);
     }
+  }
+  // Key transparency: every key is one its owner published in the practice's signed log, or nothing is sent.
+  try {
+    unlogged = await keysUnlogged(data.log, data.recipients, data.practice);
+    logProblem = "";
+  } catch (error) {  // the log itself does not verify: no key can be shown in it
+    unlogged = data.recipients;
+    logProblem = error.message;
   }
   people = data.recipients.map((p) => ({ ...p, receive: m.unb64(p.receive), verify: m.unb64(p.verify) }));
   known = loadKnown(await pinsOf(mine.id));
@@ -195,7 +204,7 @@ async function boundHere(context, row, forMe) {
 async function offerShares() {
   const { unshared } = await call(root, root.dataset.unshared);
   const buttons = [];
-  for (const p of people.filter((p) => p.id !== mine.id && unshared[p.id] > 0 && !changed.includes(p))) {
+  for (const p of people.filter((p) => p.id !== mine.id && unshared[p.id] > 0 && ![...changed, ...unlogged].some((c) => c.id === p.id))) {
     const button = document.createElement("button");
     button.type = "button"; button.className = "secondary";
     button.textContent = `Let ${p.name} read the ${unshared[p.id]} earlier message${unshared[p.id] === 1 ? "" : "s"}`;
@@ -207,6 +216,7 @@ async function offerShares() {
 }
 
 async function shareWith(person) {
+  if (unlogged.length) throw new Error(UNLOGGED(unlogged));
   if (changed.length) throw new Error("Someone joined or a key changed: compare the safety codes before anything is shared.");
   const url = (base) => base.replace(SLOT_KEY, person.id);
   const { messages } = await call(root, url(root.dataset.shareable));
@@ -235,12 +245,17 @@ async function sealFiles(chosen) {
   return files;
 }
 
+const UNLOGGED = (who) => logProblem ? `${logProblem} Nothing can be sent here; tell the practice.` : `The key shown for ${who.map((p) => (p.id === mine.id ? "you" : p.name)).join(", ")} is not in the practice's signed log, so nothing can be sent here. Tell the practice.`;
+const CHANGED = "Someone joined or a key changed: compare the safety codes before anything is sent.";
+
 async function send(text, chosen = []) {
-  if (changed.length) throw new Error("Someone joined or a key changed: compare the safety codes before anything is sent.");
+  if (unlogged.length) throw new Error(UNLOGGED(unlogged));
+  if (changed.length) throw new Error(CHANGED);
   const files = await sealFiles(chosen);
   for (let attempt = 0; attempt < 2; attempt++) {
     const data = attempt ? await recipients() : { practice: root.dataset.practice, thread: root.dataset.client };
-    if (changed.length) throw new Error("Someone joined or a key changed: compare the safety codes before anything is sent.");
+    if (unlogged.length) throw new Error(UNLOGGED(unlogged));
+    if (changed.length) throw new Error(CHANGED);
     const ids = people.map((p) => p.id);
     const context = m.contextBytes({ practice: data.practice, thread: data.thread, message: crypto.randomUUID(), sender: mine.id, recipients: ids });
     const sealed = await m.seal(m.payloadBytes({ kind: "message", text, files }), { context, sender: mine, recipients: people });
@@ -259,7 +274,8 @@ async function openThread(mailbox) {
   const data = await recipients();
   root.dataset.practice = data.practice;
   $("thread").hidden = false;
-  status("Sealed in your browser: only the people listed can read these messages.", "ready");
+  if (unlogged.length) status(UNLOGGED(unlogged), "unlogged");
+  else status("Sealed in your browser: only the people listed can read these messages.", "ready");
   const shared = sessionStorage.getItem("confide-share");  // an entry the journal page handed over to send
   if (shared !== null) {
     sessionStorage.removeItem("confide-share");
