@@ -11,6 +11,7 @@ from playwright.sync_api import Browser, BrowserContext, Page
 from pytest_django.fixtures import Settings
 
 from tests.browser.helpers import USED
+from tests.browser.traces import Traces, traced
 from tests.cast import Cast, build_cast
 
 CHROMIUM = "/usr/bin/chromium"
@@ -82,3 +83,10 @@ def new_page(browser: Browser) -> Iterator[Callable[[int, int], Page]]:
     yield make
     for context in contexts:
         context.close()
+
+
+@pytest.fixture
+def traces() -> Iterator[Traces]:
+    """What the server logs and enqueues during the test, to search with everything it stores."""
+    with traced() as found:
+        yield found

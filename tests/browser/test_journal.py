@@ -7,12 +7,10 @@ from __future__ import annotations
 
 import base64
 import json
-import logging
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-import pytest
 from playwright.sync_api import FilePayload, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
@@ -22,7 +20,8 @@ from confide.messaging.models import Mailbox, Message, MessageKey
 from confide.messaging.services import PARTS
 from confide.records.documents import document_open, documents_for
 from tests.browser.helpers import sign_in
-from tests.browser.test_messages import _database_holds, _ready, _send, _set_up
+from tests.browser.test_messages import _ready, _send, _set_up
+from tests.browser.traces import Traces
 from tests.cast import Cast
 
 ENTRY = "canary-7d2a-panic-on-the-bus"
@@ -36,9 +35,8 @@ def test_an_entry_only_the_client_reads_shared_by_choice_and_a_file_sent_sealed(
     live_server: LiveServer,
     live_cast: Cast,
     tmp_path: Path,
-    caplog: pytest.LogCaptureFixture,
+    traces: Traces,
 ) -> None:
-    caplog.set_level(logging.DEBUG)
     page.set_viewport_size({"width": 390, "height": 844})
     sign_in(page, live_server.url, "jordan@client.test", with_totp=False)
     page.click("#journal-link")
@@ -98,8 +96,7 @@ def test_an_entry_only_the_client_reads_shared_by_choice_and_a_file_sent_sealed(
     assert JournalEntry.objects.count() == 1
 
     for text in (ENTRY, "a second entry", "canary-9e41", NAME):
-        assert _database_holds(text) == [], text
-        assert text not in caplog.text, text
+        assert traces.holds(text) == [], text  # tables, database image, logs, jobs, data files
 
 
 def test_an_entry_the_server_passes_off_as_a_message_is_not_shown(
