@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import subprocess
 from dataclasses import dataclass
@@ -57,7 +58,13 @@ def groups(modules: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
 
 
 def work_of(paths: list[str]) -> Path:
-    return WORK / "+".join(slug(path).removeprefix("confide.") for path in paths)
+    """The group's folder, named after its modules (a long group by its first and a hash of all: a file
+    name has at most 255 bytes)."""
+    name = "+".join(slug(path).removeprefix("confide.") for path in paths)
+    if len(name) > 120:
+        digest = hashlib.sha256(name.encode()).hexdigest()[:8]
+        name = f"{slug(paths[0]).removeprefix('confide.')}+{len(paths) - 1}-more-{digest}"
+    return WORK / name
 
 
 def _leave_out(work: Path, paths: list[str], names: set[str]) -> None:

@@ -1,9 +1,10 @@
 """When a group's last score still stands, so that `make mutation` runs only what changed.
 
 A mutant's verdict depends on the module's code, the tests that run against it, and the code those tests
-reach. A group's *fingerprint* covers what it most depends on: the mutmut version, the bytes of every
-Python file in each module's app folder (a module and its neighbours), every test file the group names
-with the suite's shared fixtures, and the survivors docs/mutation.md lists for its modules. While that
+reach. A group's *fingerprint* covers what it most depends on: the mutmut version, the bytes of each
+module and of the project modules it imports directly (all but the audit vocabulary, which only grows),
+every test file the group names with the suite's shared fixtures, and the survivors docs/mutation.md lists
+for its modules. While that
 fingerprint is the one recorded with a passing score (`mutation-scores.json`), the group is not run again
 and its score is shown as kept. Anything else — a change elsewhere that weakens what a test reaches — is
 what `make mutation-all` (`--recheck`: every group, every mutant) is for, before a release.

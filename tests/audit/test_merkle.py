@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from confide.audit import merkle
@@ -119,7 +119,7 @@ leaf_lists = st.lists(st.binary(min_size=32, max_size=32), min_size=1, max_size=
 
 
 @given(leaves=leaf_lists, data=st.data())
-@settings(max_examples=150)
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])  # (load, not code)
 def test_proofs_match_the_reference_and_verify(leaves: list[bytes], data: st.DataObject) -> None:
     n = len(leaves)
     assert merkle.root(leaves) == _ref_mth(leaves)
@@ -134,7 +134,7 @@ def test_proofs_match_the_reference_and_verify(leaves: list[bytes], data: st.Dat
 
 
 @given(leaves=leaf_lists, data=st.data())
-@settings(max_examples=150)
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])  # (load, not code)
 def test_a_changed_proof_never_verifies(leaves: list[bytes], data: st.DataObject) -> None:
     n = len(leaves)
     index = data.draw(st.integers(0, n - 1))

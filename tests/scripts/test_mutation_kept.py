@@ -102,3 +102,12 @@ def test_the_audit_vocabulary_is_not_a_dependency(tree: Path) -> None:
     (tree / "confide/audit/actions.py").write_text("A = 1\n")
     (tree / "confide/app/core.py").write_text("from confide.audit.actions import A\n")
     assert mutation_kept.imports(tree, tree / "confide/app/core.py") == set()
+
+
+def test_a_large_groups_folder_name_fits_in_a_file_name() -> None:
+    from scripts.mutation_groups import work_of  # noqa: PLC0415
+
+    paths = [f"confide/messaging/module_number_{n}.py" for n in range(15)]
+    folder = work_of(paths)
+    assert len(folder.name) <= 120 and folder.name.startswith("messaging.module_number_0+14-more-")
+    assert work_of(paths[:-1]) != folder and work_of(["confide/a.py", "confide/b.py"]).name == "a+b"
