@@ -12,8 +12,10 @@ from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
+from confide.api.problems import problem
+from confide.web.scripted import BACKGROUND, scripted
+
 _LAST_SEEN = "confide_last_seen"
-BACKGROUND = "X-Confide-Background"  # sent by a page's own polling (messages): it never extends the session
 STAMP_EVERY = 10  # seconds: the last-seen time is rewritten at most this often (a page's burst of requests
 # would otherwise write the session row once each); signing out up to this much early is the safe side
 # Paths a member without MFA may still reach: the MFA set-up pages, re-authentication,
@@ -34,6 +36,8 @@ class IdleTimeoutMiddleware:
             limit = self._limit(request)
             if isinstance(last_seen, int) and now - last_seen > limit:
                 logout(request)
+                if scripted(request):  # a page's script cannot follow a redirect to the sign-in page
+                    return problem(401, "You were signed out after a period of inactivity: reload this page.")
                 messages.info(request, "You were signed out after a period of inactivity.")
                 return HttpResponseRedirect(reverse("account_login"))
             recent = isinstance(last_seen, int) and 0 <= now - last_seen < STAMP_EVERY
@@ -65,6 +69,8 @@ class RequireMfaMiddleware:
         ):
             if request.path.startswith("/api/"):
                 return self.get_response(request)  # the API authenticates by token, not session
+            if scripted(request):
+                return problem(403, "Your practice requires two-factor authentication: set it up, then reload.")
             messages.warning(request, "Your practice requires two-factor authentication. Set it up to continue.")
             return HttpResponseRedirect(reverse("mfa_index"))
         return self.get_response(request)

@@ -2,7 +2,9 @@
 was published, so the sender's browser seals only to keys the log holds (static/confide/keylog.js).
 
 A key is published by one event, MAILBOX_PUBLISH, whose committed fields name the practice, the member
-who published it (the actor) and the key's id (the hash of its two public keys). The answer carries, per
+who published it (the actor) and the key's id (the hash of its two public keys); a key its owner gave up
+has a later MAILBOX_RETIRE, which is sent with it, so a row whose retirement was undone in the database is
+refused too. The answer carries, per
 key, that event's committed bytes with its salt, its leaf and an RFC 9162 inclusion proof in the newest
 signed checkpoint, with the checkpoint and the practice's verifier key: the browser recomputes the leaf
 from the bytes and the root from the proof and checks the checkpoint's signature. A key whose row was
@@ -21,7 +23,7 @@ from collections.abc import Iterable
 from confide.audit.actions import AuditAction
 from confide.audit.commitment import canonical
 from confide.audit.integrate import LogIntegrityError, log_integrate
-from confide.audit.log import checkpoint_latest, inclusion_proofs, verifier_key
+from confide.audit.log import checkpoint_latest, consistency_proof, inclusion_proofs, verifier_key
 from confide.audit.models import AuditEvent, LogLeaf
 from confide.messaging.models import Mailbox
 from confide.practices.models import Practice
@@ -31,9 +33,10 @@ def _b64(value: bytes) -> str:
     return base64.b64encode(value).decode()
 
 
-def keys_logged(*, practice: Practice, mailboxes: Iterable[Mailbox]) -> dict[str, object]:
-    """For each mailbox, its publication in the signed log (``None`` when the log holds none), and the
-    checkpoint the proofs lead to. ``{"problem": …}`` when the log cannot be brought up to date."""
+def keys_logged(*, practice: Practice, mailboxes: Iterable[Mailbox], since: int | None = None) -> dict[str, object]:
+    """For each mailbox, its publication in the signed log (``None`` when the log holds none) and its
+    retirement if any, the checkpoint the proofs lead to, and how that checkpoint extends the one of size
+    ``since`` (the last this browser checked). ``{"problem": …}`` when the log cannot be brought up to date."""
     boxes = list(mailboxes)
     try:
         while log_integrate(practice_id=practice.id):
@@ -49,7 +52,7 @@ def keys_logged(*, practice: Practice, mailboxes: Iterable[Mailbox]) -> dict[str
         event.id: event
         for event in AuditEvent.objects.filter(
             practice_id=practice.id,
-            action=AuditAction.MAILBOX_PUBLISH,
+            action__in=[AuditAction.MAILBOX_PUBLISH, AuditAction.MAILBOX_RETIRE],
             object_type="mailbox",
             object_id__in=[box.key_id for box in boxes],
         )
@@ -58,21 +61,33 @@ def keys_logged(*, practice: Practice, mailboxes: Iterable[Mailbox]) -> dict[str
     leaves = [
         leaf
         for leaf in LogLeaf.objects.filter(practice_id=practice.id, event_id__in=list(events), index__lt=size)
-        if events[leaf.event_id].actor_id == owners[events[leaf.event_id].object_id]
+        if events[leaf.event_id].action == AuditAction.MAILBOX_RETIRE
+        or events[leaf.event_id].actor_id == owners[events[leaf.event_id].object_id]
     ]
     proofs = inclusion_proofs(practice.id, [leaf.index for leaf in leaves], size)
+    retired: dict[str, dict[str, object]] = {}
     for leaf in sorted(leaves, key=lambda leaf: leaf.index):
         event = events[leaf.event_id]
-        found[event.object_id] = {
+        entry = {
             "index": leaf.index,
             "canonical": canonical(event.canonical_fields()).decode(),
             "salt": _b64(bytes(event.salt)) if event.salt is not None else None,
             "proof": [_b64(h) for h in proofs[leaf.index]],
         }
+        if event.action == AuditAction.MAILBOX_RETIRE:
+            retired[event.object_id] = entry
+        else:
+            found[event.object_id] = entry
+    for key_id, entry in retired.items():  # given up by its owner: the browser seals nothing to it
+        published = found.get(key_id)
+        found[key_id] = {**published, "retired": entry} if isinstance(published, dict) else {"retired": entry}
     return {
         "verifier_key": verifier_key(practice),
         "checkpoint": checkpoint.note,
         "size": size,
         "root": _b64(bytes(checkpoint.root)),
         "keys": found,
+        "consistency": [_b64(h) for h in consistency_proof(practice.id, since, size)]
+        if since is not None and 0 < since < size
+        else [],
     }

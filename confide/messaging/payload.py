@@ -76,6 +76,8 @@ class Payload:
                 raise TypeError
             if not isinstance(sent, str) or not TIME.fullmatch(sent):
                 raise ValueError("not a time")
+            if not 2000 <= dt.datetime.fromisoformat(sent).year <= 9998:  # a real date (month 13 is not), that
+                raise ValueError("not a time")  # any time zone can show without running off the calendar
             text.encode("utf-8")  # a lone surrogate, which JSON can spell, is no text
             files = tuple(
                 File(_match(UUID, f["id"]), str(f["name"]), str(f["type"]), int(f["size"]), base64.b64decode(f["key"]),

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from confide.api.problems import problem
+from confide.audit.log import verifier_key
 from confide.messaging import attachments
 from confide.messaging.filing import message_file, message_for_filing
 from confide.messaging.http import USE, WEB, b64, body_of, json_problems, unb64
@@ -43,6 +44,7 @@ def thread_page(request: HttpRequest, member: Member, client_id: str) -> HttpRes
         "files_max": attachments.PER_MESSAGE,
         "crisis": crisis_for_client(client),
         "can_file": member.role != "client" and member.has(Permission.RECORDS_DOCUMENT_WRITE),
+        "log_key": verifier_key(member.practice),  # in the page: the answer checked against it does not name it
     }
     return render(request, "messaging/thread.html", context)
 
@@ -63,7 +65,9 @@ def recipients_json(request: HttpRequest, member: Member, client_id: str) -> Jso
         }
         for b in boxes
     ]
-    log = keys_logged(practice=member.practice, mailboxes=boxes)  # where the log shows each key published
+    since = request.GET.get("since", "")  # the log's size when this browser last checked it
+    size = int(since) if since.isascii() and since.isdigit() else None
+    log = keys_logged(practice=member.practice, mailboxes=boxes, since=size)
     return JsonResponse(
         {"practice": str(member.practice_id), "thread": str(client.id), "recipients": people, "log": log}
     )

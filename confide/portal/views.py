@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from confide.audit.history import KINDS, HistoryRow, history_page
+from confide.audit.log import verifier_key
 from confide.audit.proofs import MAX_SPAN, proof_bundle
 from confide.clients.models import Client
 from confide.clients.selectors import client_for_portal
@@ -73,6 +74,7 @@ def portal_history(request: HttpRequest, member: Member) -> HttpResponse:
         "filters": filters,
         "client_id": client.id,
         "viewer_id": member.id,
+        "log_key": verifier_key(member.practice),  # in the page, not in the answer it checks
     }
     return render(request, "portal/history.html", context)
 

@@ -7,11 +7,10 @@ from django.http import HttpRequest, HttpResponse
 from django.views.csrf import csrf_failure as page
 
 from confide.api.problems import problem
-
-SCRIPTED = ("application/json", "application/octet-stream")
+from confide.web.scripted import scripted
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
-    if request.content_type in SCRIPTED:
+    if scripted(request):
         return problem(403, "This page's security check expired: reload it and try again.")
     return page(request, reason=reason)

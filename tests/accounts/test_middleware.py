@@ -187,7 +187,8 @@ def test_a_page_polling_on_its_own_does_not_keep_an_idle_member_signed_in(
         assert http.get(poll, headers={"X-Confide-Background": "poll"}).status_code == 204
     clock.now += 60  # 16 minutes since the person last did anything
     response = http.get(poll, headers={"X-Confide-Background": "poll"})
-    assert response.status_code == 302 and response["Location"] == "/accounts/login/"
+    assert (response.status_code, response["Content-Type"]) == (401, "application/problem+json")
+    assert http.get("/dashboard/")["Location"] == "/accounts/login/?next=/dashboard/"  # signed out
 
 
 def test_a_client_gets_30_idle_minutes(cast: Cast, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -211,3 +212,35 @@ def test_public_sign_up_is_closed(db: None) -> None:
     )
     assert response.status_code == 200
     assert "Sign Up Closed" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("content_type", "headers"),
+    [
+        ("application/json", {}),  # a script posting
+        ("application/octet-stream", {}),  # a sealed upload
+        ("text/plain", {"Accept": "application/json, application/octet-stream"}),  # a script reading
+        ("text/plain", {"X-Confide-Background": "poll"}),  # the page polling on its own
+    ],
+)
+def test_a_script_that_finds_the_session_idle_is_told_so_in_a_problem_document(
+    cast: Cast, monkeypatch: pytest.MonkeyPatch, content_type: str, headers: dict[str, str]
+) -> None:
+    """(Found by a hostile review: it was sent a redirect to the sign-in page, which a script cannot follow.)"""
+    http = _signed_in(cast.client_member.user)
+    clock = _Clock()
+    monkeypatch.setattr(time, "time", clock)
+    assert http.get("/portal/").status_code == 200
+    clock.now += 30 * 60 + 1
+    answer = http.post(f"/messages/{cast.client.id}/send/", "{}", content_type=content_type, headers=headers)
+    assert (answer.status_code, answer["Content-Type"]) == (401, "application/problem+json")
+    assert answer.json()["detail"] == "You were signed out after a period of inactivity: reload this page."
+    assert http.get("/portal/")["Location"].startswith("/accounts/login/")  # really signed out
+
+
+def test_a_script_of_a_member_without_mfa_is_told_so_in_a_problem_document(cast: Cast) -> None:
+    http = _without_mfa(cast.clinician)
+    answer = http.get(f"/messages/{cast.client.id}/recipients.json", HTTP_ACCEPT="application/json")
+    assert (answer.status_code, answer["Content-Type"]) == (403, "application/problem+json")
+    assert "two-factor" in answer.json()["detail"]
+    assert http.get("/dashboard/")["Location"] == reverse("mfa_index")  # a page is still sent to set it up

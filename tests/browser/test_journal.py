@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from playwright.sync_api import FilePayload, Page, expect
+from playwright.sync_api import Dialog, FilePayload, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from confide.audit.actions import Channel
@@ -78,7 +78,20 @@ def test_an_entry_only_the_client_reads_shared_by_choice_and_a_file_sent_sealed(
     assert saved.read_bytes() == FILE and download.value.suggested_filename == NAME
 
     # Chris files the shared entry into the record: the one deliberate point where its words reach the server.
+    # It carries a file, whose key filing hands over too: Chris is told first, and the first time says no.
     filed = desk.locator("#thread-list li", has_text=ENTRY)
+    asked: list[str] = []
+
+    def declined(dialog: Dialog) -> None:
+        asked.append(dialog.message)
+        dialog.dismiss()
+
+    desk.once("dialog", declined)
+    filed.get_by_role("button", name="File into the record").click()
+    expect(filed.get_by_role("button", name="File into the record")).to_be_enabled()
+    assert asked and "the keys of its 1 attached file, which it can then open too" in asked[0]
+    assert not Message.objects.exclude(filed_as=None).exists()
+    desk.once("dialog", lambda dialog: dialog.accept())
     filed.get_by_role("button", name="File into the record").click()
     expect(filed.get_by_role("button", name="Filed into the record")).to_be_disabled()
     [document] = documents_for(client=live_cast.client)[:1]

@@ -16,6 +16,7 @@ from pytest_django.live_server_helper import LiveServer
 from tests.browser.helpers import sign_in
 from tests.browser.traces import Traces
 from tests.cast import Cast
+from tests.messaging.test_services import publish
 
 CANARY = "canary-5c1e-moved-to-thursday"
 
@@ -33,6 +34,14 @@ def _set_up(page: Page, *, expect_ready: bool = True) -> str:
     if expect_ready:
         _ready(page)
     return code
+
+
+def _jordan_opens(page: Page, url: str, cast: Cast, *, ready: bool = True) -> None:
+    """Chris has set up messages; Jordan signs in on his phone and sets up his in the thread."""
+    publish(cast.clinician)
+    sign_in(page, url, "jordan@client.test", with_totp=False)
+    page.goto(f"{url}/messages/{cast.client.id}/")
+    _set_up(page, expect_ready=ready)
 
 
 def _send(page: Page, text: str) -> float:

@@ -323,7 +323,10 @@ def test_a_key_swapped_before_this_browser_ever_saw_the_person_is_refused_unless
     sign_in(page, live_server.url, "jordan@client.test", with_totp=False)
     page.goto(f"{live_server.url}/messages/{cast.client.id}/")
     _set_up(page, expect_ready=False)
-    unlogged = "The key shown for Chris Clinician is not in the practice's signed log, so nothing can be sent here."
+    unlogged = (
+        "The key shown for Chris Clinician is not in the practice's signed log as one they use,"
+        " so nothing can be sent here."
+    )
     expect(page.locator("#messages-status")).to_contain_text(unlogged)
     page.fill("#compose-text", "I relapsed last night")
     page.click("#compose button[type=submit]")

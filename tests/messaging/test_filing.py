@@ -4,6 +4,7 @@ record, as a document sealed under the client's key, in the client's history."""
 
 from __future__ import annotations
 
+import base64
 import json
 import uuid
 
@@ -19,7 +20,7 @@ from confide.messaging.payload import Payload
 from confide.messaging.services import MessagingError, message_send
 from confide.records.documents import document_open, documents_for
 from confide.records.models import Document
-from tests.cast import Cast
+from tests.cast import Cast, signed_in
 from tests.messaging.test_services import publish, sealed_for
 
 WEB = Channel.WEB
@@ -166,3 +167,24 @@ def open_words(envelope: Envelope, secret: MailboxSecret) -> bytes:
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM  # noqa: PLC0415
 
     return AESGCM(_key(envelope, secret)).decrypt(envelope.nonce, envelope.body, envelope.context)
+
+
+@pytest.mark.parametrize("sent", ["2026-13-45T99:99:99Z", "2026-02-30T10:00:00Z", "0001-01-01T00:00:00Z"])
+def test_filing_a_message_whose_signed_time_is_no_date_is_a_problem_document_not_a_500(cast: Cast, sent: str) -> None:
+    jordan, chris = publish(cast.client_member), publish(cast.clinician)
+    # The form of a time, but no date (found by a hostile review: it answered 500); browsers show none of them.
+    words = Payload("message", "please file this", sent=sent).to_bytes()
+    envelope = sealed_for(cast, jordan, words)
+    message = message_send(member=cast.client_member, client_id=cast.client.id, envelope=envelope, channel=Channel.WEB)
+    key = SUITE.decrypt(envelope.keys[chris.mailbox.id], chris.receive, info=KEY_INFO + envelope.context)
+
+    http = signed_in(cast.clinician)
+    http.raise_request_exception = False
+    answer = http.post(
+        f"/messages/{cast.client.id}/{message.id}/file/",
+        {"key": base64.b64encode(key).decode()},
+        content_type="application/json",
+    )
+    assert answer.status_code == 400, answer.status_code
+    assert answer["Content-Type"] == "application/problem+json"
+    assert Message.objects.get(pk=message.pk).filed_as is None

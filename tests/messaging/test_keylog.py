@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from typing import Any
 
 import pytest
 from django.db import transaction
+from django.utils import timezone
 
 from confide.audit import merkle, note
 from confide.audit.actions import AuditAction, Channel
@@ -127,3 +129,55 @@ def test_the_recipients_endpoint_carries_the_log(cast: Cast) -> None:
     boxes = {b.key_id: b for b in recipients_of(cast.client)}
     assert {p["id"] for p in answer["recipients"]} == set(boxes)
     assert all(_published(answer["log"], box) for box in boxes.values())
+
+
+def test_a_log_rolled_back_behind_the_signers_anchor_gives_the_signers_reason_and_no_keys(cast: Cast) -> None:
+    from confide.audit.integrate import log_integrate  # noqa: PLC0415
+    from tests.audit.attacks import attack  # noqa: PLC0415
+
+    publish(cast.client_member)
+    log_integrate(practice_id=cast.owner.practice_id)
+    publish(cast.clinician)
+    log_integrate(practice_id=cast.owner.practice_id)
+    attack("truncate the log's tail", cast.client)
+    publish(cast.supervisor)  # something new to sign over the rolled-back log
+    log = keys_logged(practice=cast.owner.practice, mailboxes=recipients_of(cast.client))
+    assert set(log) == {"problem"}  # the signer's own words, and no key
+    assert re.fullmatch(r"the newest checkpoint \(of \d+ entries\) is missing", str(log["problem"]))
+
+
+def test_a_key_its_owner_gave_up_comes_with_its_retirement(cast: Cast) -> None:
+    old = publish(cast.clinician)
+    new = publish(cast.clinician)  # started again: the first mailbox retired, in the log
+    Mailbox.objects.filter(key_id=new.mailbox.id).update(retired_at=timezone.now())  # the database writer
+    Mailbox.objects.filter(key_id=old.mailbox.id).update(retired_at=None)  # undoes the retirement
+    box = Mailbox.objects.get(key_id=old.mailbox.id)
+    log = keys_logged(practice=cast.owner.practice, mailboxes=[box])
+    entry = _entry(log, box)
+    assert isinstance(entry, dict) and _published(log, box)  # published, and then:
+    fields = json.loads(entry["retired"]["canonical"])
+    assert (fields["action"], fields["object_id"]) == (AuditAction.MAILBOX_RETIRE, box.key_id)
+    leaf = merkle.leaf_hash(commitment(_b(entry["retired"]["salt"]), fields))
+    proof = [_b(p) for p in entry["retired"]["proof"]]
+    assert merkle.verify_inclusion(entry["retired"]["index"], int(str(log["size"])), leaf, proof, _b(str(log["root"])))
+
+
+def test_a_current_key_comes_without_a_retirement(cast: Cast) -> None:
+    publish(cast.clinician)
+    box = Mailbox.objects.get(member=cast.clinician, retired_at=None)
+    entry = _entry(keys_logged(practice=cast.owner.practice, mailboxes=[box]), box)
+    assert isinstance(entry, dict) and "retired" not in entry
+
+
+def test_the_log_is_shown_to_extend_the_checkpoint_the_browser_last_checked(cast: Cast) -> None:
+    publish(cast.clinician)
+    box = Mailbox.objects.get(member=cast.clinician, retired_at=None)
+    first = keys_logged(practice=cast.owner.practice, mailboxes=[box])
+    publish(cast.supervisor)
+    later = keys_logged(practice=cast.owner.practice, mailboxes=[box], since=int(str(first["size"])))
+    proof = [_b(p) for p in later["consistency"]]  # type: ignore[attr-defined]
+    assert int(str(later["size"])) > int(str(first["size"])) and proof
+    old_root, new_root = _b(str(first["root"])), _b(str(later["root"]))
+    assert merkle.verify_consistency(int(str(first["size"])), int(str(later["size"])), old_root, new_root, proof)
+    same = keys_logged(practice=cast.owner.practice, mailboxes=[box], since=int(str(later["size"])))
+    assert same["consistency"] == [] and keys_logged(practice=cast.owner.practice, mailboxes=[box])["consistency"] == []

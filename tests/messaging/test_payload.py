@@ -70,3 +70,14 @@ def test_a_file_altered_or_moved_to_another_id_does_not_open() -> None:
     wrong_key = dataclasses.replace(file, key=bytes(32))
     with pytest.raises(PayloadError, match="does not open"):
         open_file(blob, wrong_key)
+
+
+@pytest.mark.parametrize(
+    "sent", ["2026-13-45T99:99:99Z", "2026-02-30T10:00:00Z", "0001-01-01T00:00:00Z", "1999-12-31T23:59:59Z"]
+)
+def test_a_signed_time_that_is_no_date_or_off_the_calendar_is_refused(sent: str) -> None:
+    with pytest.raises(PayloadError, match="^not a message$"):
+        Payload.parse(Payload("message", "hello", sent=sent).to_bytes(), "message")
+    assert (
+        Payload.parse(Payload("message", "hello", sent="2026-02-28T10:00:00Z").to_bytes(), "message").sent_at.day == 28
+    )

@@ -264,6 +264,8 @@ export const KINDS = ["message", "journal"];
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/;
+// A real date (month 13 is not; Date.parse would roll 30 February over, so the date must read back the same).
+const realTime = (text) => { const t = Date.parse(text); const y = Number(text.slice(0, 4)); return !Number.isNaN(t) && y >= 2000 && y <= 9998 && new Date(t).toISOString().slice(0, 10) === text.slice(0, 10); };
 
 // `sent` is the writer's own clock, signed with the words: the server's time and order are its word alone.
 export function payloadBytes({ kind, text, files = [], sent = new Date().toISOString() }) {
@@ -273,7 +275,7 @@ export function payloadBytes({ kind, text, files = [], sent = new Date().toISOSt
 export function parsePayload(bytes, kind) {
   const data = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
   if (!data || data.kind !== kind || typeof data.text !== "string" || !Array.isArray(data.files) ||
-      typeof data.sent !== "string" || !TIME.test(data.sent)) throw new Error("not a " + kind);
+      typeof data.sent !== "string" || !TIME.test(data.sent) || !realTime(data.sent)) throw new Error("not a " + kind);
   for (const f of data.files) {  // an id goes into a URL: only ever a UUID
     if (typeof f.id !== "string" || !UUID.test(f.id) || typeof f.name !== "string" || typeof f.type !== "string" ||
         !Number.isSafeInteger(f.size) || typeof f.key !== "string" || !/^[0-9a-f]{64}$/.test(f.sha256)) throw new Error("not a " + kind);

@@ -106,3 +106,13 @@ export async function cosigners(note, vkeys) {
   }
   return [...found.values()];
 }
+
+// Every accepted backup restore, oldest first, as each checkpoint lists them: {at, lostSize}.
+export function restoresOf(lines) {
+  const found = [];
+  for (const line of lines.slice(3)) {
+    const parts = line.split(" ");
+    if (parts.length === 4 && parts[0] === "confide-restored/v1") found.push({ at: Number(parts[1]), lostSize: Number(parts[2]) });
+  }
+  return found;
+}

@@ -8,9 +8,10 @@ const $ = (id) => document.getElementById(id);
 // A poll the page makes on its own says so: it must not keep an idle session from timing out.
 export async function call(root, url, body, background = false) {
   const raw = body instanceof Uint8Array;
-  const options = body === undefined ? { credentials: "same-origin", redirect: "error", headers: background ? { "X-Confide-Background": "poll" } : {} } : {
+  const accept = { Accept: "application/json, application/octet-stream" };  // refusals come as problem documents
+  const options = body === undefined ? { credentials: "same-origin", redirect: "error", headers: background ? { ...accept, "X-Confide-Background": "poll" } : accept } : {
     method: "POST", credentials: "same-origin", body: raw ? body : JSON.stringify(body),
-    headers: { "Content-Type": raw ? "application/octet-stream" : "application/json", "X-CSRFToken": root.dataset.csrf },
+    headers: { ...accept, "Content-Type": raw ? "application/octet-stream" : "application/json", "X-CSRFToken": root.dataset.csrf },
   };
   for (let attempt = 1; ; attempt++) {  // a busy server or a dropped network is asked again, twice
     const response = await fetch(url, options).catch(() => null);

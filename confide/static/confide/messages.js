@@ -1,7 +1,7 @@
 // The thread page (decision 19): every message and file is sealed and opened here, to and from the keys
 // this browser checked; the server only ever sees public keys and ciphertext.
 import * as m from "./envelope.js";
-import { keysUnlogged } from "./keylog.js";
+import { keysUnlogged, logSince } from "./keylog.js";
 import { call, pinsKeep, pinsOf, startMailbox } from "./mailbox.js";
 
 const root = document.getElementById("messages");
@@ -12,7 +12,10 @@ const SLOT = "00000000-0000-0000-0000-000000000000";  // where a file id goes in
 const SLOT_KEY = "0".repeat(32);  // where a key id goes in the two share URLs
 
 let mine = null, people = [], newest = "", seen = new Set(), pins = {}, changed = [], gone = [], unlogged = [], logProblem = "";
-let known = { members: {}, threads: {} };  // what this device has checked, kept in IndexedDB per mailbox
+let known = { members: {}, threads: {} };
+// The messages this page opened and showed as this thread's (bound here, signed, of kind "message"): the
+// only ones it will re-seal to someone, whatever else the server offers to share.
+const checked = new Map();  // what this device has checked, kept in IndexedDB per mailbox
 
 // What this browser kept: per person (by the member id the server names) the key it has seen for them
 // and every earlier one they confirmed; per thread, whom it has seen there. Trust on first use applies
@@ -24,7 +27,8 @@ function loadKnown(stored) {
 }
 
 async function recipients() {
-  const data = await call(root, root.dataset.recipients);
+  const since = logSince(mine.id);
+  const data = await call(root, root.dataset.recipients + (since ? `?since=${since}` : ""));
   for (const person of data.recipients) {  // a key id is the hash of its keys: a swapped key does not pass
     if (await m.mailboxId(m.unb64(person.receive), m.unb64(person.verify)) !== person.id) {
       throw new Error(`The key shown for ${person.name} is not the one published. Nothing was sent; tell the practice.`);
@@ -32,7 +36,7 @@ async function recipients() {
   }
   // Key transparency: every key is one its owner published in the practice's signed log, or nothing is sent.
   try {
-    unlogged = await keysUnlogged(data.log, data.recipients, data.practice);
+    unlogged = await keysUnlogged(data.log, data.recipients, data.practice, mine.id, root.dataset.logKey);
     logProblem = "";
   } catch (error) {  // the log itself does not verify: no key can be shown in it
     unlogged = data.recipients;
@@ -123,12 +127,16 @@ function fileButton(file) {
 
 // Filing into the record (clinicians): the content key goes to the server, which checks it is the sender's
 // and files the message's own words — the one deliberate point where they leave the browser.
-function fileIntoButton(row, envelope) {
+// Filing hands the server the message's content key: it opens the words, and the keys of any files the
+// message carries, so the person is told before, not after.
+function fileIntoButton(row, envelope, files) {
   const button = document.createElement("button");
   button.type = "button"; button.className = "secondary";
   button.textContent = "File into the record";
   if (row.filed) { button.disabled = true; button.textContent = "Filed into the record"; return button; }
   button.addEventListener("click", guard(async () => {
+    const n = files.length;
+    if (n && !window.confirm(`Filing gives the practice's server this message's words and the keys of its ${n} attached file${n === 1 ? "" : "s"}, which it can then open too. The words are filed; the file${n === 1 ? " is" : "s are"} not. File it?`)) return;
     const key = await m.contentKeyOf(envelope, mine);
     await call(root, root.dataset.fileInto.replace(SLOT, row.id), { key: m.b64(key) });
     key.fill(0);
@@ -172,7 +180,8 @@ async function opened(row) {
   const envelope = { context: m.unb64(e.context), nonce: m.unb64(e.nonce), body: m.unb64(e.body), signature: m.unb64(e.signature), commitment: m.unb64(e.commitment), keys: { [mine.id]: m.unb64(e.key) } };
   try {
     const payload = m.parsePayload(await m.open(envelope, { mine, verify: m.unb64(row.senderVerify) }), "message");
-    const extra = root.dataset.fileInto ? [fileIntoButton(row, envelope)] : [];
+    checked.set(row.id, { context: e.context, commitment: e.commitment });  // shown here as a message of this thread
+    const extra = root.dataset.fileInto ? [fileIntoButton(row, envelope, payload.files)] : [];
     return { ...payload, extra, note: shared ? `shared with you later by ${shared.name}` : undefined };
   } catch { return { text: "(this message does not open: it was altered, or not signed by its sender)" }; }
 }
@@ -188,6 +197,7 @@ async function poll() {
     const who = unknown || senderOf(row.senderKey) || "Someone whose key this device has not seen (compare safety codes)";
     line(note ? `${who} (${note})` : who, text, sent || new Date(row.sent).toISOString(), who === "You", files || [], extra || []);
   }
+  return data ? data.messages.length : 0;
 }
 
 // A message belongs here only if its signed context says so: this practice and thread, its own id, sealed to
@@ -219,9 +229,17 @@ async function shareWith(person) {
   if (unlogged.length) throw new Error(UNLOGGED(unlogged));
   if (changed.length) throw new Error("Someone joined or a key changed: compare the safety codes before anything is shared.");
   const url = (base) => base.replace(SLOT_KEY, person.id);
+  while ((await poll()) >= Number(root.dataset.page));  // every earlier message opened and checked first
   const { messages } = await call(root, url(root.dataset.shareable));
   const shares = {};
-  for (const row of messages) {
+  const mineToShare = messages.filter((row) => {
+    const shown = checked.get(row.id);
+    return shown && shown.context === row.context && shown.commitment === row.commitment;
+  });
+  if (mineToShare.length < messages.length) {
+    throw new Error("The practice offered to share something this page has not shown you as a message of this conversation: nothing was shared. Tell the practice.");
+  }
+  for (const row of mineToShare) {
     const one = await m.reshare({ context: m.unb64(row.context), commitment: m.unb64(row.commitment), sealed: m.unb64(row.key) }, { mine, target: person });
     shares[row.id] = { sealed: m.b64(one.sealed), signature: m.b64(one.signature) };
   }
@@ -245,7 +263,7 @@ async function sealFiles(chosen) {
   return files;
 }
 
-const UNLOGGED = (who) => logProblem ? `${logProblem} Nothing can be sent here; tell the practice.` : `The key shown for ${who.map((p) => (p.id === mine.id ? "you" : p.name)).join(", ")} is not in the practice's signed log, so nothing can be sent here. Tell the practice.`;
+const UNLOGGED = (who) => logProblem ? `${logProblem} Nothing can be sent here; tell the practice.` : `The key shown for ${who.map((p) => (p.id === mine.id ? "you" : p.name)).join(", ")} is not in the practice's signed log as one they use, so nothing can be sent here. Tell the practice.`;
 const CHANGED = "Someone joined or a key changed: compare the safety codes before anything is sent.";
 
 async function send(text, chosen = []) {

@@ -5,9 +5,11 @@
 // newest checkpoint the signer kept outside the database; that the history never shrank; that entries
 // held back for a time (sealed) and shown now were in the log since the first checkpoint that held them;
 // and which of the practice's independent witnesses cosigned a checkpoint that the served one extends.
-import { CONTEXT, b64, cat, cosigners, enc, eq, openCheckpoint, sha, verifyConsistency, verifyInclusion } from "./logproof.js";
+import { CONTEXT, b64, cat, cosigners, enc, eq, openCheckpoint, restoresOf, sha, verifyConsistency, verifyInclusion } from "./logproof.js";
 
 const box = document.getElementById("verify");
+// The log's key as the page names it: the answer that is checked does not get to say who signed it.
+const LOG_KEY = box ? box.dataset.logKey : "";
 // One memory per signed-in account (two clients may share a device); it names the record it saw, so a
 // record swapped under the account is noticed.
 const STORE = box ? "confide-history-checkpoint:" + box.dataset.viewer : "";
@@ -28,7 +30,7 @@ async function extendsFrom(lines, proof, data, root) {
 async function witnessCheck(data, root, prior, last) {
   const keys = Object.assign({}, (last && last.witnessKeys) || {});
   if (!data.witnessed) return { names: [], size: 0, keys, time: null };
-  const cosigned = await openCheckpoint(data.witnessed.checkpoint, data.verifier_key);
+  const cosigned = await openCheckpoint(data.witnessed.checkpoint, LOG_KEY);
   if (!cosigned) throw new Error("the checkpoint the witnesses cosigned does not verify");
   const size = Number(cosigned[1]);
   if (!(await extendsFrom(cosigned, data.witnessed.proof, data, root))) throw new Error("the log differs from what its witnesses cosigned");
@@ -39,16 +41,6 @@ async function witnessCheck(data, root, prior, last) {
   }
   if (found.length && prior && (prior.witnessed || 0) > size) throw new Error("the witnesses' confirmation is older than the one your browser saw on your last visit");
   return { names: found.map((w) => w.name), size: found.length ? size : 0, keys, time: found.length ? Math.min(...found.map((w) => w.time)) : null };
-}
-
-// Every accepted backup restore, oldest first, as each checkpoint lists them: {at, lostSize}.
-function restoresOf(lines) {
-  const found = [];
-  for (const line of lines.slice(3)) {
-    const parts = line.split(" ");
-    if (parts.length === 4 && parts[0] === "confide-restored/v1") found.push({ at: Number(parts[1]), lostSize: Number(parts[2]) });
-  }
-  return found;
 }
 
 function headsOf(lines) {
@@ -87,7 +79,7 @@ async function checkRevealed(li, lift, data, root) {
     if (g.client !== data.client || g.seal !== f.object_id || byNumber.has(g.sealed_seq)) throw new Error("an entry shown as held back belongs elsewhere");
     const leaf = await sha(cat(Uint8Array.of(0), await sha(cat(CONTEXT, b64(e.salt), enc.encode(e.canonical)))));
     if (!eq(leaf, b64(e.leaf)) || !(await verifyInclusion(e.index, data.size, leaf, e.proof.map(b64), root))) throw new Error("an entry held back is not in the log as recorded");
-    const since = e.since ? await openCheckpoint(e.since.checkpoint, data.verifier_key) : null;
+    const since = e.since ? await openCheckpoint(e.since.checkpoint, LOG_KEY) : null;
     const sinceSize = since ? Number(since[1]) : 0, at = since ? timeOf(since) : null;
     if (!since || !at || e.index >= sinceSize || !(await verifyInclusion(e.index, sinceSize, leaf, e.since.proof.map(b64), b64(since[2]))) ||
         !(await extendsFrom(since, e.since.consistency, data, root)))
@@ -115,6 +107,7 @@ function show(state, text, detail) {
 async function run() {
   const last = JSON.parse(localStorage.getItem(STORE) || "null");
   if (last && last.client !== box.dataset.client) throw new Error("this is not the record your browser saw on your last visit");
+  if (last && last.vkey && last.vkey !== LOG_KEY) throw new Error("the log is signed by another key than on your last visit");
   // A line is one person doing one thing for one reason on one day: it lists each entry's number and time.
   const rows = Array.from(document.querySelectorAll("#history li[data-seqs]"));
   const numbersOf = (li) => li.dataset.seqs.split(" ").map(Number);
@@ -136,7 +129,7 @@ async function run() {
     show("verified", "Verified: nothing has been recorded yet."); return;
   }
   const root = b64(data.root);
-  const lines = await openCheckpoint(data.checkpoint, data.verifier_key);
+  const lines = await openCheckpoint(data.checkpoint, LOG_KEY);
   if (!lines || Number(lines[1]) !== data.size || lines[2] !== data.root) throw new Error("the log's signature does not verify");
   const heads = headsOf(lines);
   if (!heads) throw new Error("the signed checkpoint does not say where your history ends");
@@ -146,7 +139,7 @@ async function run() {
   const lost = Boolean(last) && restores.slice(last.restores || 0).some((r) => last.size > r.at && last.size <= r.lostSize);
   const prior = lost ? null : last;
   if (data.anchor) {
-    const kept = await openCheckpoint(data.anchor.checkpoint, data.verifier_key);
+    const kept = await openCheckpoint(data.anchor.checkpoint, LOG_KEY);
     if (!kept) throw new Error("the kept checkpoint's signature does not verify");
     const keptSize = Number(kept[1]);
     if (keptSize > data.size) throw new Error("the log is older than the newest checkpoint it signed");
@@ -204,13 +197,13 @@ async function run() {
   if (prior) {
     if (prior.size > data.size) throw new Error("the log shrank since your last visit");
     if ((prior.head || 0) > headSeq) throw new Error("your history shrank since your last visit");
-    const seen = data.seen ? await openCheckpoint(data.seen, data.verifier_key) : null;
+    const seen = data.seen ? await openCheckpoint(data.seen, LOG_KEY) : null;
     if (!seen || Number(seen[1]) !== prior.size || seen[2] !== prior.root) throw new Error("the checkpoint you saw on your last visit was deleted or changed");
     const proof = data.consistency ? data.consistency.proof.map(b64) : [];
     if (!(await verifyConsistency(prior.size, data.size, b64(prior.root), root, proof))) throw new Error("the log was rewritten since your last visit");
   }
   const witnessedSize = Math.max(witnessed.size, (prior && prior.witnessed) || 0);
-  localStorage.setItem(STORE, JSON.stringify({ client: data.client, size: data.size, root: data.root, head: headSeq, restores: restores.length, witnessed: witnessedSize, witnessKeys: witnessed.keys }));
+  localStorage.setItem(STORE, JSON.stringify({ vkey: LOG_KEY, client: data.client, size: data.size, root: data.root, head: headSeq, restores: restores.length, witnessed: witnessedSize, witnessKeys: witnessed.keys }));
   let confirmed = "";
   if (witnessed.names.length) {
     const n = witnessed.names.length, after = [...bySeq.values()].filter((e) => e.index >= witnessed.size).length;
