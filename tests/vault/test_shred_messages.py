@@ -12,7 +12,7 @@ from confide.journal.services import entry_write
 from confide.messaging.attachments import attachment_upload
 from confide.messaging.envelope import Context, seal
 from confide.messaging.envelope import Mailbox as PublicMailbox
-from confide.messaging.models import Attachment, Message, MessageKey, MessageRead
+from confide.messaging.models import Attachment, Mailbox, Message, MessageKey, MessageRead
 from confide.messaging.payload import Payload, seal_file
 from confide.messaging.selectors import recipients_of, recipients_recorded
 from confide.messaging.services import message_send
@@ -42,8 +42,16 @@ def test_a_shredded_clients_messages_files_and_journal_are_gone_and_no_one_elses
     ids = tuple(sorted(b.id for b in boxes))
     ctx = Context(cast.owner.practice_id, cast.other_client.id, uuid.uuid4(), casey.mailbox.id, ids)
     other = seal(b"y", ctx=ctx, sender=casey, recipients=boxes)
+    their_file = str(uuid.uuid4())
+    blob = seal_file(b"%PDF-1.4 theirs", their_file).blob
+    attachment_upload(member=cast.colleague, client_id=cast.other_client.id, file_id=their_file, blob=blob, channel=WEB)
     message_send(member=cast.colleague, client_id=cast.other_client.id, envelope=other, channel=WEB)
     recipients_recorded(client=cast.other_client, actor=cast.colleague, channel=WEB)
+    their_entry = JournalEntry(
+        practice_id=cast.owner.practice_id, client=cast.other_client, mailbox=Mailbox.objects.get(member=cast.colleague)
+    )
+    their_entry.seal("envelope", "{}", key=cast.other_client.data_key())  # (a row of hers, whatever it holds)
+    their_entry.save()
 
     client_shred(client_id=cast.client.id, reason="retention period over")
 
@@ -54,3 +62,5 @@ def test_a_shredded_clients_messages_files_and_journal_are_gone_and_no_one_elses
     assert not MessageRead.objects.filter(message__client=cast.client).exists()
     theirs = Message.objects.get(client=cast.other_client)
     assert MessageKey.objects.filter(message=theirs).exists() and MessageRead.objects.filter(message=theirs).exists()
+    assert Attachment.objects.filter(client=cast.other_client).exists()  # her file and her journal stay
+    assert JournalEntry.objects.filter(pk=their_entry.pk).exists()
