@@ -72,6 +72,7 @@ def test_schemathesis_finds_no_failure(transactional_db: None, live_server: Live
         "--workers=1",  # the live server answers one request at a time
         "--request-timeout=30",
         "--suppress-health-check=too_slow",  # how fast data is made measures the machine's load, not the API
+        "--wait-for-schema=60",  # (likewise how fast a loaded machine first builds the OpenAPI document)
     ]
     started = time.monotonic()
     # cwd: the run's own folder, where schemathesis keeps its cache of earlier failures (none: it is new).
