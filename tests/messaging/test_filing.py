@@ -10,6 +10,7 @@ import uuid
 
 import pytest
 from django.http import Http404
+from pytest_django.fixtures import Settings
 
 from confide.audit.actions import AuditAction, Channel
 from confide.audit.models import AuditEvent
@@ -188,3 +189,70 @@ def test_filing_a_message_whose_signed_time_is_no_date_is_a_problem_document_not
     assert answer.status_code == 400, answer.status_code
     assert answer["Content-Type"] == "application/problem+json"
     assert Message.objects.get(pk=message.pk).filed_as is None
+
+
+def test_the_document_is_exactly_who_when_the_files_and_the_words(cast: Cast) -> None:
+    from django.utils import timezone  # noqa: PLC0415
+
+    from confide.messaging.payload import File  # noqa: PLC0415
+
+    chris = publish(cast.clinician)
+    files = tuple(File(str(uuid.uuid4()), name, "text/plain", 1, bytes(32), "0" * 64) for name in ("a.txt", "b.pdf"))
+    payload = Payload("message", "Notes for Thursday.", files, sent="2026-01-02T03:04:05Z")
+    envelope = sealed_for(cast, chris, payload.to_bytes())
+    message = message_send(member=cast.clinician, client_id=cast.client.id, envelope=envelope, channel=WEB)
+    document = message_file(
+        member=cast.clinician, client_id=cast.client.id, message_id=message.id,
+        content_key=_key(envelope, chris), channel=WEB,
+    )  # fmt: skip
+    meta, chunks = document_open(actor=cast.clinician, client=cast.client, document_id=document.id, channel=WEB)
+    when = timezone.localtime(payload.sent_at)
+    assert b"".join(chunks).decode() == (
+        f"Filed from a secure message.\nFrom: {cast.clinician.user}\nSent: {when:%d %B %Y, %H:%M}"
+        "\nAttached (not filed): a.txt\nAttached (not filed): b.pdf\n\nNotes for Thursday.\n"
+    )
+    assert meta.name == f"message-{when:%Y-%m-%d-%H%M}.txt" and "None" not in str(cast.clinician.user)
+    filed = AuditEvent.objects.get(action=AuditAction.MESSAGE_FILE)
+    assert (filed.object_type, filed.object_id) == ("message", str(message.id))
+
+
+def test_each_refusal_to_file_says_exactly_why(
+    cast: Cast, sent: tuple[Message, Envelope, dict[str, MailboxSecret]], settings: Settings
+) -> None:
+    message, envelope, team = sent
+    args = {"member": cast.clinician, "client_id": cast.client.id, "message_id": message.id, "channel": WEB}
+    key = _key(envelope, team["clinician"])
+    with pytest.raises(MessagingError, match=r"^That is not the key of this message\.$"):
+        message_file(content_key=bytes(32), **args)  # type: ignore[arg-type]
+    Message.objects.filter(pk=message.pk).update(sender=cast.supervisor)  # the row names Sam; the key is Jordan's
+    with pytest.raises(MessagingError, match=r"^That message's sender does not match its key: it is not filed\.$"):
+        message_file(content_key=key, **args)  # type: ignore[arg-type]
+    Message.objects.filter(pk=message.pk).update(sender=cast.client_member)
+    settings.CONFIDE_DOCUMENT_MAX_BYTES = 20  # smaller than any filed message
+    with pytest.raises(MessagingError, match=r"^That message cannot be kept as a text document\.$"):
+        message_file(content_key=key, **args)  # type: ignore[arg-type]
+    assert not AuditEvent.objects.filter(action=AuditAction.MESSAGE_FILE).exists()
+    settings.CONFIDE_DOCUMENT_MAX_BYTES = 10_000_000
+    message_file(content_key=key, **args)  # type: ignore[arg-type]
+    with pytest.raises(MessagingError, match=r"^That message is in the record already\.$"):
+        message_file(content_key=key, **args)  # type: ignore[arg-type]
+
+
+def test_a_message_of_another_clients_thread_is_not_found_in_this_one(cast: Cast) -> None:
+    from confide.careteams.models import CareTeamMember  # noqa: PLC0415
+    from confide.careteams.services import careteam_add  # noqa: PLC0415
+    from tests.messaging.test_selectors import sealed_in  # noqa: PLC0415
+
+    careteam_add(
+        actor=cast.owner, client=cast.other_client, member=cast.clinician,
+        team_role=CareTeamMember.TeamRole.CLINICIAN, channel=WEB,
+    )  # fmt: skip
+    casey, chris = publish(cast.colleague), publish(cast.clinician)
+    envelope = sealed_in(cast.other_client, casey, Payload("message", "Aisha's words").to_bytes())
+    message = message_send(member=cast.colleague, client_id=cast.other_client.id, envelope=envelope, channel=WEB)
+    with pytest.raises(Http404, match=r"^$"):  # (a 404 that says nothing)
+        message_file(
+            member=cast.clinician, client_id=cast.client.id, message_id=message.id,
+            content_key=_key(envelope, chris), channel=WEB,
+        )  # fmt: skip
+    assert not AuditEvent.objects.filter(action=AuditAction.MESSAGE_FILE).exists()

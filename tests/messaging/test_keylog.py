@@ -15,6 +15,7 @@ from django.utils import timezone
 from confide.audit import merkle, note
 from confide.audit.actions import AuditAction, Channel
 from confide.audit.commitment import commitment
+from confide.audit.models import AuditEvent
 from confide.audit.services import event_record
 from confide.messaging.envelope import MailboxSecret
 from confide.messaging.keylog import keys_logged
@@ -181,3 +182,59 @@ def test_the_log_is_shown_to_extend_the_checkpoint_the_browser_last_checked(cast
     assert merkle.verify_consistency(int(str(first["size"])), int(str(later["size"])), old_root, new_root, proof)
     same = keys_logged(practice=cast.owner.practice, mailboxes=[box], since=int(str(later["size"])))
     assert same["consistency"] == [] and keys_logged(practice=cast.owner.practice, mailboxes=[box])["consistency"] == []
+
+
+def test_a_practice_whose_log_is_empty_shows_no_key(cast: Cast) -> None:
+    from confide.practices.models import Practice  # noqa: PLC0415
+
+    publish(cast.clinician)
+    box = Mailbox.objects.get(member=cast.clinician, retired_at=None)
+    empty = Practice.objects.create(name="Empty", slug="empty")  # no event yet, so no checkpoint
+    assert keys_logged(practice=empty, mailboxes=[box]) == {"size": 0, "keys": {box.key_id: None}}
+
+
+def test_the_recipients_written_with_a_single_key_do_not_stand_for_its_publication(cast: Cast) -> None:
+    from confide.messaging.selectors import recipients_recorded  # noqa: PLC0415
+
+    publish(cast.client_member)
+    [box] = recipients_recorded(client=cast.client, actor=cast.client_member, channel=Channel.WEB)
+    recipients = AuditEvent.objects.get(action=AuditAction.MESSAGE_RECIPIENTS)
+    assert (recipients.object_type, recipients.object_id, recipients.actor_id) == ("mailbox", box.key_id, box.member_id)
+    log = keys_logged(practice=cast.owner.practice, mailboxes=[box])
+    assert _published(log, box)
+
+
+def test_a_shredded_clients_key_is_shown_without_the_salt_shredding_removed(cast: Cast) -> None:
+    from confide.vault.operations import client_shred  # noqa: PLC0415
+
+    publish(cast.client_member)
+    box = Mailbox.objects.get(member=cast.client_member, retired_at=None)
+    client_shred(client_id=cast.client.id, reason="retention period over")
+    entry = _entry(keys_logged(practice=cast.owner.practice, mailboxes=[box]), box)
+    assert isinstance(entry, dict) and entry["salt"] is None
+
+
+def test_a_publication_logged_after_the_checkpoint_the_answer_carries_is_not_shown_in_it(
+    cast: Cast, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from confide.audit.integrate import log_integrate  # noqa: PLC0415
+    from confide.audit.log import checkpoint_latest as latest  # noqa: PLC0415
+    from confide.messaging import keylog  # noqa: PLC0415
+
+    publish(cast.client_member)
+    box = Mailbox.objects.get(member=cast.client_member, retired_at=None)
+
+    def read_while_another_request_logs(*, practice_id: Any) -> Any:
+        checkpoint = latest(practice_id=practice_id)
+        with transaction.atomic():  # the same key published again, logged past this checkpoint
+            event_record(
+                actor=cast.client_member, action=AuditAction.MAILBOX_PUBLISH, channel=Channel.WEB,
+                client_id=cast.client.id, object_type="mailbox", object_id=box.key_id,
+            )  # fmt: skip
+        log_integrate(practice_id=practice_id)
+        return checkpoint
+
+    monkeypatch.setattr(keylog, "checkpoint_latest", read_while_another_request_logs)
+    log = keys_logged(practice=cast.owner.practice, mailboxes=[box])
+    entry = _entry(log, box)
+    assert isinstance(entry, dict) and entry["index"] < log["size"] and _published(log, box)

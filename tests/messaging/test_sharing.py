@@ -5,8 +5,12 @@ key — and the server can neither share a message itself nor alter a share."""
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
+import uuid
+from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from confide.audit.actions import AuditAction, Channel
 from confide.audit.models import AuditEvent
@@ -14,7 +18,7 @@ from confide.careteams.models import CareTeamMember
 from confide.careteams.services import careteam_add
 from confide.messaging import share
 from confide.messaging.envelope import EnvelopeError, MailboxSecret, open_envelope
-from confide.messaging.models import MessageKey
+from confide.messaging.models import Mailbox, Message, MessageKey
 from confide.messaging.selectors import thread_read
 from confide.messaging.services import MessagingError, envelope_from, message_send
 from confide.messaging.sharing import history_share, shareable, unshared
@@ -165,3 +169,90 @@ def test_reshare_refuses_a_key_that_does_not_open_or_is_not_the_senders(
         share.reshare(row.context, row.commitment, row.sealed, mine=casey, target=casey.mailbox)  # not Casey's key
     with pytest.raises(EnvelopeError, match="does not open"):
         share.reshare(row.context, bytes(32), row.sealed, mine=earlier["clinician"], target=casey.mailbox)
+
+
+def test_each_refusal_says_exactly_why(cast: Cast, earlier: dict[str, MailboxSecret]) -> None:
+    casey, chris = earlier["casey"], earlier["clinician"]
+    args = {"member": cast.clinician, "client_id": cast.client.id, "channel": WEB}
+    with pytest.raises(MessagingError, match=r"^Messages can be shared only with someone in this conversation now\.$"):
+        shareable(target=publish(cast.outsider).mailbox.id, **args)  # type: ignore[arg-type]
+    for call in (shareable, lambda **a: history_share(shares={}, **a)):
+        with pytest.raises(MessagingError, match=r"^Set up secure messages on this device first\.$"):
+            call(member=cast.supervisor, client_id=cast.client.id, target=casey.mailbox.id, channel=WEB)
+    shares = _reshared(cast, chris, casey)
+    first = next(iter(shares))
+    stray = {str(uuid.uuid4()): shares[first]}
+    with pytest.raises(
+        MessagingError, match=r"^A message shared is not one you can share with them: reload the page\.$"
+    ):
+        history_share(target=casey.mailbox.id, shares=stray, **args)  # type: ignore[arg-type]
+    for bad in ((shares[first][0], b"\0" * 64), (shares[first][0][:40], shares[first][1])):
+        with pytest.raises(MessagingError, match=r"^That share is not sealed and signed by your current key\.$"):
+            history_share(target=casey.mailbox.id, shares={first: bad}, **args)  # type: ignore[arg-type]
+    assert history_share(target=casey.mailbox.id, shares={}, **args) == 0  # type: ignore[arg-type]
+    assert not AuditEvent.objects.filter(action=AuditAction.MESSAGE_SHARE).exists()
+
+
+def test_a_share_made_meanwhile_from_another_page_keeps_nothing_of_this_one(
+    cast: Cast, earlier: dict[str, MailboxSecret], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    casey, chris = earlier["casey"], earlier["clinician"]
+    shares = _reshared(cast, chris, casey)
+    first = next(iter(shares))
+    check = share.check_share
+
+    to, mine = Mailbox.objects.get(key_id=casey.mailbox.id), Mailbox.objects.get(key_id=chris.mailbox.id)
+
+    def checked_while_the_other_page_shares(*args: Any, **kwargs: Any) -> None:
+        check(*args, **kwargs)
+        if not MessageKey.objects.filter(mailbox=to).exists():  # the other page's share
+            MessageKey.objects.create(
+                practice_id=cast.owner.practice_id, message_id=first, mailbox=to, sealed=shares[first][0],
+                shared_by=mine, share_signature=shares[first][1],
+            )  # fmt: skip
+
+    monkeypatch.setattr(share, "check_share", checked_while_the_other_page_shares)
+    with pytest.raises(MessagingError, match=r"^Someone shared these messages meanwhile: reload the page\.$"):
+        history_share(
+            member=cast.clinician, client_id=cast.client.id, target=casey.mailbox.id, shares=shares, channel=WEB
+        )
+    assert MessageKey.objects.filter(mailbox__key_id=casey.mailbox.id).count() == 1  # the other page's only
+    assert not AuditEvent.objects.filter(action=AuditAction.MESSAGE_SHARE).exists()
+
+
+def test_the_read_and_the_share_are_in_the_clients_history_as_such(
+    cast: Cast, earlier: dict[str, MailboxSecret]
+) -> None:
+    casey = earlier["casey"]
+    shares = _reshared(cast, earlier["clinician"], casey)
+    read = AuditEvent.objects.filter(action=AuditAction.MESSAGE_READ, actor=cast.clinician).latest("id")
+    assert (read.client_id, read.object_type) == (cast.client.id, "message")
+    history_share(member=cast.clinician, client_id=cast.client.id, target=casey.mailbox.id, shares=shares, channel=WEB)
+    event = AuditEvent.objects.get(action=AuditAction.MESSAGE_SHARE)
+    assert (event.object_type, event.object_id) == ("mailbox", casey.mailbox.id)
+
+
+def test_only_this_threads_messages_are_offered_oldest_first_then_by_id(
+    cast: Cast, earlier: dict[str, MailboxSecret]
+) -> None:
+    from tests.messaging.test_selectors import send_in  # noqa: PLC0415
+
+    casey, chris = earlier["casey"], earlier["clinician"]
+    # Chris is on Aisha's team too, and reads a message there that Sam, later on Jordan's, lacks.
+    careteam_add(
+        actor=cast.owner, client=cast.other_client, member=cast.clinician,
+        team_role=CareTeamMember.TeamRole.CLINICIAN, channel=WEB,
+    )  # fmt: skip
+    send_in(cast.other_client, cast.colleague, casey)
+    sent = [send_in(cast.client, cast.clinician, chris) for _ in range(5)]
+    sam = publish(cast.supervisor)
+    ours = list(Message.objects.filter(client=cast.client).order_by("id"))
+    assert len(ours) == 7 and unshared(member=cast.clinician, client_id=cast.client.id)[sam.mailbox.id] == 7
+    start = timezone.now() - dt.timedelta(hours=1)
+    for minutes, message in enumerate(reversed(ours)):  # sent in the reverse order of their ids
+        Message.objects.filter(pk=message.pk).update(sent_at=start + dt.timedelta(minutes=minutes))
+    rows = shareable(member=cast.clinician, client_id=cast.client.id, target=sam.mailbox.id, channel=WEB)
+    assert [r.id for r in rows] == [m.id for m in reversed(ours)]
+    Message.objects.filter(pk__in=[m.pk for m in sent]).update(sent_at=start)  # five at one moment: by id
+    rows = shareable(member=cast.clinician, client_id=cast.client.id, target=sam.mailbox.id, channel=WEB)
+    assert [r.id for r in rows[:5]] == sorted(m.id for m in sent)

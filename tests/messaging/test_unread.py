@@ -155,3 +155,49 @@ def test_the_prompt_waits_for_the_working_days_the_practice_set(
     assert "1 unopened message" in page and "please open" not in page
     settings.CONFIDE_MESSAGE_PROMPT_DAYS = 5
     assert "waiting 5 working days" in client.get(reverse("dashboard")).content.decode()
+
+
+def test_a_shredded_clients_thread_is_no_longer_one_to_read(cast: Cast) -> None:
+    from confide.vault.operations import client_shred  # noqa: PLC0415
+
+    assert threads_of(cast.clinician) == {cast.client.id}
+    client_shred(client_id=cast.client.id, reason="retention period over")  # the seats stay, as tombstones
+    assert CareTeamMember.objects.filter(member=cast.clinician, client=cast.client).exists()
+    assert threads_of(cast.clinician) == set() and unread_for(cast.clinician) == []
+
+
+def test_unread_is_per_thread_i_may_read_now_oldest_waiting_first(cast: Cast, team: dict[str, MailboxSecret]) -> None:
+    from confide.careteams.services import careteam_add  # noqa: PLC0415
+    from tests.messaging.test_selectors import send_in  # noqa: PLC0415
+
+    careteam_add(
+        actor=cast.owner, client=cast.other_client, member=cast.supervisor,
+        team_role=CareTeamMember.TeamRole.SUPERVISOR, channel=WEB,
+    )  # fmt: skip
+    casey = publish(cast.colleague)
+    days = dt.timedelta(days=1)
+    # Aisha's thread waits longer first; then a message older still arrives in Jordan's (sent offline).
+    jordan, aisha = cast.client.id, cast.other_client.id
+    for jordans, aishas, order in ((1 * days, 2 * days, [aisha, jordan]), (5 * days, 3 * days, [jordan, aisha])):
+        _send(cast, team, ago=jordans)
+        older = send_in(cast.other_client, cast.colleague, casey)
+        Message.objects.filter(pk=older.pk).update(sent_at=timezone.now() - aishas)
+        found = unread_for(cast.supervisor)
+        assert [u.client_id for u in found] == order and found[0].oldest < found[1].oldest
+    CareTeamMember.objects.filter(member=cast.supervisor, client=cast.client).delete()  # Sam left Jordan's team
+    assert [(u.client_id, u.count) for u in unread_for(cast.supervisor)] == [(cast.other_client.id, 2)]
+
+
+def test_a_message_shared_to_my_new_key_is_counted_once(cast: Cast, team: dict[str, MailboxSecret]) -> None:
+    from confide.messaging import share  # noqa: PLC0415
+    from confide.messaging.sharing import history_share, shareable  # noqa: PLC0415
+
+    _send(cast, team)
+    sam = publish(cast.supervisor)  # Sam started over: the message is sealed to his old key only
+    rows = shareable(member=cast.clinician, client_id=cast.client.id, target=sam.mailbox.id, channel=WEB)
+    shares = {
+        str(r.id): share.reshare(r.context, r.commitment, r.sealed, mine=team["clinician"], target=sam.mailbox)
+        for r in rows
+    }
+    history_share(member=cast.clinician, client_id=cast.client.id, target=sam.mailbox.id, shares=shares, channel=WEB)
+    assert [u.count for u in unread_for(cast.supervisor)] == [1]  # one message, sealed to two of his keys
