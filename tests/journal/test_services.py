@@ -9,6 +9,7 @@ import uuid
 import pytest
 from django.http import Http404
 
+from confide.accounts.models import User
 from confide.audit.actions import AuditAction, Channel
 from confide.audit.models import AuditEvent
 from confide.journal.models import JournalEntry
@@ -18,6 +19,8 @@ from confide.messaging.envelope import Context, Envelope, MailboxSecret, open_en
 from confide.messaging.envelope import Mailbox as PublicMailbox
 from confide.messaging.payload import Payload
 from confide.messaging.services import MessagingError, envelope_from
+from confide.practices.models import Member
+from confide.practices.permissions import Role
 from confide.vault.operations import client_shred
 from tests.cast import Cast
 from tests.messaging.test_services import publish
@@ -126,3 +129,41 @@ def test_the_journal_goes_with_the_client(cast: Cast, mine: MailboxSecret) -> No
     assert not JournalEntry.objects.exists()
     with pytest.raises(Http404):
         journal_for_member(member=cast.client_member)
+
+
+def test_the_refusals_say_exactly_what_to_do(cast: Cast) -> None:
+    with pytest.raises(MessagingError, match=r"^Set up secure messages on this device first\.$"):
+        entry_write(member=cast.client_member, envelope=entry(cast, MailboxSecret.generate()), channel=WEB)
+    mine = publish(cast.client_member)
+    envelope = entry(cast, mine)
+    entry_write(member=cast.client_member, envelope=envelope, channel=WEB)
+    with pytest.raises(MessagingError, match=r"^That entry was saved already\.$"):
+        entry_write(member=cast.client_member, envelope=envelope, channel=WEB)
+
+
+def test_writing_and_deleting_an_entry_name_it_in_the_clients_history(cast: Cast, mine: MailboxSecret) -> None:
+    written = entry_write(member=cast.client_member, envelope=entry(cast, mine), channel=WEB)
+    entry_delete(member=cast.client_member, entry_id=written.id, channel=WEB)
+    rows = AuditEvent.objects.filter(
+        client_id=cast.client.id, action__in=[AuditAction.JOURNAL_WRITE, AuditAction.JOURNAL_DELETE]
+    )
+    assert list(rows.order_by("id").values_list("action", "object_type", "object_id")) == [
+        (AuditAction.JOURNAL_WRITE, "journal-entry", str(written.id)),
+        (AuditAction.JOURNAL_DELETE, "journal-entry", str(written.id)),
+    ]
+
+
+def test_a_client_cannot_delete_another_clients_entry_in_the_same_practice(cast: Cast) -> None:
+    aisha = Member.objects.create(
+        practice=cast.owner.practice,
+        user=User.objects.create_user("aisha@client.test", "a" * 20, full_name=""),
+        role=Role.CLIENT,
+    )
+    cast.other_client.portal_member = aisha
+    cast.other_client.save(update_fields=["portal_member"])
+    hers = publish(aisha)
+    theirs = entry_write(member=aisha, envelope=entry(cast, hers, thread=cast.other_client.id), channel=WEB)
+    with pytest.raises(Http404):
+        entry_delete(member=cast.client_member, entry_id=theirs.id, channel=WEB)
+    assert JournalEntry.objects.filter(pk=theirs.pk, client=cast.other_client).exists()
+    assert not AuditEvent.objects.filter(action=AuditAction.JOURNAL_DELETE).exists()

@@ -12,6 +12,8 @@ from django.utils import timezone
 
 from confide.audit.actions import AuditAction, Channel
 from confide.audit.models import AuditEvent
+from confide.careteams.models import CareTeamMember
+from confide.careteams.services import careteam_add
 from confide.messaging.attachments import (
     FILE_MAX,
     PER_MESSAGE,
@@ -181,3 +183,97 @@ def test_files_go_with_the_client(cast: Cast, team: dict[str, MailboxSecret]) ->
     _upload(cast)  # and one never sent
     client_shred(client_id=cast.client.id, reason="retention period over")
     assert not Attachment.objects.exists() and not Message.objects.exists()
+
+
+def test_the_smallest_sealed_file_is_kept_one_byte_less_is_refused(cast: Cast, team: dict[str, MailboxSecret]) -> None:
+    """A sealed file is its nonce (12), at least one byte, and its tag (16): 29 bytes is kept, 28 refused."""
+    upload = {"member": cast.client_member, "client_id": cast.client.id, "channel": WEB}
+    assert attachment_upload(blob=b"\1" * 29, file_id=uuid.uuid4(), **upload).size == 29  # type: ignore[arg-type]
+    with pytest.raises(AttachmentError, match=r"^A file can be at most 2 MB\.$"):
+        attachment_upload(blob=b"\1" * 28, file_id=uuid.uuid4(), **upload)  # type: ignore[arg-type]
+
+
+def test_the_refusals_of_a_file_say_exactly_why(cast: Cast, team: dict[str, MailboxSecret]) -> None:
+    with pytest.raises(AttachmentError, match=r"^That is not a file id\.$"):
+        attachment_upload(
+            member=cast.client_member, client_id=cast.client.id, file_id="x", blob=b"\1" * 40, channel=WEB
+        )
+    for files, error in (
+        (["not-an-id"], r"^That is not a file id\.$"),
+        ([str(uuid.uuid4())], r"^A file of this message is missing: attach it again\.$"),
+    ):
+        with pytest.raises(MessagingError, match=error):
+            _send(cast, team, files)
+    for _ in range(UNSENT_MAX):
+        _upload(cast)
+    with pytest.raises(AttachmentError, match=r"^Send or discard the files you have attached before adding more\.$"):
+        _upload(cast)
+
+
+def test_a_message_may_carry_exactly_the_most_files(cast: Cast, team: dict[str, MailboxSecret]) -> None:
+    files = [_upload(cast)[0] for _ in range(PER_MESSAGE)]
+    message = _send(cast, team, files)
+    assert Attachment.objects.filter(message=message).count() == PER_MESSAGE
+
+
+def test_a_message_ties_only_the_files_it_names(cast: Cast, team: dict[str, MailboxSecret]) -> None:
+    named, _ = _upload(cast)
+    waiting, _ = _upload(cast)  # attached to the next message, not this one
+    message = _send(cast, team, [named])
+    assert Attachment.objects.get(pk=named).message_id == message.id
+    assert Attachment.objects.get(pk=waiting).message_id is None
+
+
+def test_each_file_downloads_as_itself(cast: Cast, team: dict[str, MailboxSecret]) -> None:
+    first, first_blob = _upload(cast, b"first canary file")
+    second, second_blob = _upload(cast, b"second canary file")
+    _send(cast, team, [first, second])
+    for file_id, blob in ((first, first_blob), (second, second_blob)):
+        got = attachment_download(member=cast.clinician, client_id=cast.client.id, file_id=file_id, channel=WEB)
+        assert got == blob
+
+
+def test_a_file_uploaded_in_another_thread_cannot_be_sent_in_this_one(
+    cast: Cast, team: dict[str, MailboxSecret]
+) -> None:
+    careteam_add(
+        actor=cast.owner,
+        client=cast.other_client,
+        member=cast.clinician,
+        team_role=CareTeamMember.TeamRole.CLINICIAN,
+        channel=WEB,
+    )
+    file_id = str(uuid.uuid4())
+    blob = seal_file(b"for Aisha", file_id).blob
+    attachment_upload(member=cast.clinician, client_id=cast.other_client.id, file_id=file_id, blob=blob, channel=WEB)
+    envelope = sealed_for(cast, team["clinician"], b"x")
+    with pytest.raises(MessagingError, match="missing"):
+        message_send(member=cast.clinician, client_id=cast.client.id, envelope=envelope, channel=WEB, files=[file_id])
+    assert Attachment.objects.get().message_id is None and not Message.objects.exists()
+
+
+def test_the_cap_on_unsent_files_counts_only_the_uploaders_own_unsent_ones(
+    cast: Cast, team: dict[str, MailboxSecret]
+) -> None:
+    for _ in range(UNSENT_MAX):
+        _upload(cast, member=cast.clinician)  # Chris's files waiting do not count against Jordan
+    for _ in range(UNSENT_MAX // PER_MESSAGE):
+        _send(cast, team, [_upload(cast)[0] for _ in range(PER_MESSAGE)])  # nor do Jordan's files sent
+    _upload(cast)
+    assert Attachment.objects.filter(uploader=cast.client_member, message=None).count() == 1
+
+
+def test_an_upload_clears_only_the_uploaders_own_stale_files(cast: Cast, team: dict[str, MailboxSecret]) -> None:
+    theirs, _ = _upload(cast, member=cast.clinician)
+    Attachment.objects.update(uploaded_at=timezone.now() - dt.timedelta(days=2))
+    _upload(cast)
+    assert Attachment.objects.filter(pk=theirs).exists()  # left to the job
+    assert not AuditEvent.objects.filter(action=AuditAction.ATTACHMENT_DISCARD).exists()
+
+
+def test_the_job_counts_and_names_each_file_it_deletes(cast: Cast, team: dict[str, MailboxSecret]) -> None:
+    stale = {_upload(cast)[0], _upload(cast)[0]}
+    Attachment.objects.update(uploaded_at=timezone.now() - dt.timedelta(days=2))
+    assert unsent_delete() == 2
+    events = AuditEvent.objects.filter(action=AuditAction.ATTACHMENT_DISCARD)
+    assert {(e.object_type, e.object_id) for e in events} == {("attachment", i) for i in stale}

@@ -67,3 +67,12 @@ def test_an_offer_needs_a_mailbox_and_a_sealed_secret_of_the_right_size(cast: Ca
     with pytest.raises(MessagingError, match="sealed under a pairing code"):
         pairing_offer(member=cast.client_member, sealed=b"\1" * 91)
     assert not PairingOffer.objects.exists()
+
+
+def test_an_offer_is_refused_in_exactly_these_words(cast: Cast) -> None:
+    with pytest.raises(MessagingError, match=r"^Set up secure messages on this device first\.$"):
+        pairing_offer(member=cast.client_member, sealed=b"\1" * 92)
+    publish(cast.client_member)
+    with pytest.raises(MessagingError, match=r"^That is not a mailbox sealed under a pairing code\.$"):
+        pairing_offer(member=cast.client_member, sealed=b"\1" * 91)
+    assert not PairingOffer.objects.exists()

@@ -81,3 +81,17 @@ def test_a_signed_time_that_is_no_date_or_off_the_calendar_is_refused(sent: str)
     assert (
         Payload.parse(Payload("message", "hello", sent="2026-02-28T10:00:00Z").to_bytes(), "message").sent_at.day == 28
     )
+
+
+@pytest.mark.parametrize("files", [b"{}", b'""', b'{"0b6f8c52-3a0e-4c35-9a54-1f4b6f1d8e21": 1}'])
+def test_files_that_are_not_a_list_are_refused_even_when_all_else_is_right(files: bytes) -> None:
+    raw = b'{"kind": "message", "text": "x", "files": ' + files + b', "sent": "2026-12-04T05:00:00.000Z"}'
+    with pytest.raises(PayloadError, match="^not a message$"):
+        Payload.parse(raw, "message")
+
+
+def test_a_payload_is_written_as_envelope_js_writes_it_in_utf_8_not_escaped() -> None:
+    payload = Payload("journal", "Café — 🙂", sent="2026-12-04T05:00:00.000Z")
+    assert payload.to_bytes() == (
+        '{"kind":"journal","text":"Café — 🙂","files":[],"sent":"2026-12-04T05:00:00.000Z"}'.encode()
+    )

@@ -489,3 +489,69 @@ def test_an_envelope_is_kept_as_uploaded_with_its_keys_only_when_asked() -> None
     assert json.loads(with_keys)["keys"] == {"aa": "MQ==", "bb": "Mg=="}
     assert with_keys.index('"aa"') < with_keys.index('"bb"')  # sorted: the same envelope, the same bytes
     assert envelope_from(json.loads(with_keys)) == dataclasses.replace(envelope, keys={"aa": b"1", "bb": b"2"})
+
+
+def test_each_refusal_of_a_message_says_exactly_why(cast: Cast, team: dict[str, MailboxSecret]) -> None:
+    """The words are shown to the person as they are (a 400 problem's detail)."""
+    jordan = team["client"]
+
+    def send(envelope: Envelope, member: Member | None = None) -> Message:
+        member = member or cast.client_member
+        return message_send(member=member, client_id=cast.client.id, envelope=envelope, channel=WEB)
+
+    with pytest.raises(MessagingError, match=r"^Set up secure messages on this device first\.$"):
+        send(sealed_for(cast, jordan, b"x"), cast.cotherapist)  # Cam has not set up messages
+    with pytest.raises(MessagingError, match=r"^That message is not sealed and signed by your current key\.$"):
+        send(sealed_for(cast, team["clinician"], b"x"))
+    with pytest.raises(MessagingError, match=r"^That message is sealed for another thread\.$"):
+        send(sealed_for(cast, jordan, b"x", thread=cast.other_client.id))
+    stale = sealed_for(cast, jordan, b"x")
+    publish(cast.cotherapist)
+    with pytest.raises(
+        MessagingError, match=r"^The people in this thread have changed: reload the page and send it again\.$"
+    ):
+        send(stale)
+    envelope = sealed_for(cast, jordan, b"x")
+    send(envelope)
+    with pytest.raises(MessagingError, match=r"^That message was sent already\.$"):
+        send(envelope)
+
+
+@pytest.mark.parametrize("change", [-1, 1])
+def test_a_content_key_sealed_one_byte_short_or_long_is_refused(
+    cast: Cast, team: dict[str, MailboxSecret], change: int
+) -> None:
+    envelope = sealed_for(cast, team["client"], b"x")
+    assert all(len(k) == 80 for k in envelope.keys.values())  # 32-byte key sealed with HPKE: enc 32, tag 16
+    first = min(envelope.keys)
+    keys_ = dict(envelope.keys) | {first: envelope.keys[first][: 80 + change] + b"\0" * max(change, 0)}
+    with pytest.raises(MessagingError, match=r"^That is not a sealed message\.$"):
+        message_send(
+            member=cast.client_member,
+            client_id=cast.client.id,
+            envelope=dataclasses.replace(envelope, keys=keys_),
+            channel=WEB,
+        )
+    assert not Message.objects.exists()
+
+
+@pytest.mark.parametrize("upload", [{}, {"context": "", "nonce": "", "body": "", "signature": "", "keys": []}])
+def test_an_upload_that_is_not_an_envelope_is_refused_in_these_words(upload: dict[str, object]) -> None:
+    with pytest.raises(MessagingError, match=r"^That is not a sealed message\.$"):
+        envelope_from(upload)
+
+
+def test_a_message_sent_is_named_in_the_clients_history(cast: Cast, team: dict[str, MailboxSecret]) -> None:
+    message = message_send(
+        member=cast.client_member,
+        client_id=cast.client.id,
+        envelope=sealed_for(cast, team["client"], b"x"),
+        channel=WEB,
+    )
+    event = AuditEvent.objects.get(action=AuditAction.MESSAGE_SEND)
+    assert (event.actor_id, event.client_id, event.object_type, event.object_id) == (
+        cast.client_member.id,
+        cast.client.id,
+        "message",
+        str(message.id),
+    )
