@@ -143,8 +143,11 @@ def test_the_browser_names_senders_by_their_keys_and_holds_back_a_swapped_key(
     assert not Message.objects.filter(sender=cast.client_member).exists()
 
 
-def _look_alike_replaces_chris(cast: Cast) -> tuple[MailboxSecret, Mailbox]:
-    """The database writer: a look-alike "Chris Clinician" with a key it holds, and Chris's seat dropped."""
+def _look_alike_replaces_chris(cast: Cast, page: Page) -> tuple[MailboxSecret, Mailbox]:
+    """The database writer: a look-alike "Chris Clinician" with a key it holds, and Chris's seat dropped.
+    The page is sent away first: its polling would hold SQLite's in-memory tables while these rows are
+    written (a test-only race; the caller loads the page again)."""
+    page.goto("about:blank")
     evil = MailboxSecret.generate()
     ghost_user = User.objects.create_user("chris.c@harbor.test", "x" * 20, full_name="Chris Clinician")
     ghost = Member.objects.create(practice=cast.owner.practice, user=ghost_user, role=Role.CLINICIAN)
@@ -171,9 +174,9 @@ def test_a_look_alike_under_a_new_member_id_is_held_back_as_someone_new(
     expect(page.locator("#thread-people")).to_have_text("Sealed for: Chris Clinician, you")
     jordan = Mailbox.objects.get(member=cast.client_member, retired_at=None)
 
-    evil, ghost_box = _look_alike_replaces_chris(cast)
+    evil, ghost_box = _look_alike_replaces_chris(cast, page)
 
-    page.reload()
+    page.goto(f"{live_server.url}/messages/{cast.client.id}/")  # a fresh load, not the back-forward cache
     _ready(page)
     # (the page still says "Chris Clinician": the name is the server's word; what it checks is the key)
     expect(page.locator("#changed")).to_be_visible()
@@ -200,7 +203,7 @@ def test_a_reply_signed_by_the_look_alike_is_not_named_as_chris(
     _set_up(page)
     jordan = Mailbox.objects.get(member=cast.client_member, retired_at=None)
 
-    evil, ghost_box = _look_alike_replaces_chris(cast)
+    evil, ghost_box = _look_alike_replaces_chris(cast, page)
 
     # The operator (master key) files a reply signed by its own key, in this thread, sealed to Jordan.
     jordan_public = PublicMailbox.from_raw(bytes(jordan.receive), bytes(jordan.verify))
@@ -223,7 +226,7 @@ def test_a_reply_signed_by_the_look_alike_is_not_named_as_chris(
         box = Mailbox.objects.get(key_id=key_id)
         MessageKey.objects.create(practice_id=cast.owner.practice_id, message=row, mailbox=box, sealed=sealed)
 
-    page.reload()
+    page.goto(f"{live_server.url}/messages/{cast.client.id}/")  # a fresh load, not the back-forward cache
     _ready(page)
     item = page.locator("#thread-list li")
     expect(item).to_have_count(1, timeout=5_000)
