@@ -17,7 +17,6 @@ Nothing here is a new read of client data: the answer goes with the recipients t
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Iterable
 
 from confide.audit.actions import AuditAction
@@ -25,12 +24,9 @@ from confide.audit.commitment import canonical
 from confide.audit.integrate import LogIntegrityError, log_integrate
 from confide.audit.log import checkpoint_latest, consistency_proof, inclusion_proofs, verifier_key
 from confide.audit.models import AuditEvent, LogLeaf
+from confide.messaging.http import b64
 from confide.messaging.models import Mailbox
 from confide.practices.models import Practice
-
-
-def _b64(value: bytes) -> str:
-    return base64.b64encode(value).decode()
 
 
 def keys_logged(*, practice: Practice, mailboxes: Iterable[Mailbox], since: int | None = None) -> dict[str, object]:
@@ -71,8 +67,8 @@ def keys_logged(*, practice: Practice, mailboxes: Iterable[Mailbox], since: int 
         entry = {
             "index": leaf.index,
             "canonical": canonical(event.canonical_fields()).decode(),
-            "salt": _b64(bytes(event.salt)) if event.salt is not None else None,
-            "proof": [_b64(h) for h in proofs[leaf.index]],
+            "salt": b64(bytes(event.salt)) if event.salt is not None else None,
+            "proof": [b64(h) for h in proofs[leaf.index]],
         }
         if event.action == AuditAction.MAILBOX_RETIRE:
             retired[event.object_id] = entry
@@ -85,9 +81,9 @@ def keys_logged(*, practice: Practice, mailboxes: Iterable[Mailbox], since: int 
         "verifier_key": verifier_key(practice),
         "checkpoint": checkpoint.note,
         "size": size,
-        "root": _b64(bytes(checkpoint.root)),
+        "root": b64(bytes(checkpoint.root)),
         "keys": found,
-        "consistency": [_b64(h) for h in consistency_proof(practice.id, since, size)]
+        "consistency": [b64(h) for h in consistency_proof(practice.id, since, size)]
         if since is not None and 0 < since < size
         else [],
     }
